@@ -1,0 +1,147 @@
+"""The command line: run | ask | validate | schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from bot.config import PLATFORMS, ConfigError, Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``optout-bot`` and ``python -m bot``."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_environ()
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"configuration: {problem}", file=sys.stderr)
+        return 2
+    if getattr(args, "content", None):
+        settings = _with_content(settings, args.content)
+    handler = args.handler
+    return int(handler(args, settings) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="optout-bot", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start the bot on every configured platform")
+    run.add_argument("--platform", action="append", choices=PLATFORMS, help="run only this one")
+    run.add_argument("--content", type=Path, help="knowledge base directory")
+    run.set_defaults(handler=_run)
+
+    ask = commands.add_parser("ask", help="print the reply to one command and exit")
+    ask.add_argument("text", help='a command line, e.g. "/optout claude"')
+    ask.add_argument("--now", type=_instant, help="answer as at this instant (ISO 8601 with zone)")
+    ask.add_argument("--content", type=Path, help="knowledge base directory")
+    ask.add_argument("--tz", help="show times in this IANA time zone (default: this machine's)")
+    ask.set_defaults(handler=_ask)
+
+    validate = commands.add_parser("validate", help="check a knowledge base and list problems")
+    validate.add_argument("--content", type=Path, help="knowledge base directory")
+    validate.set_defaults(handler=_validate)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of a service file")
+    schema.set_defaults(handler=_schema)
+    return parser
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 instant: {text!r}") from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError("give a time zone, e.g. 2025-09-20T12:00:00Z")
+    return value
+
+
+def _with_content(settings: Settings, directory: Path) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, content_dir=directory)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import serve
+    from bot.content_loader import ContentError
+
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    platforms = args.platform or settings.configured_platforms()
+    try:
+        asyncio.run(serve(settings, platforms))
+    except ContentError as error:
+        _print_problems(error.problems, "the bot cannot start")
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from bot.bootstrap import build_assistant, display_zone
+    from bot.content_loader import ContentError
+    from bot.core.clock import Clock, FixedClock, SystemClock
+    from bot.render.console import render_text
+
+    clock: Clock = FixedClock(args.now) if args.now else SystemClock()
+    try:
+        zone = ZoneInfo(args.tz) if args.tz else display_zone(settings)
+    except (ZoneInfoNotFoundError, ValueError):
+        print(f"unknown time zone: {args.tz!r}", file=sys.stderr)
+        return 2
+    try:
+        assistant, _ = build_assistant(settings.content_dir, clock)
+    except ContentError as error:
+        _print_problems(error.problems, "the knowledge base is invalid")
+        return 1
+    print(render_text(assistant.answer_text(args.text), zone))
+    return 0
+
+
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content_loader import ContentError, load_knowledge
+    from bot.core.clock import SystemClock
+
+    try:
+        result = load_knowledge(settings.content_dir, SystemClock().now().date())
+    except ContentError as error:
+        _print_problems(error.problems, f"{settings.content_dir}: invalid")
+        return 1
+    for warning in result.warnings:
+        print(warning)
+    knowledge = result.knowledge
+    deadlines = sum(len(service.deadlines) for service in knowledge.services)
+    print(
+        f"{settings.content_dir}: valid: {len(knowledge.services)} services, {deadlines} dated events, "
+        f"{len(result.warnings)} warning(s), version {knowledge.version}"
+    )
+    return 0
+
+
+def _schema(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content_loader import service_schema
+
+    print(json.dumps(service_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _print_problems(problems: Sequence[object], headline: str) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{headline}: {len(problems)} problem(s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The console adapter: an interactive prompt speaking the same commands as the chat platforms."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from datetime import tzinfo
+from typing import TextIO
+
+from bot.core.assistant import Assistant
+from bot.render.console import render_text
+
+log = logging.getLogger(__name__)
+
+PROMPT = "optout> "
+QUIT_COMMANDS = frozenset({"/quit", "/exit", "quit", "exit"})
+
+
+class ConsoleAdapter:
+    """Reads command lines, prints rendered replies, until end of input or ``/quit``."""
+
+    def __init__(
+        self,
+        assistant: Assistant,
+        zone: tzinfo,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
+        self._assistant = assistant
+        self._zone = zone
+        self._stdin = stdin or sys.stdin
+        self._stdout = stdout or sys.stdout
+
+    async def run(self) -> None:
+        """Serve the prompt until the user leaves."""
+        interactive = self._stdin.isatty()
+        if interactive:
+            _enable_line_editing()
+        self._write("optout-bot console. Try /optout claude, /deadline or /help; /quit leaves.\n")
+        while True:
+            line = await asyncio.to_thread(self._read, interactive)
+            if line is None:
+                break
+            command = line.strip()
+            if not command:
+                continue
+            if command.casefold() in QUIT_COMMANDS:
+                break
+            self._write(self.answer(command) + "\n\n")
+
+    def answer(self, command: str) -> str:
+        """One command's reply as text; a bug becomes an apology, never a traceback."""
+        try:
+            return render_text(self._assistant.answer_text(command), self._zone)
+        except Exception:
+            log.exception("console command failed")
+            return self._assistant.knowledge().messages.en.apology
+
+    def _read(self, interactive: bool) -> str | None:
+        if interactive:
+            try:
+                return input(PROMPT)
+            except EOFError:
+                return None
+        line = self._stdin.readline()
+        return line or None
+
+    def _write(self, text: str) -> None:
+        self._stdout.write(text)
+        self._stdout.flush()
+
+
+def _enable_line_editing() -> None:
+    try:
+        import readline  # noqa: F401  (importing it gives input() history and editing)
+    except ImportError:  # pragma: no cover - not on every platform
+        pass

@@ -1,0 +1,213 @@
+"""Files to a validated ``KnowledgeBase``, reporting every problem at once as ``path:line:column``."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.core.knowledge import Messages, Service
+from bot.core.library import KnowledgeBase
+from bot.core.rules import Location, check_services
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema.json"
+DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+try:  # libyaml's parser is several times faster; the pure-Python one gives identical nodes
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True, slots=True)
+class ContentProblem:
+    """One problem in one file, located to the line and column."""
+
+    path: Path
+    line: int
+    column: int
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}:{self.column}: {prefix}{self.message}"
+
+
+class ContentError(Exception):
+    """The knowledge base has errors; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[ContentProblem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the knowledge base")
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """A valid knowledge base and the warnings found while loading it."""
+
+    knowledge: KnowledgeBase
+    warnings: list[ContentProblem]
+
+
+Positions = dict[Location, tuple[int, int]]
+RecordT = TypeVar("RecordT", bound=BaseModel)
+
+
+def load_knowledge(directory: Path, today: date) -> LoadResult:
+    """Read, parse and validate a content directory; raise ``ContentError`` listing all errors."""
+    problems: list[ContentProblem] = []
+    digest = hashlib.sha256()
+    messages_path = directory / "messages.yaml"
+    messages = _load_record(messages_path, Messages, problems, digest)
+    services: list[Service] = []
+    positions: dict[str, tuple[Path, Positions]] = {}
+    files = sorted((directory / "services").glob("*.yaml"))
+    if not files:
+        problems.append(ContentProblem(directory / "services", 1, 1, "no service files found"))
+    for path in files:
+        where: Positions = {}
+        service = _load_record(path, Service, problems, digest, where, schema_comment=True)
+        if service is None:
+            continue
+        if service.id != path.stem:
+            line, column = where.get(("id",), (1, 1))
+            problems.append(
+                ContentProblem(path, line, column, f"id {service.id!r} must equal the file name {path.stem!r}")
+            )
+            continue
+        services.append(service)
+        positions[service.id] = (path, where)
+    for finding in check_services(services, today):
+        path, where = positions[finding.service_id]
+        line, column = _locate(where, finding.location)
+        problems.append(ContentProblem(path, line, column, finding.message, finding.severity))
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors or messages is None:
+        raise ContentError(errors)
+    knowledge = KnowledgeBase(tuple(services), messages, digest.hexdigest()[:12])
+    return LoadResult(knowledge, [p for p in problems if p.severity == "warning"])
+
+
+def _load_record(
+    path: Path,
+    model: type[RecordT],
+    problems: list[ContentProblem],
+    digest: Any,
+    where: Positions | None = None,
+    schema_comment: bool = False,
+) -> RecordT | None:
+    positions: Positions = {} if where is None else where
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(ContentProblem(path, 1, 1, f"cannot read file: {error.strerror}"))
+        return None
+    digest.update(path.name.encode() + b"\0" + raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(ContentProblem(path, 1, 1, f"not UTF-8 (byte {error.start})"))
+        return None
+    if schema_comment and not text.startswith(SCHEMA_COMMENT):
+        problems.append(ContentProblem(path, 1, 1, f"first line must be {SCHEMA_COMMENT!r}"))
+    data = _parse(path, text, problems, positions)
+    if data is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors():
+            line, column = _locate(positions, detail["loc"])
+            field = ".".join(str(part) for part in detail["loc"]) or "(file)"
+            problems.append(ContentProblem(path, line, column, f"{field}: {_message(detail)}"))
+        return None
+
+
+def _parse(path: Path, text: str, problems: list[ContentProblem], positions: Positions) -> Any:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problems.append(ContentProblem(path, line, column, f"YAML: {error.problem or error}"))
+        return None
+    if node is None:
+        problems.append(ContentProblem(path, 1, 1, "file is empty"))
+        return None
+    before = len(problems)
+    data = _build(node, (), positions, path, problems, yaml.SafeLoader(""))
+    return data if len(problems) == before else None
+
+
+def _build(
+    node: yaml.Node,
+    location: Location,
+    positions: Positions,
+    path: Path,
+    problems: list[ContentProblem],
+    constructor: yaml.SafeLoader,
+) -> Any:
+    """Python data from a YAML node, recording where every value starts; duplicate keys are errors."""
+    positions[location] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = constructor.construct_object(key_node)
+            if not isinstance(key, str):
+                problems.append(_at(path, key_node, f"key {key!r} must be text"))
+                continue
+            if key in mapping:
+                problems.append(_at(path, key_node, f"duplicate key {key!r}"))
+                continue
+            mapping[key] = _build(value_node, (*location, key), positions, path, problems, constructor)
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(item, (*location, index), positions, path, problems, constructor)
+            for index, item in enumerate(node.value)
+        ]
+    return constructor.construct_object(node)
+
+
+def _at(path: Path, node: yaml.Node, message: str) -> ContentProblem:
+    return ContentProblem(path, node.start_mark.line + 1, node.start_mark.column + 1, message)
+
+
+def _locate(positions: Positions, location: tuple[Any, ...]) -> tuple[int, int]:
+    """The position of the deepest recorded part of a location (a missing key: its parent)."""
+    parts = tuple(location)
+    while parts not in positions and parts:
+        parts = parts[:-1]
+    return positions.get(parts, (1, 1))
+
+
+def _message(detail: Any) -> str:
+    message = str(detail["msg"])
+    if detail["type"] == "extra_forbidden":
+        return "unknown key (check the spelling against content/schema.json)"
+    if message.startswith("Value error, "):
+        return message.removeprefix("Value error, ")
+    return message
+
+
+def content_files(directory: Path) -> Iterator[Path]:
+    """Every file whose change should trigger a reload."""
+    yield directory / "messages.yaml"
+    yield from sorted((directory / "services").glob("*.yaml"))
+
+
+def service_schema() -> dict[str, Any]:
+    """The JSON Schema of a service file, for editors and ``content/schema.json``."""
+    schema = Service.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/optout-bot/optout-bot/content/schema.json",
+        **schema,
+    }

@@ -1,0 +1,51 @@
+"""``/changes``: the policy change log, newest first, across services or for one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.core.answers.citing import labelled
+from bot.core.knowledge import Change, Phrases, Service
+from bot.core.library import KnowledgeBase
+from bot.core.reply import Reply, Section
+from bot.core.richtext import Link, RichText, Strong, Text, When
+
+RECENT_CHANGES = 15
+
+
+def answer(
+    knowledge: KnowledgeBase, service: Service | None, phrases: Phrases, now: datetime
+) -> Reply:
+    """The most recent changes, each with its date and source."""
+    services = (service,) if service else knowledge.services
+    entries = [(change, owner) for owner in services for change in owner.changes]
+    entries.sort(key=lambda entry: (entry[0].date, entry[1].id), reverse=True)
+    shown = entries if service else entries[:RECENT_CHANGES]
+    if service:
+        title = phrases.changes_for_title.format(service=service.name)
+    else:
+        title = phrases.changes_title
+    summary = (Text(phrases.no_changes),) if not entries else ()
+    items = tuple(_item(change, owner, show_name=service is None) for change, owner in shown)
+    return Reply(
+        command="changes",
+        title=title,
+        summary=summary,
+        sections=(Section(None, items=items),) if items else (),
+        verified=service.last_verified if service else None,
+        service_id=service.id if service else None,
+        generated_at=now,
+        shareable=True,
+    )
+
+
+def _item(change: Change, owner: Service, show_name: bool) -> RichText:
+    day = datetime(change.date.year, change.date.month, change.date.day, tzinfo=UTC)
+    head: RichText = (When(day, "day"), Text(" — "))
+    if show_name:
+        head = (*head, Strong(owner.name), Text(": "))
+    source = owner.source_by_id.get(change.sources[0])
+    tail: RichText = ()
+    if source:
+        tail = (Text(" ("), Link(source.url, source.publisher), Text(")"))
+    return (*head, *labelled(change.summary), *tail)

@@ -1,0 +1,126 @@
+"""``/deadline``: dated events, upcoming first with countdowns, then recently passed ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.core.answers.citing import labelled
+from bot.core.knowledge import Deadline, Phrases, Service
+from bot.core.library import KnowledgeBase
+from bot.core.reply import Reply, Section
+from bot.core.richtext import Link, RichText, Span, Strong, Text, When
+
+# Across the whole knowledge base only recent history is news; one service shows all of its own.
+RECENTLY_PASSED = timedelta(days=400)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One deadline of one service."""
+
+    service: Service
+    deadline: Deadline
+
+    def passed(self, now: datetime) -> bool:
+        """True once the event's day (or exact time) is over."""
+        return self.deadline.ends <= now
+
+
+def timeline(services: tuple[Service, ...] | list[Service]) -> list[Event]:
+    """Every dated event, in date order."""
+    events = [Event(service, deadline) for service in services for deadline in service.deadlines]
+    return sorted(events, key=lambda event: (event.deadline.instant, event.service.id))
+
+
+def answer_all(knowledge: KnowledgeBase, phrases: Phrases, now: datetime) -> Reply:
+    """Upcoming events across every service, then those passed within the recent window."""
+    events = timeline(knowledge.services)
+    upcoming = [event for event in events if not event.passed(now)]
+    passed = [event for event in reversed(events) if event.passed(now)]
+    recent = [event for event in passed if now - event.deadline.ends <= RECENTLY_PASSED]
+    older = len(passed) - len(recent)
+    summary = phrases.deadlines_intro if events else phrases.no_deadlines
+    if older:
+        summary = f"{summary} {phrases.deadlines_older.format(count=older)}"
+    return _reply(phrases.deadlines_title, (Text(summary),), upcoming, recent, phrases, now, None)
+
+
+def answer_service(service: Service, phrases: Phrases, now: datetime) -> Reply:
+    """Every dated event of one service, upcoming first, then all passed ones."""
+    events = timeline([service])
+    if not events:
+        summary = phrases.no_deadlines_for.format(service=service.name)
+    else:
+        summary = service.summary
+    upcoming = [event for event in events if not event.passed(now)]
+    passed = [event for event in reversed(events) if event.passed(now)]
+    title = phrases.deadlines_for_title.format(service=service.name)
+    return _reply(title, labelled(summary), upcoming, passed, phrases, now, service)
+
+
+def _reply(
+    title: str,
+    summary: RichText,
+    upcoming: list[Event],
+    passed: list[Event],
+    phrases: Phrases,
+    now: datetime,
+    service: Service | None,
+) -> Reply:
+    sections = []
+    if upcoming:
+        items = tuple(_item(event, passed=False) for event in upcoming)
+        sections.append(Section(phrases.deadlines_upcoming, items=items))
+    if passed:
+        items = tuple(_item(event, passed=True) for event in passed)
+        sections.append(Section(phrases.deadlines_passed, items=items))
+    return Reply(
+        command="deadline",
+        title=title,
+        summary=summary,
+        sections=tuple(sections),
+        verified=service.last_verified if service else None,
+        service_id=service.id if service else None,
+        generated_at=now,
+        shareable=True,
+    )
+
+
+def _item(event: Event, passed: bool) -> RichText:
+    deadline, service = event.deadline, event.service
+    precision = "minute" if deadline.time else "day"
+    spans: list[Span] = [
+        When(deadline.instant, precision, relative=True),
+        Text(" — "),
+        Strong(service.name),
+        Text(f": {deadline.title}"),
+    ]
+    if deadline.history:
+        spans.extend(_history(deadline))
+    if passed:
+        spans.append(Text(". "))
+        spans.append(Strong("Passed."))
+        if deadline.after:
+            spans.append(Text(" "))
+            spans.extend(labelled(deadline.after))
+    elif deadline.action:
+        spans.append(Text(". "))
+        spans.extend(labelled(deadline.action))
+    source = service.source_by_id.get(deadline.sources[0])
+    if source:
+        spans.extend((Text(" ("), Link(source.url, source.publisher), Text(")")))
+    return tuple(spans)
+
+
+def _history(deadline: Deadline) -> list[Span]:
+    """'(first 28 Sep 2025, moved to 8 Oct 2025)' with each date as a date span."""
+    zone = deadline.instant.tzinfo
+    dates = [entry.due for entry in deadline.history] + [deadline.due]
+    spans: list[Span] = [Text(" (first ")]
+    for position, day in enumerate(dates):
+        if position:
+            spans.append(Text(", moved to "))
+        spans.append(When(datetime(day.year, day.month, day.day, tzinfo=zone)))
+    spans.append(Text(")"))
+    return spans

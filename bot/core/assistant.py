@@ -1,0 +1,146 @@
+"""The core's front door: command text or typed options in, a ``Reply`` out, never an exception."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from rapidfuzz import process
+
+from bot.core.answers import changes, deadline, help, optout
+from bot.core.catalogue import COMMANDS
+from bot.core.clock import Clock
+from bot.core.knowledge import Phrases, Service
+from bot.core.library import KnowledgeBase, KnowledgeSource
+from bot.core.lookup import AUTOCOMPLETE_LIMIT
+from bot.core.reply import Reply, Section
+from bot.core.richtext import RichText, Text, UserText
+
+# Input beyond these lengths cannot be a command or a service name; it is cut before any work.
+MAX_INPUT_CHARS = 2000
+MAX_QUERY_CHARS = 100
+MAX_ECHO_CHARS = 60
+# Discord caps choice names and values at 100 characters.
+MAX_CHOICE_CHARS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An autocomplete choice: the label shown and the value submitted."""
+
+    name: str
+    value: str
+
+
+def clean(text: str, limit: int = MAX_INPUT_CHARS) -> str:
+    """Input with control and format characters dropped and whitespace collapsed."""
+    kept = "".join(
+        " " if char.isspace() else char
+        for char in text[:limit]
+        if char.isspace() or not unicodedata.category(char).startswith("C")
+    )
+    return " ".join(kept.split())
+
+
+def echo(text: str) -> str:
+    """User text shortened for quoting back."""
+    return text if len(text) <= MAX_ECHO_CHARS else text[: MAX_ECHO_CHARS - 1] + "…"
+
+
+class Assistant:
+    """Answers commands from the current knowledge base at the clock's current instant."""
+
+    def __init__(self, knowledge: KnowledgeSource, clock: Clock) -> None:
+        self._knowledge = knowledge
+        self._clock = clock
+
+    def answer_text(self, text: str, locale: str | None = None) -> Reply:
+        """Answer a whole command line such as ``/optout claude``."""
+        cleaned = clean(text)
+        head, _, rest = cleaned.partition(" ")
+        return self.run(head.lstrip("/"), rest, locale)
+
+    def run(self, command: str, argument: str | None = None, locale: str | None = None) -> Reply:
+        """Answer one command with its (optional) service argument."""
+        knowledge = self._knowledge()
+        phrases = knowledge.messages.for_locale(locale)
+        now = self._clock.now()
+        name = clean(command, MAX_QUERY_CHARS).casefold()
+        query = clean(argument or "")
+        if not name:
+            return _notice(phrases.empty_input, now, "help")
+        spec = COMMANDS.get(name)
+        if spec is None:
+            return self._unknown_command(name, phrases, now)
+        if name == "help":
+            return help.answer(phrases, now, len(knowledge.services))
+        if not query:
+            if name == "optout":
+                return optout.answer_list(knowledge, phrases, now)
+            if name == "deadline":
+                return deadline.answer_all(knowledge, phrases, now)
+            return changes.answer(knowledge, None, phrases, now)
+        service, ignored = _resolve(knowledge, query)
+        if service is None:
+            return _not_found(knowledge, name, query, phrases, now)
+        if name == "optout":
+            reply = optout.answer_service(service, phrases, now)
+        elif name == "deadline":
+            reply = deadline.answer_service(service, phrases, now)
+        else:
+            reply = changes.answer(knowledge, service, phrases, now)
+        if ignored:
+            note: RichText = (Text(phrases.extra_words + " "), UserText(echo(ignored)))
+            reply = replace(reply, notices=(*reply.notices, note))
+        return reply
+
+    def autocomplete(self, fragment: str) -> list[Choice]:
+        """Ranked service choices for what the user has typed so far."""
+        matches = self._knowledge().index.autocomplete(clean(fragment, MAX_QUERY_CHARS))
+        return [
+            Choice(match.service.name[:MAX_CHOICE_CHARS], match.service.id)
+            for match in matches[:AUTOCOMPLETE_LIMIT]
+        ]
+
+    def knowledge(self) -> KnowledgeBase:
+        """The knowledge base answers currently come from."""
+        return self._knowledge()
+
+    def _unknown_command(self, name: str, phrases: Phrases, now: datetime) -> Reply:
+        guess = process.extractOne(name, list(COMMANDS), score_cutoff=60)
+        text = phrases.unknown_command.replace("{suggestion}", f"/{guess[0]}" if guess else "/help")
+        return _notice(text, now, "help", quoted=f"/{echo(name)}")
+
+
+def _resolve(knowledge: KnowledgeBase, query: str) -> tuple[Service | None, str]:
+    """The service named by the longest leading run of words, and the words left over."""
+    words = query[:MAX_QUERY_CHARS].split()
+    for count in range(len(words), 0, -1):
+        service = knowledge.index.find(" ".join(words[:count]))
+        if service is not None:
+            return service, " ".join(words[count:])
+    return None, ""
+
+
+def _not_found(
+    knowledge: KnowledgeBase, command: str, query: str, phrases: Phrases, now: datetime
+) -> Reply:
+    short = query[:MAX_QUERY_CHARS]
+    suggestions = knowledge.index.suggest(short)
+    if not suggestions and " " in short:
+        suggestions = knowledge.index.suggest(short.split()[0])
+    if not suggestions:
+        return _notice(f"{phrases.not_found} {phrases.no_suggestions}", now, command, echo(short))
+    items = tuple((Text(f"/{command} {service.id} — {service.name}"),) for service in suggestions)
+    reply = _notice(phrases.not_found, now, command, echo(short))
+    return replace(reply, sections=(Section(phrases.did_you_mean, items=items),))
+
+
+def _notice(text: str, now: datetime, command: str, quoted: str | None = None) -> Reply:
+    """An error reply; ``{query}`` in the phrase marks where the user's words are quoted."""
+    before, marker, after = text.partition("{query}")
+    summary: RichText = (Text(text),)
+    if quoted is not None:
+        summary = (Text(before), UserText(quoted), Text(after)) if marker else (Text(f"{text} "), UserText(quoted))
+    return Reply(command=command, title="", summary=summary, generated_at=now, tone="error")

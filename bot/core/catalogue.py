@@ -1,0 +1,78 @@
+"""The one command catalogue: every adapter registers exactly these commands and options."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+OptionKind = Literal["service", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    """One argument of a command."""
+
+    name: str
+    description: str
+    kind: OptionKind = "service"
+    required: bool = False
+    autocomplete: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """A command as users see it on every platform."""
+
+    name: str
+    description: str
+    usage: str
+    examples: tuple[str, ...]
+    options: tuple[OptionSpec, ...] = ()
+    # Answers that a channel may want to keep (and pin) can be shared publicly.
+    shareable: bool = False
+
+
+SERVICE_OPTION = OptionSpec("service", "A service, e.g. claude, chatgpt, linkedin")
+
+CATALOGUE: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        name="optout",
+        description="How to stop a service from training AI on your data",
+        usage="/optout [service]",
+        examples=("/optout claude", "/optout chatgpt", "/optout"),
+        options=(SERVICE_OPTION,),
+        shareable=True,
+    ),
+    CommandSpec(
+        name="deadline",
+        description="Upcoming and recent AI-training deadlines, with countdowns",
+        usage="/deadline [service]",
+        examples=("/deadline", "/deadline linkedin"),
+        options=(SERVICE_OPTION,),
+        shareable=True,
+    ),
+    CommandSpec(
+        name="changes",
+        description="Recent changes to AI-training policies, newest first",
+        usage="/changes [service]",
+        examples=("/changes", "/changes gemini"),
+        options=(SERVICE_OPTION,),
+        shareable=True,
+    ),
+    CommandSpec(
+        name="help",
+        description="What this bot can do, with examples",
+        usage="/help",
+        examples=("/help",),
+    ),
+)
+
+COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in CATALOGUE}
+
+
+def fingerprint(catalogue: tuple[CommandSpec, ...] = CATALOGUE) -> str:
+    """A stable digest of the catalogue; platforms re-register commands only when it changes."""
+    encoded = json.dumps([asdict(spec) for spec in catalogue], sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()[:16]

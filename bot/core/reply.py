@@ -1,0 +1,39 @@
+"""A platform-neutral reply: structured, immutable, rendered per platform by ``bot.render``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from bot.core.richtext import Link, RichText
+
+Tone = Literal["info", "warning", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled part of a reply: paragraphs, then a bulleted or numbered list."""
+
+    title: str | None
+    paragraphs: tuple[RichText, ...] = ()
+    items: tuple[RichText, ...] = ()
+    numbered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot answers to one command, before any platform formatting."""
+
+    command: str
+    title: str
+    summary: RichText
+    sections: tuple[Section, ...] = ()
+    sources: tuple[Link, ...] = ()
+    verified: date | None = None
+    service_id: str | None = None
+    generated_at: datetime | None = None
+    tone: Tone = "info"
+    # Only answers about the knowledge base are worth sharing or pinning; errors and help are not.
+    shareable: bool = False
+    notices: tuple[RichText, ...] = field(default=())

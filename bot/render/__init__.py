@@ -1,0 +1,1 @@
+"""Pure functions that turn a core ``Reply`` into what each platform displays."""
