@@ -1,0 +1,55 @@
+"""Test-wide guards: the suite runs offline, and platform SDKs never see the developer's tokens."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+from typing import Any
+
+import pytest
+
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def _is_loopback(host: Any) -> bool:
+    if host is None:
+        return True
+    if isinstance(host, bytes):
+        host = host.decode(errors="replace")
+    host = str(host)
+    if host in _LOOPBACK_NAMES or host == "":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _offline_guard(event: str, args: tuple[Any, ...]) -> None:
+    """Fail any connection or name lookup that would leave this machine."""
+    if event == "socket.connect":
+        address = args[1]
+        if isinstance(address, tuple) and not _is_loopback(address[0]):
+            raise OSError(f"tests run offline: connection to {address!r} blocked")
+    elif event == "socket.getaddrinfo":
+        if not _is_loopback(args[0]):
+            raise OSError(f"tests run offline: lookup of {args[0]!r} blocked")
+
+
+sys.addaudithook(_offline_guard)
+
+_PLATFORM_VARIABLES = (
+    "DISCORD_TOKEN", "DISCORD_API_BASE", "DISCORD_GATEWAY_URL", "DISCORD_SHARD_COUNT",
+    "DISCORD_SHARD_IDS", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
+    "SLACK_API_URL", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_VERIFICATION_TOKEN",
+    "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "DATABASE_URL",
+    "OPTOUT_CONTENT_DIR", "OPTOUT_TIMEZONE",
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _PLATFORM_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
