@@ -18,9 +18,13 @@ from bot.core.library import LiveKnowledge
 log = logging.getLogger(__name__)
 
 
-def load_content(directory: Path, clock: Clock) -> LoadResult:
-    """The validated knowledge base, with warnings logged; raises ``ContentError``."""
-    result = load_knowledge(directory, clock.now().date())
+def load_content(directory: Path) -> LoadResult:
+    """The validated knowledge base, with warnings logged; raises ``ContentError``.
+
+    Content is always judged against the real date: ``--now`` changes what the answers say,
+    not whether a ``last_verified`` date lies in the future.
+    """
+    result = load_knowledge(directory, SystemClock().now().date())
     for warning in result.warnings:
         log.warning("content: %s", warning)
     return result
@@ -28,7 +32,7 @@ def load_content(directory: Path, clock: Clock) -> LoadResult:
 
 def build_assistant(directory: Path, clock: Clock) -> tuple[Assistant, LiveKnowledge]:
     """An assistant over a live (reloadable) knowledge base."""
-    live = LiveKnowledge(load_content(directory, clock).knowledge)
+    live = LiveKnowledge(load_content(directory).knowledge)
     return Assistant(live, clock), live
 
 
@@ -43,10 +47,9 @@ def display_zone(settings: Settings) -> tzinfo:
 class ContentWatcher:
     """Reloads the knowledge base when its files change; a broken edit keeps the last good one."""
 
-    def __init__(self, directory: Path, live: LiveKnowledge, clock: Clock, interval: float) -> None:
+    def __init__(self, directory: Path, live: LiveKnowledge, interval: float) -> None:
         self._directory = directory
         self._live = live
-        self._clock = clock
         self._interval = interval
         self._seen = self.snapshot()
 
@@ -74,7 +77,7 @@ class ContentWatcher:
             return False
         self._seen = current
         try:
-            result = await asyncio.to_thread(load_content, self._directory, self._clock)
+            result = await asyncio.to_thread(load_content, self._directory)
         except ContentError as error:
             log.error("content reload failed; still serving version %s", self._live().version)
             for problem in error.problems:
@@ -99,7 +102,7 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
             raise ValueError(f"the {platform} adapter is not available in this build")
     watcher_task = None
     if settings.reload_seconds > 0:
-        watcher = ContentWatcher(settings.content_dir, live, clock, settings.reload_seconds)
+        watcher = ContentWatcher(settings.content_dir, live, settings.reload_seconds)
         watcher_task = asyncio.create_task(watcher.run())
     try:
         await asyncio.gather(*runners)
