@@ -75,7 +75,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import serve
     from bot.content_loader import ContentError
 
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     platforms = args.platform or settings.configured_platforms()
     try:
         asyncio.run(serve(settings, platforms))
@@ -124,8 +126,9 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     knowledge = result.knowledge
     deadlines = sum(len(service.deadlines) for service in knowledge.services)
     print(
-        f"{settings.content_dir}: valid: {len(knowledge.services)} services, {deadlines} dated events, "
-        f"{len(result.warnings)} warning(s), version {knowledge.version}"
+        f"{settings.content_dir}: valid: {len(knowledge.services)} services, "
+        f"{deadlines} dated events, {len(result.warnings)} warning(s), "
+        f"version {knowledge.version}"
     )
     return 0
 

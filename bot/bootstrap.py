@@ -1,4 +1,4 @@
-"""The composition root: builds the knowledge base, the assistant and the adapters, and wires them."""
+"""The composition root: builds the knowledge base, the assistant and the adapters; wires them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Files to a validated ``KnowledgeBase``, reporting every problem at once as ``path:line:column``."""
+"""Files to a validated ``KnowledgeBase``; every problem is reported as ``path:line:column``."""
 
 from __future__ import annotations
 
@@ -79,7 +79,9 @@ def load_knowledge(directory: Path, today: date) -> LoadResult:
         if service.id != path.stem:
             line, column = where.get(("id",), (1, 1))
             problems.append(
-                ContentProblem(path, line, column, f"id {service.id!r} must equal the file name {path.stem!r}")
+                ContentProblem(
+                    path, line, column, f"id {service.id!r} must equal the file name {path.stem!r}"
+                )
             )
             continue
         services.append(service)
@@ -154,7 +156,7 @@ def _build(
     problems: list[ContentProblem],
     constructor: yaml.SafeLoader,
 ) -> Any:
-    """Python data from a YAML node, recording where every value starts; duplicate keys are errors."""
+    """Python data from a YAML node, recording where each value starts; duplicate keys fail."""
     positions[location] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
@@ -166,7 +168,9 @@ def _build(
             if key in mapping:
                 problems.append(_at(path, key_node, f"duplicate key {key!r}"))
                 continue
-            mapping[key] = _build(value_node, (*location, key), positions, path, problems, constructor)
+            mapping[key] = _build(
+                value_node, (*location, key), positions, path, problems, constructor
+            )
         return mapping
     if isinstance(node, yaml.SequenceNode):
         return [

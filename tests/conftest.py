@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import socket
 import sys
 from typing import Any
 
@@ -32,19 +31,32 @@ def _offline_guard(event: str, args: tuple[Any, ...]) -> None:
         address = args[1]
         if isinstance(address, tuple) and not _is_loopback(address[0]):
             raise OSError(f"tests run offline: connection to {address!r} blocked")
-    elif event == "socket.getaddrinfo":
-        if not _is_loopback(args[0]):
-            raise OSError(f"tests run offline: lookup of {args[0]!r} blocked")
+    elif event == "socket.getaddrinfo" and not _is_loopback(args[0]):
+        raise OSError(f"tests run offline: lookup of {args[0]!r} blocked")
 
 
 sys.addaudithook(_offline_guard)
 
 _PLATFORM_VARIABLES = (
-    "DISCORD_TOKEN", "DISCORD_API_BASE", "DISCORD_GATEWAY_URL", "DISCORD_SHARD_COUNT",
-    "DISCORD_SHARD_IDS", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
-    "SLACK_API_URL", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_VERIFICATION_TOKEN",
-    "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "DATABASE_URL",
-    "OPTOUT_CONTENT_DIR", "OPTOUT_TIMEZONE",
+    "DISCORD_TOKEN",
+    "DISCORD_API_BASE",
+    "DISCORD_GATEWAY_URL",
+    "DISCORD_SHARD_COUNT",
+    "DISCORD_SHARD_IDS",
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_API_URL",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_VERIFICATION_TOKEN",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "DATABASE_URL",
+    "OPTOUT_CONTENT_DIR",
+    "OPTOUT_TIMEZONE",
 )
 
 
@@ -52,4 +64,3 @@ _PLATFORM_VARIABLES = (
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in _PLATFORM_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-

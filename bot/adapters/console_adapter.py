@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 from datetime import tzinfo
@@ -72,7 +73,6 @@ class ConsoleAdapter:
 
 
 def _enable_line_editing() -> None:
-    try:
-        import readline  # noqa: F401  (importing it gives input() history and editing)
-    except ImportError:  # pragma: no cover - not on every platform
-        pass
+    # Importing readline is what gives input() history and line editing; not every OS has it.
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401

@@ -142,5 +142,9 @@ def _notice(text: str, now: datetime, command: str, quoted: str | None = None) -
     before, marker, after = text.partition("{query}")
     summary: RichText = (Text(text),)
     if quoted is not None:
-        summary = (Text(before), UserText(quoted), Text(after)) if marker else (Text(f"{text} "), UserText(quoted))
+        summary = (
+            (Text(before), UserText(quoted), Text(after))
+            if marker
+            else (Text(f"{text} "), UserText(quoted))
+        )
     return Reply(command=command, title="", summary=summary, generated_at=now, tone="error")

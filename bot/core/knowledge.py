@@ -47,7 +47,9 @@ SourceRefs = Annotated[list[Identifier], Field(min_length=1)]
 Category = Literal[
     "assistants", "social", "workplace", "developer", "creative", "publishing", "devices"
 ]
-Surface = Literal["all", "web", "desktop", "web-desktop", "ios", "android", "mobile", "admin", "email"]
+Surface = Literal[
+    "all", "web", "desktop", "web-desktop", "ios", "android", "mobile", "admin", "email"
+]
 SourceKind = Literal["vendor", "regulator", "news", "other"]
 
 

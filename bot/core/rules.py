@@ -152,5 +152,7 @@ def _check_related(services: Sequence[Service]) -> list[Problem]:
                     Problem(service.id, ("related", index), f"unknown service {related!r}")
                 )
             elif related == service.id:
-                problems.append(Problem(service.id, ("related", index), "a service cannot relate to itself"))
+                problems.append(
+                    Problem(service.id, ("related", index), "a service cannot relate to itself")
+                )
     return problems

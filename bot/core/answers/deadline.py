@@ -9,7 +9,7 @@ from bot.core.answers.citing import labelled
 from bot.core.knowledge import Deadline, Phrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.reply import Reply, Section
-from bot.core.richtext import Link, RichText, Span, Strong, Text, When
+from bot.core.richtext import DatePrecision, Link, RichText, Span, Strong, Text, When
 
 # Across the whole knowledge base only recent history is news; one service shows all of its own.
 RECENTLY_PASSED = timedelta(days=400)
@@ -89,7 +89,7 @@ def _reply(
 
 def _item(event: Event, passed: bool) -> RichText:
     deadline, service = event.deadline, event.service
-    precision = "minute" if deadline.time else "day"
+    precision: DatePrecision = "minute" if deadline.time else "day"
     spans: list[Span] = [
         When(deadline.instant, precision, relative=True),
         Text(" — "),

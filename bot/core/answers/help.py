@@ -23,6 +23,6 @@ def answer(phrases: Phrases, now: datetime, service_count: int) -> Reply:
         command="help",
         title=phrases.help_title,
         summary=(Text(phrases.help_intro.format(count=service_count)),),
-        sections=(Section(None, items=items), Section(None, (( Text(phrases.help_footer),),))),
+        sections=(Section(None, items=items), Section(None, ((Text(phrases.help_footer),),))),
         generated_at=now,
     )

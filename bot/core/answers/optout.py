@@ -8,7 +8,7 @@ from bot.core.answers.citing import cited, labelled, source_links
 from bot.core.knowledge import Control, Deadline, Phrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.reply import Reply, Section
-from bot.core.richtext import Link, RichText, Strong, Text, When
+from bot.core.richtext import DatePrecision, Link, RichText, Strong, Text, When
 from bot.core.rules import is_stale
 
 
@@ -25,15 +25,23 @@ def answer_service(service: Service, phrases: Phrases, now: datetime) -> Reply:
         if service.check.url:
             check.append((Link(service.check.url, service.check.url),))
         sections.append(Section(names["check"], tuple(check)))
-    _add_list(sections, names["does_not"], [cited(service, f.text, f.sources) for f in service.does_not])
+    _add_list(
+        sections, names["does_not"], [cited(service, f.text, f.sources) for f in service.does_not]
+    )
     _add_list(
         sections,
         names["retention"],
         [cited(service, f"{r.condition}: {r.period}", r.sources) for r in service.retention],
     )
-    _add_list(sections, names["related_controls"], [_control(service, c) for c in service.related_controls])
     _add_list(
-        sections, names["disagreements"], [cited(service, f.text, f.sources) for f in service.disagreements]
+        sections,
+        names["related_controls"],
+        [_control(service, c) for c in service.related_controls],
+    )
+    _add_list(
+        sections,
+        names["disagreements"],
+        [cited(service, f.text, f.sources) for f in service.disagreements],
     )
     _add_list(sections, names["dates"], [_date_line(service, d) for d in service.deadlines])
     notices: tuple[RichText, ...] = ()
@@ -106,14 +114,18 @@ def _steps(service: Service, phrases: Phrases) -> list[Section]:
 
 
 def _control(service: Service, control: Control) -> RichText:
-    rich: RichText = (Strong(control.name), Text(": "), *cited(service, control.text, control.sources))
+    rich: RichText = (
+        Strong(control.name),
+        Text(": "),
+        *cited(service, control.text, control.sources),
+    )
     if control.url:
         rich = (*rich, Text(" "), Link(control.url, control.url))
     return rich
 
 
 def _date_line(service: Service, deadline: Deadline) -> RichText:
-    precision = "minute" if deadline.time else "day"
+    precision: DatePrecision = "minute" if deadline.time else "day"
     return (
         When(deadline.instant, precision),
         Text(f" — {deadline.title} (/deadline {service.id})"),
