@@ -80,7 +80,7 @@ def load_knowledge(directory: Path, today: date) -> LoadResult:
             line, column = where.get(("id",), (1, 1))
             problems.append(
                 ContentProblem(
-                    path, line, column, f"id {service.id!r} must equal the file name {path.stem!r}"
+                    path, line, column, f"id: {service.id!r} must equal the file name {path.stem!r}"
                 )
             )
             continue
@@ -89,7 +89,9 @@ def load_knowledge(directory: Path, today: date) -> LoadResult:
     for finding in check_services(services, today):
         path, where = positions[finding.service_id]
         line, column = _locate(where, finding.location)
-        problems.append(ContentProblem(path, line, column, finding.message, finding.severity))
+        message = f"{_dotted(finding.location)}: {finding.message}"
+        problems.append(ContentProblem(path, line, column, message, finding.severity))
+    problems.sort(key=lambda problem: (str(problem.path), problem.line, problem.column))
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors or messages is None:
         raise ContentError(errors)
@@ -127,8 +129,8 @@ def _load_record(
     except ValidationError as error:
         for detail in error.errors():
             line, column = _locate(positions, detail["loc"])
-            field = ".".join(str(part) for part in detail["loc"]) or "(file)"
-            problems.append(ContentProblem(path, line, column, f"{field}: {_message(detail)}"))
+            message = f"{_dotted(detail['loc'])}: {_message(detail)}"
+            problems.append(ContentProblem(path, line, column, message))
         return None
 
 
@@ -143,9 +145,8 @@ def _parse(path: Path, text: str, problems: list[ContentProblem], positions: Pos
     if node is None:
         problems.append(ContentProblem(path, 1, 1, "file is empty"))
         return None
-    before = len(problems)
-    data = _build(node, (), positions, path, problems, yaml.SafeLoader(""))
-    return data if len(problems) == before else None
+    # A repeated key is reported and its first value kept, so the rest of the file is still checked.
+    return _build(node, (), positions, path, problems, yaml.SafeLoader(""))
 
 
 def _build(
@@ -168,9 +169,10 @@ def _build(
             if key in mapping:
                 problems.append(_at(path, key_node, f"duplicate key {key!r}"))
                 continue
-            mapping[key] = _build(
-                value_node, (*location, key), positions, path, problems, constructor
-            )
+            child = (*location, key)
+            mapping[key] = _build(value_node, child, positions, path, problems, constructor)
+            # Point at the key, not its value: a block list's value starts on the next line.
+            positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         return mapping
     if isinstance(node, yaml.SequenceNode):
         return [
@@ -190,6 +192,10 @@ def _locate(positions: Positions, location: tuple[Any, ...]) -> tuple[int, int]:
     while parts not in positions and parts:
         parts = parts[:-1]
     return positions.get(parts, (1, 1))
+
+
+def _dotted(location: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in location) or "(file)"
 
 
 def _message(detail: Any) -> str:

@@ -70,10 +70,10 @@ def _reply(
 ) -> Reply:
     sections = []
     if upcoming:
-        items = tuple(_item(event, passed=False) for event in upcoming)
+        items = tuple(_item(event, False, service is None) for event in upcoming)
         sections.append(Section(phrases.deadlines_upcoming, items=items))
     if passed:
-        items = tuple(_item(event, passed=True) for event in passed)
+        items = tuple(_item(event, True, service is None) for event in passed)
         sections.append(Section(phrases.deadlines_passed, items=items))
     return Reply(
         command="deadline",
@@ -87,15 +87,13 @@ def _reply(
     )
 
 
-def _item(event: Event, passed: bool) -> RichText:
+def _item(event: Event, passed: bool, show_name: bool) -> RichText:
     deadline, service = event.deadline, event.service
     precision: DatePrecision = "minute" if deadline.time else "day"
-    spans: list[Span] = [
-        When(deadline.instant, precision, relative=True),
-        Text(" — "),
-        Strong(service.name),
-        Text(f": {deadline.title}"),
-    ]
+    spans: list[Span] = [When(deadline.instant, precision, relative=True), Text(" — ")]
+    if show_name:
+        spans += [Strong(service.name), Text(": ")]
+    spans.append(Text(deadline.title))
     if deadline.history:
         spans.extend(_history(deadline))
     if passed:

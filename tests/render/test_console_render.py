@@ -1,0 +1,31 @@
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.render.console import render_text
+from tests.golden import assert_golden
+from tests.support import assistant_at
+
+CASES = {
+    "optout_chatterbox": "/optout chatterbox",
+    "optout_list": "/optout",
+    "optout_quietnote": "/optout quietnote",
+    "deadline_all": "/deadline",
+    "deadline_chatterbox": "/deadline chatterbox",
+    "changes_all": "/changes",
+    "help": "/help",
+    "not_found": "/optout chaterbox",
+    "unknown_command": "/optuot",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_console_output_matches_golden_file(name: str) -> None:
+    reply = assistant_at("2025-09-20T12:00:00+00:00").answer_text(CASES[name])
+    assert_golden(f"console_{name}.txt", render_text(reply, ZoneInfo("Europe/Berlin")))
+
+
+def test_stale_entry_warning_is_printed_first() -> None:
+    reply = assistant_at("2026-11-28T00:00:00+00:00").answer_text("/optout oldsocial")
+    lines = render_text(reply, ZoneInfo("UTC")).splitlines()
+    assert lines[2].startswith("! This entry was last verified on 2025-05-01")

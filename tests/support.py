@@ -1,0 +1,65 @@
+"""Shared test helpers: the fixture knowledge base, fixed clocks and minimal service records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bot.content_loader import load_knowledge
+from bot.core.assistant import Assistant
+from bot.core.clock import FixedClock
+from bot.core.knowledge import Service
+from bot.core.library import KnowledgeBase
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+BUNDLED_CONTENT = Path(__file__).parent.parent / "content"
+# The fixture knowledge base was last verified in 2026; its validation date is fixed too.
+FIXTURE_TODAY = datetime(2026, 11, 28, tzinfo=UTC).date()
+
+
+@cache
+def fixture_knowledge() -> KnowledgeBase:
+    """The small, fixed knowledge base under tests/fixtures/content."""
+    return load_knowledge(FIXTURE_CONTENT, FIXTURE_TODAY).knowledge
+
+
+def instant(text: str) -> datetime:
+    """An aware datetime from ISO 8601 text such as '2025-09-20T12:00:00Z'."""
+    return datetime.fromisoformat(text)
+
+
+def assistant_at(moment: str, knowledge: KnowledgeBase | None = None) -> Assistant:
+    """An assistant over the fixture knowledge base with its clock stopped at ``moment``."""
+    current = knowledge or fixture_knowledge()
+    return Assistant(lambda: current, FixedClock(instant(moment)))
+
+
+def make_service(
+    service_id: str, name: str, aliases: list[str] | None = None, **extra: Any
+) -> Service:
+    """A minimal valid service record, for tests that only care about names or dates."""
+    record: dict[str, Any] = {
+        "id": service_id,
+        "name": name,
+        "category": "assistants",
+        "aliases": aliases or [],
+        "summary": f"{name} summary.",
+        "last_verified": "2026-11-01",
+        "opt_out": {"kind": "setting", "text": "Turn it off.", "sources": ["s"]},
+        "applies_to": {"covered": ["Everyone"], "sources": ["s"]},
+        "default": {"state": "on", "text": "On.", "sources": ["s"]},
+        "sources": [
+            {
+                "id": "s",
+                "url": f"https://{service_id}.example.com/help",
+                "title": "Help",
+                "publisher": name,
+                "kind": "vendor",
+                "accessed": "2026-11-01",
+            }
+        ],
+    }
+    record.update(extra)
+    return Service.model_validate(record)

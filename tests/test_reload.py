@@ -1,0 +1,75 @@
+"""Hot reload: edits are served without a restart; a broken edit keeps the last good version."""
+
+import asyncio
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import ContentWatcher, build_assistant
+from bot.core.clock import FixedClock
+from tests.support import FIXTURE_CONTENT, instant
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+async def test_an_edit_is_served_after_the_next_check(content: Path) -> None:
+    assistant, live = build_assistant(content, FixedClock(instant("2025-09-20T12:00:00+00:00")))
+    watcher = ContentWatcher(content, live, interval=0.01)
+    before = live().version
+    assert not await watcher.check()
+    edit(content / "services" / "quietnote.yaml", "name: QuietNote", "name: QuietNote Cloud")
+    assert await watcher.check()
+    assert live().version != before
+    assert assistant.answer_text("/optout quietnote").title == "QuietNote Cloud"
+
+
+async def test_a_broken_edit_is_logged_and_the_last_good_version_kept(
+    content: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assistant, live = build_assistant(content, FixedClock(instant("2025-09-20T12:00:00+00:00")))
+    watcher = ContentWatcher(content, live, interval=0.01)
+    good = live().version
+    edit(content / "services" / "quietnote.yaml", "kind: not-needed", "kind: maybe")
+    with caplog.at_level(logging.ERROR):
+        assert not await watcher.check()
+    assert live().version == good
+    assert assistant.answer_text("/optout quietnote").title == "QuietNote"
+    assert any(
+        "quietnote.yaml:9:3: opt_out.kind" in record.getMessage() for record in caplog.records
+    )
+    edit(content / "services" / "quietnote.yaml", "kind: maybe", "kind: not-needed")
+    assert await watcher.check()
+
+
+async def test_a_new_service_file_is_picked_up_by_the_running_watcher(content: Path) -> None:
+    assistant, live = build_assistant(content, FixedClock(instant("2025-09-20T12:00:00+00:00")))
+    watcher = ContentWatcher(content, live, interval=0.01)
+    task = asyncio.create_task(watcher.run())
+    try:
+        source = (content / "services" / "quietnote.yaml").read_text(encoding="utf-8")
+        clone = source.replace("id: quietnote", "id: loudnote").replace(
+            "name: QuietNote", "name: LoudNote"
+        )
+        (content / "services" / "loudnote.yaml").write_text(
+            clone.replace("aliases: [qn]", "aliases: [ln]")
+        )
+        for _ in range(200):
+            if assistant.answer_text("/optout loudnote").title == "LoudNote":
+                break
+            await asyncio.sleep(0.01)
+        assert assistant.answer_text("/optout loudnote").title == "LoudNote"
+    finally:
+        task.cancel()
