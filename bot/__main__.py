@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 
 from bot.config import PLATFORMS, ConfigError, Settings
@@ -37,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="start the bot on every configured platform")
     run.add_argument("--platform", action="append", choices=PLATFORMS, help="run only this one")
     run.add_argument("--content", type=Path, help="knowledge base directory")
+    run.add_argument(
+        "--http", action="store_true", help="Slack: serve /slack/events over HTTP, not Socket Mode"
+    )
+    run.add_argument("--port", type=int, help="Slack HTTP mode: port to listen on (default 3000)")
     run.set_defaults(handler=_run)
 
     ask = commands.add_parser("ask", help="print the reply to one command and exit")
@@ -52,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a service file")
     schema.set_defaults(handler=_schema)
+
+    manifest = commands.add_parser(
+        "slack-manifest", help="print the Slack app manifest for the command catalogue"
+    )
+    manifest.add_argument(
+        "--url", help="HTTP mode: the public URL of /slack/events (default: Socket Mode)"
+    )
+    manifest.set_defaults(handler=_slack_manifest)
     return parser
 
 
@@ -72,6 +83,9 @@ def _with_content(settings: Settings, directory: Path) -> Settings:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    import logging
+
     from bot.bootstrap import serve
     from bot.content_loader import ContentError
 
@@ -79,11 +93,20 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     platforms = args.platform or settings.configured_platforms()
+    if args.http or args.port is not None:
+        settings = replace(
+            settings,
+            slack_http=args.http or settings.slack_http,
+            slack_port=settings.slack_port if args.port is None else args.port,
+        )
     try:
         asyncio.run(serve(settings, platforms))
     except ContentError as error:
         _print_problems(error.problems, "the bot cannot start")
         return 1
+    except ConfigError as error:
+        _print_problems(error.problems, "the bot cannot start")
+        return 2
     except KeyboardInterrupt:
         pass
     return 0
@@ -104,7 +127,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         print(f"unknown time zone: {args.tz!r}", file=sys.stderr)
         return 2
     try:
-        assistant, _ = build_assistant(settings.content_dir, clock)
+        assistant, _ = build_assistant(settings.content_dir, clock, settings.cache_dir)
     except ContentError as error:
         _print_problems(error.problems, "the knowledge base is invalid")
         return 1
@@ -137,6 +160,14 @@ def _schema(args: argparse.Namespace, settings: Settings) -> int:
     from bot.content_loader import service_schema
 
     print(json.dumps(service_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _slack_manifest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.render.slack_manifest import manifest, slash_commands
+
+    document = manifest(slash_commands(settings.slack_commands), args.url)
+    print(json.dumps(document, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -2,37 +2,43 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings
-from bot.content_loader import ContentError, LoadResult, content_files, load_knowledge
+from bot.config import ConfigError, Settings
+from bot.content_cache import load_with_cache
+from bot.content_loader import LoadResult
 from bot.core.assistant import Assistant
 from bot.core.clock import Clock, SystemClock
 from bot.core.library import LiveKnowledge
 
+if TYPE_CHECKING:
+    from bot.adapters.slack_adapter import SlackAdapter
+
 log = logging.getLogger(__name__)
 
 
-def load_content(directory: Path) -> LoadResult:
+def load_content(directory: Path, cache_dir: Path | None = None) -> LoadResult:
     """The validated knowledge base, with warnings logged; raises ``ContentError``.
 
     Content is always judged against the real date: ``--now`` changes what the answers say,
     not whether a ``last_verified`` date lies in the future.
     """
-    result = load_knowledge(directory, SystemClock().now().date())
+    result = load_with_cache(directory, SystemClock().now().date(), cache_dir)
     for warning in result.warnings:
         log.warning("content: %s", warning)
     return result
 
 
-def build_assistant(directory: Path, clock: Clock) -> tuple[Assistant, LiveKnowledge]:
+def build_assistant(
+    directory: Path, clock: Clock, cache_dir: Path | None = None
+) -> tuple[Assistant, LiveKnowledge]:
     """An assistant over a live (reloadable) knowledge base."""
-    live = LiveKnowledge(load_content(directory).knowledge)
+    live = LiveKnowledge(load_content(directory, cache_dir).knowledge)
     return Assistant(live, clock), live
 
 
@@ -40,69 +46,62 @@ def display_zone(settings: Settings) -> tzinfo:
     """The time zone the console shows times in: the setting, else this machine's own."""
     if settings.timezone:
         return ZoneInfo(settings.timezone)
-    local = __import__("datetime").datetime.now().astimezone().tzinfo
+    local = datetime.now().astimezone().tzinfo
     return local or ZoneInfo("UTC")
 
 
-class ContentWatcher:
-    """Reloads the knowledge base when its files change; a broken edit keeps the last good one."""
+def build_slack(settings: Settings, assistant: Assistant) -> SlackAdapter:
+    """The Slack adapter: Socket Mode when an app token is set, unless HTTP mode is asked for."""
+    from bot.adapters.slack_adapter import SlackAdapter, SlackOptions
+    from bot.render.slack_manifest import slash_commands
 
-    def __init__(self, directory: Path, live: LiveKnowledge, interval: float) -> None:
-        self._directory = directory
-        self._live = live
-        self._interval = interval
-        self._seen = self.snapshot()
-
-    def snapshot(self) -> tuple[tuple[str, int, int], ...]:
-        """Name, size and modification time of every content file."""
-        entries = []
-        for path in content_files(self._directory):
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            entries.append((str(path), stat.st_size, stat.st_mtime_ns))
-        return tuple(entries)
-
-    async def run(self) -> None:
-        """Poll until cancelled."""
-        while True:
-            await asyncio.sleep(self._interval)
-            await self.check()
-
-    async def check(self) -> bool:
-        """Reload if anything changed; True when a new version is now served."""
-        current = self.snapshot()
-        if current == self._seen:
-            return False
-        self._seen = current
-        try:
-            result = await asyncio.to_thread(load_content, self._directory)
-        except ContentError as error:
-            log.error("content reload failed; still serving version %s", self._live().version)
-            for problem in error.problems:
-                log.error("content: %s", problem)
-            return False
-        previous = self._live.swap(result.knowledge)
-        log.info("content reloaded: version %s -> %s", previous.version, result.knowledge.version)
-        return True
+    if not settings.slack_bot_token:
+        raise ConfigError(["SLACK_BOT_TOKEN: Slack needs the bot token (xoxb-…)"])
+    http = settings.slack_http or not settings.slack_app_token
+    if http and not settings.slack_signing_secret:
+        raise ConfigError(
+            ["SLACK_SIGNING_SECRET: HTTP mode needs it (or set SLACK_APP_TOKEN for Socket Mode)"]
+        )
+    options = SlackOptions(
+        bot_token=settings.slack_bot_token,
+        commands=slash_commands(settings.slack_commands),
+        signing_secret=settings.slack_signing_secret or "",
+        app_token=settings.slack_app_token,
+        api_url=settings.slack_api_url,
+        http=http,
+        host=settings.slack_host,
+        port=settings.slack_port,
+    )
+    return SlackAdapter(assistant, options)
 
 
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     """Run the requested platforms until they all stop."""
+    # Imported here so that one-shot commands (ask, validate) start without them.
+    import asyncio
+
+    from bot.content_watch import ContentWatcher
+
     clock = SystemClock()
-    assistant, live = build_assistant(settings.content_dir, clock)
+    assistant, live = build_assistant(settings.content_dir, clock, settings.cache_dir)
     runners = []
     for platform in platforms:
         if platform == "console":
             from bot.adapters.console_adapter import ConsoleAdapter
 
             runners.append(ConsoleAdapter(assistant, display_zone(settings)).run())
+        elif platform == "slack":
+            runners.append(build_slack(settings, assistant).run())
         else:
             raise ValueError(f"the {platform} adapter is not available in this build")
     watcher_task = None
     if settings.reload_seconds > 0:
-        watcher = ContentWatcher(settings.content_dir, live, settings.reload_seconds)
+        watcher = ContentWatcher(
+            settings.content_dir,
+            live,
+            lambda: load_content(settings.content_dir),
+            settings.reload_seconds,
+        )
         watcher_task = asyncio.create_task(watcher.run())
     try:
         await asyncio.gather(*runners)

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.content_loader import DEFAULT_CONTENT
+from bot.core.catalogue import COMMANDS
+from bot.render.slack_manifest import SLASH_COMMAND, slash_commands
 
 PLATFORMS = ("console", "discord", "slack")
+# The knowledge base bundled with the package (baked into the container image as well).
+DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
 class ConfigError(ValueError):
@@ -26,6 +29,7 @@ class Settings:
     """Every setting the bot reads, with its default."""
 
     content_dir: Path = DEFAULT_CONTENT
+    cache_dir: Path | None = None
     timezone: str | None = None
     reload_seconds: float = 2.0
     log_level: str = "INFO"
@@ -33,6 +37,11 @@ class Settings:
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_api_url: str | None = None
+    slack_commands: Mapping[str, str] = field(default_factory=dict)
+    slack_http: bool = False
+    slack_host: str = "0.0.0.0"
+    slack_port: int = 3000
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -57,10 +66,16 @@ class Settings:
         log_level = env.get("LOG_LEVEL", "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             problems.append("LOG_LEVEL: must be DEBUG, INFO, WARNING or ERROR")
+        slack_commands = _slack_commands(env.get("SLACK_COMMANDS", ""), problems)
+        slack_port = _port(env.get("SLACK_PORT"), problems)
+        slack_api_url = env.get("SLACK_API_URL") or None
+        if slack_api_url and not slack_api_url.startswith(("http://", "https://")):
+            problems.append("SLACK_API_URL: must be an http:// or https:// URL")
         if problems:
             raise ConfigError(problems)
         return cls(
             content_dir=Path(env.get("OPTOUT_CONTENT_DIR") or DEFAULT_CONTENT),
+            cache_dir=_cache_dir(env),
             timezone=timezone,
             reload_seconds=reload_seconds,
             log_level=log_level,
@@ -68,6 +83,10 @@ class Settings:
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             slack_app_token=env.get("SLACK_APP_TOKEN") or None,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_api_url=slack_api_url,
+            slack_commands=slack_commands,
+            slack_host=env.get("SLACK_HOST") or "0.0.0.0",
+            slack_port=slack_port,
         )
 
     def configured_platforms(self) -> list[str]:
@@ -78,3 +97,41 @@ class Settings:
         if self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret):
             platforms.append("slack")
         return platforms or ["console"]
+
+
+def _cache_dir(env: Mapping[str, str]) -> Path | None:
+    """Where the parsed knowledge base is cached: OPTOUT_CACHE_DIR, 'off' to disable."""
+    chosen = env.get("OPTOUT_CACHE_DIR")
+    if chosen:
+        return None if chosen.lower() == "off" else Path(chosen)
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "optout-bot"
+
+
+def _slack_commands(raw: str, problems: list[str]) -> dict[str, str]:
+    """SLACK_COMMANDS, e.g. 'optout=/ai-optout,help=/ai-help': renames of slash commands."""
+    chosen: dict[str, str] = {}
+    for entry in filter(None, (part.strip() for part in raw.split(","))):
+        name, _, slash = (piece.strip() for piece in entry.partition("="))
+        if name not in COMMANDS:
+            problems.append(f"SLACK_COMMANDS: {name!r} is not a command ({', '.join(COMMANDS)})")
+        elif not SLASH_COMMAND.fullmatch(slash):
+            problems.append(
+                f"SLACK_COMMANDS: {slash!r} for {name} must look like /name "
+                "(lowercase letters, digits, - or _, at most 32 characters)"
+            )
+        else:
+            chosen[name] = slash
+    names = list(slash_commands(chosen).values())
+    for slash in sorted({slash for slash in names if names.count(slash) > 1}):
+        problems.append(f"SLACK_COMMANDS: {slash} is used for more than one command")
+    return chosen
+
+
+def _port(raw: str | None, problems: list[str]) -> int:
+    if not raw:
+        return 3000
+    if raw.isdigit() and 0 <= int(raw) <= 65535:
+        return int(raw)
+    problems.append("SLACK_PORT: must be a TCP port number (0 to 65535)")
+    return 3000

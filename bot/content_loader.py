@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.core.knowledge import Messages, Service
@@ -17,12 +16,6 @@ from bot.core.library import KnowledgeBase
 from bot.core.rules import Location, check_services
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema.json"
-DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
-
-try:  # libyaml's parser is several times faster; the pure-Python one gives identical nodes
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +49,7 @@ class LoadResult:
     warnings: list[ContentProblem]
 
 
-Positions = dict[Location, tuple[int, int]]
+Positions = dict[Location, tuple[int, int]]  # the same shape as bot.yaml_source.Positions
 RecordT = TypeVar("RecordT", bound=BaseModel)
 
 
@@ -135,55 +128,13 @@ def _load_record(
 
 
 def _parse(path: Path, text: str, problems: list[ContentProblem], positions: Positions) -> Any:
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.append(ContentProblem(path, line, column, f"YAML: {error.problem or error}"))
-        return None
-    if node is None:
-        problems.append(ContentProblem(path, 1, 1, "file is empty"))
-        return None
-    # A repeated key is reported and its first value kept, so the rest of the file is still checked.
-    return _build(node, (), positions, path, problems, yaml.SafeLoader(""))
+    # Imported here: a knowledge base read from the cache never needs a YAML parser.
+    from bot.yaml_source import SyntaxProblem, parse
 
-
-def _build(
-    node: yaml.Node,
-    location: Location,
-    positions: Positions,
-    path: Path,
-    problems: list[ContentProblem],
-    constructor: yaml.SafeLoader,
-) -> Any:
-    """Python data from a YAML node, recording where each value starts; duplicate keys fail."""
-    positions[location] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        mapping: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node)
-            if not isinstance(key, str):
-                problems.append(_at(path, key_node, f"key {key!r} must be text"))
-                continue
-            if key in mapping:
-                problems.append(_at(path, key_node, f"duplicate key {key!r}"))
-                continue
-            child = (*location, key)
-            mapping[key] = _build(value_node, child, positions, path, problems, constructor)
-            # Point at the key, not its value: a block list's value starts on the next line.
-            positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        return mapping
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(item, (*location, index), positions, path, problems, constructor)
-            for index, item in enumerate(node.value)
-        ]
-    return constructor.construct_object(node)
-
-
-def _at(path: Path, node: yaml.Node, message: str) -> ContentProblem:
-    return ContentProblem(path, node.start_mark.line + 1, node.start_mark.column + 1, message)
+    found: list[SyntaxProblem] = []
+    data = parse(text, positions, found)
+    problems.extend(ContentProblem(path, p.line, p.column, p.message) for p in found)
+    return data
 
 
 def _locate(positions: Positions, location: tuple[Any, ...]) -> tuple[int, int]:

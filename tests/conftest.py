@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import sys
+import tempfile
 from typing import Any
 
 import pytest
@@ -36,6 +38,9 @@ def _offline_guard(event: str, args: tuple[Any, ...]) -> None:
 
 
 sys.addaudithook(_offline_guard)
+
+# Processes started by tests cache the parsed knowledge base here, never in the user's cache.
+os.environ["OPTOUT_CACHE_DIR"] = tempfile.mkdtemp(prefix="optout-test-cache-")
 
 _PLATFORM_VARIABLES = (
     "DISCORD_TOKEN",

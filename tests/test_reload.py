@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.bootstrap import ContentWatcher, build_assistant
+from bot.bootstrap import build_assistant, load_content
+from bot.content_watch import ContentWatcher
 from bot.core.clock import FixedClock
 from tests.support import FIXTURE_CONTENT, instant
 
@@ -27,7 +28,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 async def test_an_edit_is_served_after_the_next_check(content: Path) -> None:
     assistant, live = build_assistant(content, FixedClock(instant("2025-09-20T12:00:00+00:00")))
-    watcher = ContentWatcher(content, live, interval=0.01)
+    watcher = ContentWatcher(content, live, lambda: load_content(content), interval=0.01)
     before = live().version
     assert not await watcher.check()
     edit(content / "services" / "quietnote.yaml", "name: QuietNote", "name: QuietNote Cloud")
@@ -40,7 +41,7 @@ async def test_a_broken_edit_is_logged_and_the_last_good_version_kept(
     content: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     assistant, live = build_assistant(content, FixedClock(instant("2025-09-20T12:00:00+00:00")))
-    watcher = ContentWatcher(content, live, interval=0.01)
+    watcher = ContentWatcher(content, live, lambda: load_content(content), interval=0.01)
     good = live().version
     edit(content / "services" / "quietnote.yaml", "kind: not-needed", "kind: maybe")
     with caplog.at_level(logging.ERROR):
@@ -56,7 +57,7 @@ async def test_a_broken_edit_is_logged_and_the_last_good_version_kept(
 
 async def test_a_new_service_file_is_picked_up_by_the_running_watcher(content: Path) -> None:
     assistant, live = build_assistant(content, FixedClock(instant("2025-09-20T12:00:00+00:00")))
-    watcher = ContentWatcher(content, live, interval=0.01)
+    watcher = ContentWatcher(content, live, lambda: load_content(content), interval=0.01)
     task = asyncio.create_task(watcher.run())
     try:
         source = (content / "services" / "quietnote.yaml").read_text(encoding="utf-8")

@@ -6,8 +6,6 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from rapidfuzz import process
-
 from bot.core.answers import changes, deadline, help, optout
 from bot.core.catalogue import COMMANDS
 from bot.core.clock import Clock
@@ -108,6 +106,8 @@ class Assistant:
         return self._knowledge()
 
     def _unknown_command(self, name: str, phrases: Phrases, now: datetime) -> Reply:
+        from rapidfuzz import process  # lazy: only a mistyped command needs it
+
         guess = process.extractOne(name, list(COMMANDS), score_cutoff=60)
         text = phrases.unknown_command.replace("{suggestion}", f"/{guess[0]}" if guess else "/help")
         return _notice(text, now, "help", quoted=f"/{echo(name)}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -74,5 +72,8 @@ COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in CATALOGUE}
 
 def fingerprint(catalogue: tuple[CommandSpec, ...] = CATALOGUE) -> str:
     """A stable digest of the catalogue; platforms re-register commands only when it changes."""
+    import hashlib
+    import json
+
     encoded = json.dumps([asdict(spec) for spec in catalogue], sort_keys=True).encode()
     return hashlib.sha256(encoded).hexdigest()[:16]

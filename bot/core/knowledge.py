@@ -56,7 +56,10 @@ SourceKind = Literal["vendor", "regulator", "news", "other"]
 class Strict(BaseModel):
     """Base for content records: unknown keys are errors and records never change."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # Validators are built on first use: a knowledge base read from the cache never needs them.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
 
 class Source(Strict):
@@ -93,6 +96,14 @@ class DefaultSetting(Strict):
     state: Literal["on", "off", "varies", "not-applicable"]
     text: Prose
     sources: SourceRefs
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _yaml_booleans(cls, value: object) -> object:
+        # YAML 1.1 reads a bare `on`/`off` as a boolean; authors mean the words.
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        return value
 
 
 class OptOut(Strict):

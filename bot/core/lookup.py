@@ -6,8 +6,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process, utils
-
 from bot.core.knowledge import Service
 
 SUGGESTION_LIMIT = 3
@@ -62,6 +60,8 @@ class ServiceIndex:
         key = normalise(query)
         if not key:
             return []
+        from rapidfuzz import fuzz, process  # lazy: one-shot exact lookups never need it
+
         hits = process.extract(
             key, self._keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=SUGGESTION_CUTOFF
         )
@@ -72,6 +72,8 @@ class ServiceIndex:
         key = normalise(fragment)
         if not key:
             return [Match(service, service.name, 100.0) for service in self.services()[:limit]]
+        from rapidfuzz import fuzz, process, utils  # lazy: one-shot exact lookups never need it
+
         ranked: dict[str, Match] = {}
         for position, candidate in enumerate(self._keys):
             if candidate.startswith(key):

@@ -124,7 +124,6 @@ def _check_names(services: Sequence[Service]) -> list[Problem]:
     for service in services:
         names: list[tuple[Location, str]] = [(("id",), service.id), (("name",), service.name)]
         names += [(("aliases", i), alias) for i, alias in enumerate(service.aliases)]
-        own: set[str] = set()
         for location, name in names:
             key = normalise(name)
             if not key:
@@ -135,10 +134,7 @@ def _check_names(services: Sequence[Service]) -> list[Problem]:
                 problems.append(
                     Problem(service.id, location, f"{name!r} is already a name of {owner!r}")
                 )
-            elif key in own and location[0] == "aliases":
-                problems.append(Problem(service.id, location, f"alias {name!r} repeats a name"))
             owners.setdefault(key, service.id)
-            own.add(key)
     return problems
 
 

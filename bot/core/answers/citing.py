@@ -5,13 +5,19 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.core.knowledge import Service
-from bot.core.richtext import Link, RichText, Text, parse_labels
+from bot.core.richtext import Link, RichText, Strong, Text, parse_labels
 
 
 @lru_cache(maxsize=8192)
 def labelled(text: str) -> RichText:
     """Content text with its ``[Label]`` marks parsed (validated at load, so this cannot fail)."""
     return parse_labels(text)
+
+
+def emphasised(text: str) -> RichText:
+    """Content text shown strong, unless it carries labels (which are emphasised already)."""
+    rich = labelled(text)
+    return (Strong(text),) if all(isinstance(span, Text) for span in rich) else rich
 
 
 def cited(service: Service, text: str, sources: list[str]) -> RichText:

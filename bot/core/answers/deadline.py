@@ -93,7 +93,7 @@ def _item(event: Event, passed: bool, show_name: bool) -> RichText:
     spans: list[Span] = [When(deadline.instant, precision, relative=True), Text(" — ")]
     if show_name:
         spans += [Strong(service.name), Text(": ")]
-    spans.append(Text(deadline.title))
+    spans.extend(labelled(deadline.title))
     if deadline.history:
         spans.extend(_history(deadline))
     if passed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.answers.citing import cited, labelled, source_links
+from bot.core.answers.citing import cited, emphasised, labelled, source_links
 from bot.core.knowledge import Control, Deadline, Phrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.reply import Reply, Section
@@ -115,7 +115,7 @@ def _steps(service: Service, phrases: Phrases) -> list[Section]:
 
 def _control(service: Service, control: Control) -> RichText:
     rich: RichText = (
-        Strong(control.name),
+        *emphasised(control.name),
         Text(": "),
         *cited(service, control.text, control.sources),
     )
@@ -128,7 +128,9 @@ def _date_line(service: Service, deadline: Deadline) -> RichText:
     precision: DatePrecision = "minute" if deadline.time else "day"
     return (
         When(deadline.instant, precision),
-        Text(f" — {deadline.title} (/deadline {service.id})"),
+        Text(" — "),
+        *labelled(deadline.title),
+        Text(f" (/deadline {service.id})"),
     )
 
 

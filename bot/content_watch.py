@@ -1,0 +1,70 @@
+"""Hot reload: polls the content files and swaps in a new knowledge base when they change.
+
+Polling file sizes and modification times every few seconds costs next to nothing, needs no
+platform-specific watcher, and works the same on a laptop, in a container and on a network volume.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.content_loader import ContentError, LoadResult, content_files
+from bot.core.library import LiveKnowledge
+
+log = logging.getLogger(__name__)
+
+Snapshot = tuple[tuple[str, int, int], ...]
+
+
+class ContentWatcher:
+    """Reloads the knowledge base when its files change; a broken edit keeps the last good one."""
+
+    def __init__(
+        self,
+        directory: Path,
+        live: LiveKnowledge,
+        load: Callable[[], LoadResult],
+        interval: float,
+    ) -> None:
+        self._directory = directory
+        self._live = live
+        self._load = load
+        self._interval = interval
+        self._seen = self.snapshot()
+
+    def snapshot(self) -> Snapshot:
+        """Name, size and modification time of every content file."""
+        entries = []
+        for path in content_files(self._directory):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            entries.append((str(path), stat.st_size, stat.st_mtime_ns))
+        return tuple(entries)
+
+    async def run(self) -> None:
+        """Poll until cancelled."""
+        while True:
+            await asyncio.sleep(self._interval)
+            await self.check()
+
+    async def check(self) -> bool:
+        """Reload if anything changed; True when a new version is now served."""
+        current = self.snapshot()
+        if current == self._seen:
+            return False
+        self._seen = current
+        try:
+            result = await asyncio.to_thread(self._load)
+        except ContentError as error:
+            log.error("content reload failed; still serving version %s", self._live().version)
+            for problem in error.problems:
+                log.error("content: %s", problem)
+            return False
+        previous = self._live.swap(result.knowledge)
+        log.info("content reloaded: version %s -> %s", previous.version, result.knowledge.version)
+        return True
