@@ -7,7 +7,6 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import datetime
-from dataclasses import replace
 from pathlib import Path
 
 from bot.config import PLATFORMS, ConfigError, Settings
@@ -94,6 +93,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     )
     platforms = args.platform or settings.configured_platforms()
     if args.http or args.port is not None:
+        from dataclasses import replace
+
         settings = replace(
             settings,
             slack_http=args.http or settings.slack_http,

@@ -1,0 +1,306 @@
+"""The Slack adapter: slash commands and buttons through slack-bolt, answers from the core.
+
+Every answer is computed inside ``ack()``: the core answers in microseconds, and with
+``process_before_response`` the acknowledgement leaves as soon as the listener returns (bolt's
+default mode polls for it every 10 ms). Work that calls Slack (sharing, pinning, long answers)
+runs afterwards in tasks this adapter owns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Coroutine, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters import slack_actions as actions
+from bot.core.assistant import Assistant
+from bot.render.slack import SlackMessage, render_notice, render_reply
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+STOP_GRACE_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class SlackOptions:
+    """How to reach Slack and how Slack reaches us (Socket Mode unless ``http``)."""
+
+    bot_token: str
+    commands: Mapping[str, str]
+    signing_secret: str = ""
+    app_token: str | None = None
+    api_url: str | None = None
+    http: bool = False
+    host: str = "0.0.0.0"
+    port: int = 3000
+    rate_limit_retries: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where one interaction happened, and the per-request tools bolt gave us to answer it."""
+
+    client: AsyncWebClient
+    respond: AsyncRespond
+    channel: str | None
+    user: str | None
+    bot_user_id: str | None
+
+
+class SlackAdapter:
+    """Serves the catalogue's slash commands and the Share and Pin buttons."""
+
+    def __init__(self, assistant: Assistant, options: SlackOptions) -> None:
+        self._assistant = assistant
+        self._options = options
+        self._names = {slash: name for name, slash in options.commands.items()}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._session: aiohttp.ClientSession | None = None
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self.port: int | None = None
+
+    async def run(self) -> None:
+        """Serve until cancelled."""
+        await self.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self.stop()
+
+    async def start(self) -> None:
+        """Check the token, then listen over HTTP or connect over Socket Mode."""
+        self._session = aiohttp.ClientSession()
+        app = self._build_app(self._session)
+        identity = await app.client.auth_test()
+        log.info("slack: signed in as bot %s", identity.get("bot_id"))
+        if self._options.http:
+            self._runner = web.AppRunner(app.web_app(path=EVENTS_PATH), access_log=None)
+            await self._runner.setup()
+            await web.TCPSite(self._runner, self._options.host, self._options.port).start()
+            self.port = self._runner.addresses[0][1]
+            log.info("slack: HTTP mode on port %s, path %s", self.port, EVENTS_PATH)
+        else:
+            self._socket = AsyncSocketModeHandler(app, self._options.app_token)
+            await self._socket.connect_async()
+            log.info("slack: Socket Mode connected")
+
+    async def stop(self) -> None:
+        """Stop taking requests, let follow-ups finish briefly, close connections."""
+        if self._socket:
+            await self._socket.close_async()
+        if self._runner:
+            await self._runner.cleanup()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
+        if self._session:
+            await self._session.close()
+
+    def _build_app(self, session: aiohttp.ClientSession) -> AsyncApp:
+        options = self._options
+        app = AsyncApp(
+            name="optout-bot",
+            token=options.bot_token,
+            signing_secret=options.signing_secret,
+            process_before_response=True,
+        )
+        # Configured on bolt's own client (not a client passed in) so that bolt does not warn
+        # about SLACK_BOT_TOKEN; every per-request client copies these settings.
+        client = app.client
+        client.session = session
+        if options.api_url:
+            client.base_url = options.api_url.rstrip("/") + "/"
+        client.retry_handlers = [
+            AsyncConnectionErrorRetryHandler(),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=options.rate_limit_retries),
+        ]
+        for slash in options.commands.values():
+            app.command(slash)(self._on_command)
+        app.action(actions.SHARE_ACTION)(self._on_button)
+        app.action(actions.PIN_ACTION)(self._on_button)
+        app.error(self._on_error)
+        return app
+
+    async def _on_command(
+        self,
+        ack: Any,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        context: Any,
+    ) -> None:
+        name = self._names.get(command.get("command", ""), "help")
+        argument, share = actions.split_share(str(command.get("text") or ""))
+        reply = self._assistant.run(name, argument)
+        target = Target(
+            client,
+            respond,
+            actions.channel_id(command.get("channel_id")),
+            _text(command.get("user_id")),
+            context.bot_user_id,
+        )
+        if share and reply.shareable:
+            await ack()
+            self._spawn(target, self._share(target, actions.ButtonRequest(name, argument)))
+            return
+        buttons = actions.answer_buttons(name, argument) if reply.shareable else ()
+        first, *rest = render_reply(reply, buttons)
+        await ack(response_type="ephemeral", **first.payload())
+        if rest:
+            self._spawn(target, self._respond_all(target, rest))
+
+    async def _on_button(
+        self,
+        ack: Any,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        context: Any,
+    ) -> None:
+        await ack()
+        channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
+        target = Target(
+            client,
+            respond,
+            actions.channel_id(channel),
+            _text(_field(body, "user", "id")),
+            context.bot_user_id,
+        )
+        request = actions.read_button(action.get("value"))
+        pin = action.get("action_id") == actions.PIN_ACTION
+        if pin and request and request.message_ts:
+            self._spawn(target, self._pin(target, request.message_ts))
+        else:
+            self._spawn(target, self._share(target, request, from_button=True, pin=pin))
+
+    async def _share(
+        self,
+        target: Target,
+        request: actions.ButtonRequest | None,
+        from_button: bool = False,
+        pin: bool = False,
+    ) -> None:
+        if request is None or not request.command:
+            return await self._notify(target, actions.UNREADABLE_BUTTON)
+        if target.channel is None:
+            return await self._notify(target, actions.NO_CHANNEL)
+        reply = self._assistant.run(request.command, request.argument)
+        if not reply.shareable:
+            return await self._notify(target, actions.NOT_SHAREABLE)
+        try:
+            message_ts = await self._publish(target, render_reply(reply, shared_by=target.user))
+        except SlackApiError as error:
+            return await self._explain(target, error)
+        if pin:
+            return await self._pin(target, message_ts, from_button)
+        await self._notify(target, actions.SHARED, from_button, actions.pin_button(message_ts))
+
+    async def _publish(self, target: Target, messages: list[SlackMessage]) -> str:
+        """Post an answer publicly: the one place public messages are posted; returns its ts."""
+        first_ts = ""
+        for message in messages:
+            response = await target.client.chat_postMessage(
+                channel=target.channel, unfurl_links=False, unfurl_media=False, **message.payload()
+            )
+            first_ts = first_ts or str(response["ts"])
+        return first_ts
+
+    async def _pin(self, target: Target, message_ts: str, replace: bool = True) -> None:
+        if target.channel is None:
+            return await self._notify(target, actions.NO_CHANNEL)
+        try:
+            await target.client.pins_add(channel=target.channel, timestamp=message_ts)
+        except SlackApiError as error:
+            return await self._explain(target, error, actions.SHARED + " ")
+        await self._notify(target, actions.PINNED, replace)
+
+    async def _explain(self, target: Target, error: SlackApiError, prefix: str = "") -> None:
+        code = error.response.get("error")
+        text = actions.explain(code, error.response.get("needed"))
+        if text is None:
+            log.error("slack: Web API call failed with %r", code)
+            text = self._apology()
+        elif prefix and code not in {"not_in_channel", "channel_not_found"}:
+            text = prefix + text
+        await self._notify(target, text)
+
+    async def _notify(
+        self, target: Target, text: str, replace: bool = False, buttons: tuple[Any, ...] = ()
+    ) -> None:
+        notice = render_notice(text, target.bot_user_id, buttons)
+        await target.respond(
+            response_type="ephemeral", replace_original=replace, **notice.payload()
+        )
+
+    async def _respond_all(self, target: Target, messages: list[SlackMessage]) -> None:
+        for message in messages:
+            await target.respond(response_type="ephemeral", **message.payload())
+
+    async def _on_error(
+        self, error: Exception, body: dict[str, Any], respond: AsyncRespond | None
+    ) -> BoltResponse:
+        log.error("slack: listener failed", exc_info=error)
+        if "command" in body:
+            apology = {"response_type": "ephemeral", **self._apology_notice().payload()}
+            return BoltResponse(status=200, body=json.dumps(apology), headers=_JSON)
+        if respond is not None and respond.response_url:
+            self._spawn_apology(respond)
+        return BoltResponse(status=200, body="")
+
+    def _spawn(self, target: Target, work: Coroutine[Any, Any, Any]) -> None:
+        self._track(asyncio.create_task(self._guarded(target.respond, work)))
+
+    def _spawn_apology(self, respond: AsyncRespond) -> None:
+        notice = self._apology_notice()
+        self._track(asyncio.create_task(self._guarded(respond, respond(**notice.payload()))))
+
+    def _track(self, task: asyncio.Task[None]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _guarded(self, respond: AsyncRespond, work: Coroutine[Any, Any, Any]) -> None:
+        """Run follow-up work; a bug is logged once and answered with the apology."""
+        try:
+            await work
+        except Exception:
+            log.exception("slack: follow-up failed")
+            try:
+                await respond(response_type="ephemeral", **self._apology_notice().payload())
+            except Exception:
+                log.exception("slack: could not deliver the apology")
+
+    def _apology(self) -> str:
+        return self._assistant.knowledge().messages.for_locale(None).apology
+
+    def _apology_notice(self) -> SlackMessage:
+        return render_notice(self._apology())
+
+
+def _field(body: dict[str, Any], outer: str, inner: str) -> Any:
+    part = body.get(outer)
+    return part.get(inner) if isinstance(part, dict) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+_JSON = {"content-type": ["application/json;charset=utf-8"]}

@@ -1,0 +1,236 @@
+"""A ``Reply`` as Slack Block Kit messages: pure data, split to Slack's limits in one place.
+
+Layout: a header, notices, the summary, one section per reply section (numbered steps stay
+numbered), a context line with the sources, the verified date and who shared the answer, and
+the buttons last. Every message carries a plain ``text`` fallback for notifications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.core.reply import Reply, Section
+from bot.render.slack_mrkdwn import (
+    bold,
+    escape,
+    fallback,
+    guard_line_start,
+    literal,
+    mrkdwn,
+    plain_text,
+    user_mention,
+)
+
+# Slack's documented limits (Block Kit reference); messages beyond them are rejected.
+MAX_BLOCKS_PER_MESSAGE = 50
+MAX_SECTION_CHARS = 3000
+MAX_HEADER_CHARS = 150
+MAX_CONTEXT_ELEMENTS = 10
+MAX_CONTEXT_CHARS = 2000
+MAX_ACTION_ELEMENTS = 25
+MAX_BUTTON_LABEL_CHARS = 75
+MAX_BUTTON_VALUE_CHARS = 2000
+MAX_ACTION_ID_CHARS = 255
+# Slack cuts the fallback at 40 000 characters and advises staying under 4 000.
+MAX_FALLBACK_CHARS = 3000
+ELLIPSIS = "…"
+SOURCE_SEPARATOR = " · "
+ACTIONS_BLOCK_ID = "optout_actions"
+
+Block = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button under a reply; ``value`` comes back to the app when it is clicked."""
+
+    action_id: str
+    label: str
+    value: str
+    primary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SlackMessage:
+    """One message as Slack's APIs take it: ``text`` fallback and ``blocks``."""
+
+    text: str
+    blocks: tuple[Block, ...]
+
+    def payload(self) -> dict[str, Any]:
+        """The message as keyword arguments for ``chat.postMessage``, ``ack`` or ``respond``."""
+        return {"text": self.text, "blocks": list(self.blocks)}
+
+
+def render_reply(
+    reply: Reply, actions: Sequence[Button] = (), shared_by: str | None = None
+) -> list[SlackMessage]:
+    """The reply as one or more messages; ``shared_by`` is the id of the user who posted it."""
+    now = reply.generated_at
+    blocks: list[Block] = []
+    if reply.title:
+        blocks.append(_header(reply.title))
+    for notice in reply.notices:
+        blocks += _sections(":warning: " + mrkdwn(notice, now))
+    if reply.summary:
+        blocks += _sections(mrkdwn(reply.summary, now))
+    for section in reply.sections:
+        blocks += _sections(_section_text(section, now))
+    blocks += _context_blocks(_context(reply, shared_by))
+    summary = fallback(reply.summary, now)
+    first_text = f"{literal(reply.title)}: {summary}" if reply.title and summary else None
+    return paginate(blocks, actions, first_text or literal(reply.title) or summary)
+
+
+def render_notice(
+    text: str, bot_user_id: str | None = None, actions: Sequence[Button] = ()
+) -> SlackMessage:
+    """A message from the adapter itself; ``{bot}`` in ``text`` becomes a mention of the app."""
+    shown = literal(text).replace("{bot}", user_mention(bot_user_id) or "the app")
+    plain = literal(text).replace("{bot}", "the app")
+    return paginate(_sections(shown), actions, plain)[0]
+
+
+def paginate(blocks: Sequence[Block], actions: Sequence[Button], text: str) -> list[SlackMessage]:
+    """Blocks spread over as many messages as Slack's block limit needs; buttons go in the last."""
+    footer = [_actions(actions)] if actions else []
+    pages: list[list[Block]] = [[]]
+    for block in blocks:
+        if len(pages[-1]) == MAX_BLOCKS_PER_MESSAGE:
+            pages.append([])
+        pages[-1].append(block)
+    if footer and len(pages[-1]) + len(footer) > MAX_BLOCKS_PER_MESSAGE:
+        pages.append([pages[-1].pop()])
+    pages[-1] += footer
+    first = clip(text or ELLIPSIS, MAX_FALLBACK_CHARS)
+    total = len(pages)
+    return [
+        SlackMessage(first if number == 1 else f"{clip(first, 200)} ({number}/{total})", (*page,))
+        for number, page in enumerate(pages, start=1)
+    ]
+
+
+def split_text(text: str, limit: int, separator: str = "\n") -> list[str]:
+    """Text in pieces of at most ``limit`` characters, cut between parts, never inside a token."""
+    chunks: list[str] = []
+    current: str | None = None
+    for part in text.split(separator):
+        for piece in _cut(part, limit):
+            candidate = piece if current is None else current + separator + piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                if current is not None:
+                    chunks.append(current)
+                current = piece
+    if current is not None:
+        chunks.append(current)
+    return chunks or [""]
+
+
+def clip(text: str, limit: int) -> str:
+    """Text shortened to ``limit`` characters with an ellipsis, never inside a token or entity."""
+    if len(text) <= limit:
+        return text
+    return text[: _safe_cut(text, limit - len(ELLIPSIS))] + ELLIPSIS
+
+
+def _cut(line: str, limit: int) -> list[str]:
+    pieces = []
+    while len(line) > limit:
+        cut = _safe_cut(line, limit)
+        space = line.rfind(" ", 0, cut)
+        if space > limit // 2 and not _inside_token(line, space):
+            cut = space + 1
+        pieces.append(line[:cut])
+        line = guard_line_start(line[cut:])
+    pieces.append(line)
+    return pieces
+
+
+def _safe_cut(text: str, limit: int) -> int:
+    """The largest cut at or before ``limit`` outside any ``<…>`` token and ``&…;`` entity."""
+    cut = limit
+    if _inside_token(text, cut):
+        cut = text.rfind("<", 0, cut)
+    ampersand = text.rfind("&", max(0, cut - 5), cut)
+    if ampersand != -1 and text.find(";", ampersand, cut) == -1:
+        cut = ampersand
+    return cut if cut > 0 else limit
+
+
+def _inside_token(text: str, position: int) -> bool:
+    opening = text.rfind("<", 0, position)
+    return opening != -1 and text.find(">", opening, position) == -1
+
+
+def _header(title: str) -> Block:
+    text = plain_text(" ".join(title.split()))
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER_CHARS)}}
+
+
+def _sections(text: str) -> list[Block]:
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": chunk, "verbatim": True}}
+        for chunk in split_text(text, MAX_SECTION_CHARS)
+        if chunk.strip()
+    ]
+
+
+def _section_text(section: Section, now: datetime | None) -> str:
+    lines = [bold(section.title)] if section.title else []
+    lines += [guard_line_start(mrkdwn(paragraph, now)) for paragraph in section.paragraphs]
+    for number, item in enumerate(section.items, start=1):
+        marker = f"{number}." if section.numbered else "•"
+        lines.append(f"{marker} {mrkdwn(item, now)}")
+    return "\n".join(lines)
+
+
+def _context(reply: Reply, shared_by: str | None) -> list[str]:
+    now = reply.generated_at
+    elements: list[str] = []
+    if reply.sources:
+        links = SOURCE_SEPARATOR.join(mrkdwn((source,), now) for source in reply.sources)
+        elements += split_text("Sources: " + links, MAX_CONTEXT_CHARS, SOURCE_SEPARATOR)
+    if reply.verified:
+        verified = reply.verified
+        elements.append(f"Last verified {escape(f'{verified.day} {verified:%b %Y}')}")
+    mention = user_mention(shared_by)
+    if mention:
+        elements.append(f"Shared by {mention}")
+    return elements
+
+
+def _context_blocks(elements: list[str]) -> list[Block]:
+    return [
+        {
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": text, "verbatim": True}
+                for text in elements[start : start + MAX_CONTEXT_ELEMENTS]
+            ],
+        }
+        for start in range(0, len(elements), MAX_CONTEXT_ELEMENTS)
+    ]
+
+
+def _actions(buttons: Sequence[Button]) -> Block:
+    elements = []
+    for button in buttons[:MAX_ACTION_ELEMENTS]:
+        too_long = len(button.value) > MAX_BUTTON_VALUE_CHARS
+        if too_long or len(button.action_id) > MAX_ACTION_ID_CHARS:
+            raise ValueError(f"button {button.action_id[:40]!r} exceeds Slack's limits")
+        label = clip(plain_text(button.label), MAX_BUTTON_LABEL_CHARS)
+        element: Block = {
+            "type": "button",
+            "action_id": button.action_id,
+            "text": {"type": "plain_text", "text": label},
+            "value": button.value,
+        }
+        if button.primary:
+            element["style"] = "primary"
+        elements.append(element)
+    return {"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": elements}
