@@ -102,7 +102,7 @@ def _steps(service: Service, phrases: Phrases) -> list[Section]:
     for group in service.steps:
         title = phrases.surface_names[group.surface]
         if group.title:
-            title = f"{title}: {group.title}"
+            title = f"{group.title} ({title})"
         paragraphs: tuple[RichText, ...] = ()
         if group.settings_url:
             link_label = phrases.section_names["direct_link"]
