@@ -17,7 +17,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.library import LiveKnowledge
 
 if TYPE_CHECKING:
-    from bot.adapters.slack_adapter import SlackAdapter
+    from bot.adapters.slack_adapter import SlackAdapter, SlackOptions
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,15 @@ def display_zone(settings: Settings) -> tzinfo:
 
 
 def build_slack(settings: Settings, assistant: Assistant) -> SlackAdapter:
-    """The Slack adapter: Socket Mode when an app token is set, unless HTTP mode is asked for."""
-    from bot.adapters.slack_adapter import SlackAdapter, SlackOptions
+    """The Slack adapter for these settings."""
+    from bot.adapters.slack_adapter import SlackAdapter
+
+    return SlackAdapter(assistant, slack_options(settings))
+
+
+def slack_options(settings: Settings) -> SlackOptions:
+    """Slack's settings: Socket Mode when an app token is set, unless HTTP mode is asked for."""
+    from bot.adapters.slack_adapter import SlackOptions
     from bot.render.slack_manifest import slash_commands
 
     if not settings.slack_bot_token:
@@ -62,7 +69,7 @@ def build_slack(settings: Settings, assistant: Assistant) -> SlackAdapter:
         raise ConfigError(
             ["SLACK_SIGNING_SECRET: HTTP mode needs it (or set SLACK_APP_TOKEN for Socket Mode)"]
         )
-    options = SlackOptions(
+    return SlackOptions(
         bot_token=settings.slack_bot_token,
         commands=slash_commands(settings.slack_commands),
         signing_secret=settings.slack_signing_secret or "",
@@ -72,7 +79,6 @@ def build_slack(settings: Settings, assistant: Assistant) -> SlackAdapter:
         host=settings.slack_host,
         port=settings.slack_port,
     )
-    return SlackAdapter(assistant, options)
 
 
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:
