@@ -17,6 +17,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.library import LiveKnowledge
 
 if TYPE_CHECKING:
+    from bot.adapters.discord_adapter import DiscordAdapter
     from bot.adapters.slack_adapter import SlackAdapter, SlackOptions
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,26 @@ def slack_options(settings: Settings) -> SlackOptions:
     )
 
 
+def build_discord(
+    settings: Settings, assistant: Assistant, sync_on_start: bool = True
+) -> DiscordAdapter:
+    """The Discord adapter, sharded when DISCORD_SHARD_COUNT is set."""
+    from bot.adapters.discord_adapter import DiscordAdapter, DiscordOptions
+
+    if not settings.discord_token:
+        raise ConfigError(["DISCORD_TOKEN: Discord needs the bot token (Developer Portal → Bot)"])
+    options = DiscordOptions(
+        token=settings.discord_token,
+        sync_state=settings.discord_sync_state,
+        api_base=settings.discord_api_base,
+        gateway_url=settings.discord_gateway_url,
+        shard_count=settings.discord_shard_count,
+        shard_ids=settings.discord_shard_ids,
+        sync_on_start=sync_on_start,
+    )
+    return DiscordAdapter(assistant, options)
+
+
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     """Run the requested platforms until they all stop."""
     # Imported here so that one-shot commands (ask, validate) start without them.
@@ -96,6 +117,8 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
             from bot.adapters.console_adapter import ConsoleAdapter
 
             runners.append(ConsoleAdapter(assistant, display_zone(settings)).run())
+        elif platform == "discord":
+            runners.append(build_discord(settings, assistant).run())
         elif platform == "slack":
             runners.append(build_slack(settings, assistant).run())
         else:

@@ -34,6 +34,12 @@ class Settings:
     reload_seconds: float = 2.0
     log_level: str = "INFO"
     discord_token: str | None = field(default=None, repr=False)
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    discord_shard_count: int | None = None
+    discord_shard_ids: tuple[int, ...] | None = None
+    discord_sync_state: Path = Path("data/discord-commands.json")
+    discord_application_id: int | None = None
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
@@ -71,9 +77,11 @@ class Settings:
         slack_api_url = env.get("SLACK_API_URL") or None
         if slack_api_url and not slack_api_url.startswith(("http://", "https://")):
             problems.append("SLACK_API_URL: must be an http:// or https:// URL")
+        discord = _discord_settings(env, problems)
         if problems:
             raise ConfigError(problems)
         return cls(
+            **discord,
             content_dir=Path(env.get("OPTOUT_CONTENT_DIR") or DEFAULT_CONTENT),
             cache_dir=_cache_dir(env),
             timezone=timezone,
@@ -135,3 +143,58 @@ def _port(raw: str | None, problems: list[str]) -> int:
         return int(raw)
     problems.append("SLACK_PORT: must be a TCP port number (0 to 65535)")
     return 3000
+
+
+def _discord_settings(env: Mapping[str, str], problems: list[str]) -> dict[str, object]:
+    """DISCORD_* settings: endpoints, the shard range this process runs, and the sync state file."""
+    chosen: dict[str, object] = {}
+    for name, key in (
+        ("DISCORD_API_BASE", "discord_api_base"),
+        ("DISCORD_GATEWAY_URL", "discord_gateway_url"),
+    ):
+        value = env.get(name) or None
+        schemes = ("http://", "https://") if key == "discord_api_base" else ("ws://", "wss://")
+        if value and not value.startswith(schemes):
+            problems.append(f"{name}: must start with {' or '.join(schemes)}")
+        chosen[key] = value
+    count = _whole_number(env, "DISCORD_SHARD_COUNT", problems, minimum=1)
+    application_id = _whole_number(env, "DISCORD_APPLICATION_ID", problems, minimum=1)
+    ids = _shard_ids(env.get("DISCORD_SHARD_IDS", ""), count, problems)
+    chosen.update(
+        discord_shard_count=count, discord_shard_ids=ids, discord_application_id=application_id
+    )
+    if env.get("DISCORD_SYNC_STATE"):
+        chosen["discord_sync_state"] = Path(env["DISCORD_SYNC_STATE"])
+    return chosen
+
+
+def _whole_number(
+    env: Mapping[str, str], name: str, problems: list[str], minimum: int
+) -> int | None:
+    raw = env.get(name)
+    if not raw:
+        return None
+    if raw.isdigit() and int(raw) >= minimum:
+        return int(raw)
+    problems.append(f"{name}: must be a whole number of at least {minimum}")
+    return None
+
+
+def _shard_ids(raw: str, count: int | None, problems: list[str]) -> tuple[int, ...] | None:
+    """DISCORD_SHARD_IDS such as '0-3' or '0,2,4-5': the shards this process runs."""
+    if not raw.strip():
+        return None
+    ids: list[int] = []
+    for part in (piece.strip() for piece in raw.split(",")):
+        first, _, last = part.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            problems.append(f"DISCORD_SHARD_IDS: {part!r} is not a shard number or range like 0-3")
+            return None
+        ids.extend(range(int(first), int(last or first) + 1))
+    if count is None:
+        problems.append(
+            "DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT (the total over all processes)"
+        )
+    elif not ids or max(ids) >= count:
+        problems.append(f"DISCORD_SHARD_IDS: shards are numbered 0 to {count - 1}")
+    return tuple(sorted(set(ids)))

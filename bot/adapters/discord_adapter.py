@@ -1,0 +1,306 @@
+"""The Discord adapter: application commands, autocomplete, and the Post and Pin buttons."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+
+from bot.adapters.discord_commands import (
+    AUTOCOMPLETE_CHOICE_LIMIT,
+    SHARE_OPTION,
+    SyncState,
+    build_commands,
+    sync,
+    sync_if_changed,
+)
+from bot.core.assistant import Assistant
+from bot.core.reply import Reply
+from bot.render import discord_actions as actions
+from bot.render.discord import Message, render_reply, render_text
+
+log = logging.getLogger(__name__)
+
+THREAD_TYPES = {
+    discord.ChannelType.public_thread,
+    discord.ChannelType.private_thread,
+    discord.ChannelType.news_thread,
+}
+MAX_PINS_REACHED = 30003  # Discord's error code when a channel already holds its maximum of pins
+
+
+@dataclass(frozen=True)
+class DiscordOptions:
+    """How to reach Discord and which shards to run; built from the settings by the bootstrap."""
+
+    token: str
+    sync_state: Path
+    api_base: str | None = None
+    gateway_url: str | None = None
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    sync_on_start: bool = True
+    guild_ready_timeout: float = 2.0
+
+
+def use_endpoints(api_base: str | None, gateway_url: str | None) -> None:
+    """Point discord.py at another REST base and gateway (a proxy or a test double)."""
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class _Hooks:
+    adapter: DiscordAdapter
+
+    async def setup_hook(self) -> None:
+        await self.adapter.setup()
+
+
+class BotClient(_Hooks, discord.Client):
+    """A single-connection client."""
+
+
+class ShardedBotClient(_Hooks, discord.AutoShardedClient):
+    """A client running a range of shards over several gateway connections."""
+
+
+class DiscordAdapter:
+    """Answers application commands and button clicks from the assistant."""
+
+    def __init__(self, assistant: Assistant, options: DiscordOptions) -> None:
+        self._assistant = assistant
+        self._options = options
+        use_endpoints(options.api_base, options.gateway_url)
+        settings: dict[str, Any] = {
+            # Interactions need no intents; the guild list keeps discord.py's state consistent.
+            "intents": discord.Intents(guilds=True),
+            "allowed_mentions": discord.AllowedMentions.none(),
+            "guild_ready_timeout": options.guild_ready_timeout,
+        }
+        if options.shard_count:
+            self.client: discord.Client = ShardedBotClient(
+                shard_count=options.shard_count,
+                shard_ids=list(options.shard_ids or ()) or None,
+                **settings,
+            )
+        else:
+            self.client = BotClient(**settings)
+        self.client.adapter = self  # type: ignore[attr-defined]
+        self.tree = app_commands.CommandTree(self.client)
+        self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
+        for command in build_commands(self._answer, self._complete):
+            self.tree.add_command(command)
+        self.client.add_dynamic_items(PostButton, PinButton)
+        self.sync_state = SyncState(options.sync_state)
+
+    async def run(self) -> None:
+        """Connect and serve until closed."""
+        async with self.client:
+            await self.client.start(self._options.token)
+
+    async def setup(self) -> None:
+        """After login, before the gateway: register commands if they changed (shard 0 only)."""
+        shards = self._options.shard_ids
+        if self._options.sync_on_start and (not shards or 0 in shards):
+            await sync_if_changed(self.tree, self.sync_state)
+
+    async def sync(self, guild_id: int | None) -> int:
+        """Log in, register the commands now, log out; returns how many were registered."""
+        async with self.client:
+            await self.client.login(self._options.token)
+            return await sync(self.tree, self.sync_state, guild_id)
+
+    async def application_id(self) -> int:
+        """The application id behind the token."""
+        async with self.client:
+            await self.client.login(self._options.token)
+            return int(self.client.application_id or 0)
+
+    async def _complete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        choices = self._assistant.autocomplete(current or "")[:AUTOCOMPLETE_CHOICE_LIMIT]
+        return [app_commands.Choice(name=choice.name, value=choice.value) for choice in choices]
+
+    async def _answer(
+        self, interaction: discord.Interaction, command: str, options: dict[str, Any]
+    ) -> None:
+        reply = self._assistant.run(command, options.get("service"), str(interaction.locale))
+        if not (options.get(SHARE_OPTION) and reply.shareable and interaction.guild_id):
+            return await self._send_private(interaction, reply)
+        refusal = _refusal(interaction, actions.POST, already_public=False)
+        if refusal:
+            # The member still gets the answer, just not in public.
+            await self._send_private(interaction, reply)
+            return await self._send_private(interaction, render_text(refusal))
+        await self._carry_out(interaction, actions.POST, reply, already_public=False)
+
+    async def on_button(
+        self, interaction: discord.Interaction, action: str, command: str, service: str
+    ) -> None:
+        """A Post or Pin click: answer again from current knowledge, then act if permitted."""
+        try:
+            locale = str(interaction.guild_locale or interaction.locale)
+            reply = self._assistant.run(command, service or None, locale)
+            message = interaction.message
+            already_public = message is not None and not message.flags.ephemeral
+            refusal = _refusal(interaction, action, already_public)
+            if not interaction.guild_id:
+                await self._send_private(interaction, render_text(actions.outside_server(action)))
+            elif not reply.shareable:
+                await self._send_private(interaction, reply)
+            elif refusal:
+                await self._send_private(interaction, render_text(refusal))
+            else:
+                await self._carry_out(interaction, action, reply, already_public)
+        except Exception as error:
+            await self._apologise(interaction, error)
+
+    async def _carry_out(
+        self, interaction: discord.Interaction, action: str, reply: Reply, already_public: bool
+    ) -> None:
+        """Post (and pin) an answer; posting may wait on rate limits, so defer first."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            if already_public:
+                target = interaction.message
+            else:
+                target = (await self._publish(interaction.channel, reply, action))[0]
+            if action == actions.PIN and target is not None:
+                await target.pin()
+        except discord.Forbidden:
+            needed = actions.needed_by_bot(
+                action, in_thread=_in_thread(interaction), already_public=already_public
+            )
+            text = actions.bot_lacks(action, list(needed))
+        except discord.HTTPException as error:
+            if error.code != MAX_PINS_REACHED:
+                raise
+            text = actions.too_many_pins()
+        else:
+            done = actions.pinned if action == actions.PIN else actions.posted
+            text = done(target.jump_url if target else "")
+        await self._send_private(interaction, render_text(text))
+
+    async def _publish(self, channel: Any, reply: Reply, action: str) -> list[discord.Message]:
+        """Post an answer as normal bot messages: the one place public answers are sent from."""
+        sent = []
+        for index, message in enumerate(render_reply(reply)):
+            view = _view(reply, public=True) if index == 0 and action == actions.POST else None
+            sent.append(await channel.send(**_message_fields(message, view)))
+        return sent
+
+    async def _send_private(
+        self, interaction: discord.Interaction, reply: Reply | list[Message]
+    ) -> None:
+        messages = render_reply(reply) if isinstance(reply, Reply) else reply
+        view = _view(reply, public=False) if isinstance(reply, Reply) else None
+        for index, message in enumerate(messages):
+            fields = _message_fields(message, view if index == 0 else None)
+            if index == 0 and not interaction.response.is_done():
+                await interaction.response.send_message(**fields, ephemeral=True)
+            else:
+                await interaction.followup.send(**fields, ephemeral=True)
+
+    async def _on_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        if isinstance(error, app_commands.CommandNotFound):
+            # Discord may still list a command this version dropped: answer as the core does.
+            return await self._send_private(interaction, self._assistant.run(error.name))
+        await self._apologise(interaction, error)
+
+    async def _apologise(self, interaction: discord.Interaction, error: BaseException) -> None:
+        """The one place a bug is logged with its traceback and answered with an apology."""
+        log.error("discord interaction %s failed", interaction.id, exc_info=error)
+        try:
+            apology = self._assistant.knowledge().messages.for_locale(str(interaction.locale)).apology
+        except Exception:
+            apology = actions.FALLBACK_APOLOGY
+        try:
+            await self._send_private(interaction, render_text(apology))
+        except discord.HTTPException:
+            log.warning("could not send the apology for interaction %s", interaction.id)
+
+
+def _in_thread(interaction: discord.Interaction) -> bool:
+    return getattr(interaction.channel, "type", None) in THREAD_TYPES
+
+
+def _refusal(interaction: discord.Interaction, action: str, already_public: bool) -> str | None:
+    return actions.refusal(
+        action,
+        interaction.permissions.value,
+        interaction.app_permissions.value,
+        in_thread=_in_thread(interaction),
+        already_public=already_public,
+    )
+
+
+def _message_fields(message: Message, view: discord.ui.View | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "embeds": [discord.Embed.from_dict(embed) for embed in message.embeds]
+    }
+    if message.content is not None:
+        fields["content"] = message.content
+    if view is not None:
+        fields["view"] = view
+    return fields
+
+
+def _view(reply: Reply, public: bool) -> discord.ui.View | None:
+    buttons = actions.buttons(reply, public)
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        item = PostButton if button.action == actions.POST else PinButton
+        view.add_item(item(button.custom_id, button.label))
+    return view
+
+
+class _ActionButton:
+    action: str
+
+    def __init__(self, custom_id: str, label: str) -> None:
+        style = (
+            discord.ButtonStyle.primary
+            if self.action == actions.POST
+            else discord.ButtonStyle.secondary
+        )
+        super().__init__(discord.ui.Button(label=label, custom_id=custom_id, style=style))  # type: ignore[call-arg]
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: Any
+    ) -> Any:
+        return cls(item.custom_id or "", item.label or actions.ACTION_LABELS[cls.action])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        parsed = actions.parse_custom_id(self.custom_id)  # type: ignore[attr-defined]
+        if parsed is not None:
+            adapter: DiscordAdapter = interaction.client.adapter  # type: ignore[attr-defined]
+            await adapter.on_button(interaction, *parsed)
+
+
+class PostButton(
+    _ActionButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=actions.POST_TEMPLATE
+):
+    """Post to channel: works on any message carrying it, also after a restart."""
+
+    action = actions.POST
+
+
+class PinButton(
+    _ActionButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=actions.PIN_TEMPLATE
+):
+    """Pin: posts the answer if it is private, then pins it."""
+
+    action = actions.PIN

@@ -1,0 +1,155 @@
+"""Application commands built from the core catalogue, and command sync that never runs blindly.
+
+Discord rate-limits command registration per day, so the bot remembers a fingerprint of what it
+last registered (in a small JSON file) and registers again only when that fingerprint changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.core.catalogue import CATALOGUE, CommandSpec, OptionSpec, fingerprint
+
+log = logging.getLogger(__name__)
+
+# Discord's limits for application commands and autocomplete.
+COMMAND_DESCRIPTION_LIMIT = 100
+OPTION_VALUE_LIMIT = 100
+AUTOCOMPLETE_CHOICE_LIMIT = 25
+SHARE_OPTION = "share"
+SHARE_DESCRIPTION = "Post the answer in this channel for everyone (default: only you see it)"
+
+Answer = Callable[[discord.Interaction, str, dict[str, Any]], Awaitable[None]]
+Complete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
+
+
+def build_commands(
+    answer: Answer, complete: Complete
+) -> list[app_commands.Command[Any, ..., None]]:
+    """One application command per catalogue entry, its options typed and described."""
+    return [_command(spec, answer, complete) for spec in CATALOGUE]
+
+
+def _command(
+    spec: CommandSpec, answer: Answer, complete: Complete
+) -> app_commands.Command[Any, ..., None]:
+    async def callback(interaction: discord.Interaction, **options: Any) -> None:
+        await answer(interaction, spec.name, options)
+
+    # discord.py reads options from the callback's signature; this one is built from the catalogue.
+    parameters = [
+        inspect.Parameter(
+            "interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction
+        )
+    ]
+    parameters += [_parameter(option) for option in spec.options]
+    descriptions = {option.name: option.description for option in spec.options}
+    if spec.shareable:
+        parameters.append(
+            inspect.Parameter(
+                SHARE_OPTION, inspect.Parameter.KEYWORD_ONLY, annotation=bool, default=False
+            )
+        )
+        descriptions[SHARE_OPTION] = SHARE_DESCRIPTION
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    callback.__name__ = callback.__qualname__ = spec.name
+    command = app_commands.Command(
+        name=spec.name,
+        description=spec.description[:COMMAND_DESCRIPTION_LIMIT],
+        callback=callback,
+    )
+    app_commands.describe(
+        **{name: text[:COMMAND_DESCRIPTION_LIMIT] for name, text in descriptions.items()}
+    )(command)
+    for option in spec.options:
+        if option.kind == "service" and option.autocomplete:
+            command.autocomplete(option.name)(complete)
+    return command
+
+
+def _parameter(option: OptionSpec) -> inspect.Parameter:
+    annotation = app_commands.Range[str, 1, OPTION_VALUE_LIMIT]
+    default = inspect.Parameter.empty if option.required else None
+    return inspect.Parameter(
+        option.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+def commands_fingerprint(tree: app_commands.CommandTree[Any]) -> str:
+    """A digest of the catalogue and of exactly what would be registered on Discord."""
+    payload = [command.to_dict(tree) for command in tree.get_commands()]
+    encoded = json.dumps([fingerprint(), payload], sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+class SyncState:
+    """The fingerprint last registered per application and scope, kept in a small JSON file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def last(self, scope: str) -> str | None:
+        """The fingerprint registered for ``scope``, if any."""
+        entry = self._read().get(scope)
+        return entry.get("fingerprint") if isinstance(entry, dict) else None
+
+    def record(self, scope: str, digest: str) -> None:
+        """Remember that ``digest`` is now registered for ``scope`` (written atomically)."""
+        entries = self._read()
+        entries[scope] = {"fingerprint": digest, "synced_at": datetime.now(UTC).isoformat()}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".discord-sync-")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(entries, stream, indent=2, sort_keys=True)
+        os.replace(temporary, self.path)
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            log.warning("command sync state at %s is unreadable; treating it as empty", self.path)
+            return {}
+        return data if isinstance(data, dict) else {}
+
+
+def scope_of(application_id: int | None, guild_id: int | None) -> str:
+    """The key a registration is remembered under: global or one guild, per application."""
+    return f"{application_id}:guild:{guild_id}" if guild_id else f"{application_id}:global"
+
+
+async def sync(
+    tree: app_commands.CommandTree[Any], state: SyncState, guild_id: int | None = None
+) -> int:
+    """Register the commands now, globally or in one guild (instant, for testing)."""
+    guild = discord.Object(id=guild_id) if guild_id else None
+    if guild is not None:
+        tree.copy_global_to(guild=guild)
+    registered = await tree.sync(guild=guild)
+    state.record(scope_of(tree.client.application_id, guild_id), commands_fingerprint(tree))
+    return len(registered)
+
+
+async def sync_if_changed(tree: app_commands.CommandTree[Any], state: SyncState) -> bool:
+    """Register globally only when the commands differ from those last registered."""
+    scope = scope_of(tree.client.application_id, None)
+    current = commands_fingerprint(tree)
+    if state.last(scope) == current:
+        log.info("application commands unchanged (fingerprint %s); not syncing", current)
+        return False
+    count = await sync(tree, state)
+    log.info("registered %d application commands (fingerprint %s)", count, current)
+    return True

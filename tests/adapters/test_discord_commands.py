@@ -1,0 +1,280 @@
+"""End to end: the real discord.py answers application commands from a local fake Discord."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from bot.core.assistant import Assistant
+from bot.core.catalogue import CATALOGUE
+from bot.core.clock import FixedClock
+from bot.core.library import KnowledgeBase
+from bot.render.discord import render_reply, size
+from tests.adapters.fake_discord import (
+    CHANNEL_ID,
+    EVERY_PERMISSION,
+    GUILD_ID,
+    MEMBER_ID,
+    SEND_MESSAGES,
+    DiscordHarness,
+    autocomplete,
+    custom_ids,
+    running_fake,
+    slash,
+)
+from tests.support import assistant_at, fixture_knowledge, instant, make_service
+
+NOW = "2025-09-20T12:00:00+00:00"
+EPHEMERAL = 64
+PING = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>", re.IGNORECASE)
+
+
+@pytest.fixture
+async def harness(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[DiscordHarness]:
+    async with running_fake(monkeypatch) as fake:
+        harness = DiscordHarness(fake, tmp_path / "data" / "discord-commands.json")
+        yield harness
+        await harness.stop()
+
+
+async def started(harness: DiscordHarness, assistant: Assistant | None = None) -> DiscordHarness:
+    await harness.start(assistant or assistant_at(NOW))
+    return harness
+
+
+def embeds_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The embeds of a callback or message body, without the flags discord.py adds."""
+    embeds = body.get("data", body).get("embeds") or []
+    return [{key: value for key, value in embed.items() if key != "flags"} for embed in embeds]
+
+
+async def test_every_catalogue_command_is_registered_with_typed_described_options(
+    harness: DiscordHarness,
+) -> None:
+    await started(harness)
+    [registration] = harness.fake.calls("PUT", r"/applications/\d+/commands")
+    registered = {command["name"]: command for command in registration.body}
+    assert list(registered) == [spec.name for spec in CATALOGUE]
+    for spec in CATALOGUE:
+        command = registered[spec.name]
+        assert command["description"] == spec.description
+        options = {option["name"]: option for option in command.get("options", [])}
+        for option in spec.options:
+            wire = options[option.name]
+            assert wire["type"] == 3
+            assert wire["description"] == option.description
+            assert wire["required"] is option.required
+            assert wire["autocomplete"] is True
+            assert (wire["min_length"], wire["max_length"]) == (1, 100)
+        if spec.shareable:
+            assert options["share"]["type"] == 5
+            assert options["share"]["required"] is False
+        assert set(options) == {o.name for o in spec.options} | (
+            {"share"} if spec.shareable else set()
+        )
+
+
+@pytest.mark.parametrize(
+    ("command", "service"),
+    [
+        (spec.name, service)
+        for spec in CATALOGUE
+        for service in (None, "chatterbox")
+        if spec.options or service is None
+    ],
+)
+async def test_every_command_answers_privately_with_its_rendered_embeds(
+    harness: DiscordHarness, command: str, service: str | None
+) -> None:
+    await started(harness)
+    assistant = assistant_at(NOW)
+    options = {"service": service} if service else {}
+    body = await harness.fake.interact(harness.bot, slash(harness.bot, command, options))
+    reply = assistant.run(command, service)
+    assert body["type"] == 4
+    assert body["data"]["flags"] == EPHEMERAL
+    assert body["data"]["allowed_mentions"] == {"parse": []}
+    assert embeds_of(body) == list(render_reply(reply)[0].embeds)
+    if reply.shareable:
+        suffix = f"{command}:{service or ''}"
+        assert custom_ids(body) == [f"optout:post:{suffix}", f"optout:pin:{suffix}"]
+    else:
+        assert custom_ids(body) == []
+
+
+async def test_autocomplete_offers_the_cores_ranked_choices_at_once(
+    harness: DiscordHarness,
+) -> None:
+    await started(harness)
+    started_at = time.perf_counter()
+    body = await harness.fake.interact(harness.bot, autocomplete(harness.bot, "optout", "cbx"))
+    elapsed = time.perf_counter() - started_at
+    assert body == {
+        "type": 8,
+        "data": {"choices": [{"name": "Chatterbox AI", "value": "chatterbox"}]},
+    }
+    assert elapsed < 0.5  # Discord allows 3 seconds
+
+
+async def test_autocomplete_never_offers_more_than_discord_allows(harness: DiscordHarness) -> None:
+    services = tuple(make_service(f"service-{n:02d}", f"Service {n:02d}") for n in range(40))
+    knowledge = KnowledgeBase(services, fixture_knowledge().messages, "many")
+    await started(harness, Assistant(lambda: knowledge, FixedClock(instant(NOW))))
+    for typed in ("", "serv", "zzzz"):
+        body = await harness.fake.interact(
+            harness.bot, autocomplete(harness.bot, "deadline", typed)
+        )
+        assert body["type"] == 8
+        assert len(body["data"]["choices"]) <= 25
+    body = await harness.fake.interact(harness.bot, autocomplete(harness.bot, "deadline", "serv"))
+    assert len(body["data"]["choices"]) == 25
+
+
+async def test_share_posts_a_normal_message_with_a_pin_button_and_confirms_privately(
+    harness: DiscordHarness,
+) -> None:
+    await started(harness)
+    fake, bot = harness.fake, harness.bot
+    body = await fake.interact(bot, slash(bot, "optout", {"service": "chatterbox", "share": True}))
+    assert body == {"type": 5, "data": {"flags": EPHEMERAL}}
+    post = await fake.wait_for(
+        lambda r: r.method == "POST" and r.path == f"/channels/{CHANNEL_ID}/messages"
+    )
+    assert post.authorization == f"Bot {bot.token}"
+    assert post.body["allowed_mentions"] == {"parse": []}
+    assert embeds_of(post.body) == list(
+        render_reply(assistant_at(NOW).run("optout", "chatterbox"))[0].embeds
+    )
+    assert custom_ids(post.body) == ["optout:pin:optout:chatterbox"]
+    confirmation = await fake.wait_for(
+        lambda r: r.method == "POST" and r.path.startswith("/webhooks/")
+    )
+    assert confirmation.body["flags"] == EPHEMERAL
+    assert re.fullmatch(
+        rf"Posted to this channel: https://discord\.com/channels/{GUILD_ID}/{CHANNEL_ID}/\d+",
+        confirmation.body["content"],
+    )
+
+
+async def test_share_by_a_member_who_may_not_post_here_stays_private_and_says_why(
+    harness: DiscordHarness,
+) -> None:
+    await started(harness)
+    fake, bot = harness.fake, harness.bot
+    muted = EVERY_PERMISSION & ~SEND_MESSAGES
+    interaction = slash(bot, "deadline", {"share": True}, permissions=muted)
+    body = await fake.interact(bot, interaction)
+    assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL
+    assert embeds_of(body)[0]["title"] == "AI-training deadlines and effective dates"
+    note = await fake.wait_for(lambda r: r.method == "POST" and r.path.startswith("/webhooks/"))
+    assert note.body["content"] == (
+        "You don't have the **Send Messages** permission in this channel, "
+        "so I won't post there for you."
+    )
+    assert fake.calls("POST", r"/channels/\d+/messages") == []
+
+
+async def test_share_is_ignored_where_there_is_nothing_to_share_or_no_server(
+    harness: DiscordHarness,
+) -> None:
+    await started(harness)
+    fake, bot = harness.fake, harness.bot
+    not_found = await fake.interact(
+        bot, slash(bot, "optout", {"service": "nothing", "share": True})
+    )
+    in_dm = await fake.interact(
+        bot, slash(bot, "optout", {"service": "chatterbox", "share": True}, guild=False)
+    )
+    for body in (not_found, in_dm):
+        assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL
+    assert embeds_of(in_dm)[0]["title"] == "Chatterbox AI"
+    assert fake.calls("POST", r"/channels/\d+/messages") == []
+
+
+async def test_hostile_input_is_echoed_without_pings_or_markup(harness: DiscordHarness) -> None:
+    await started(harness)
+    fake, bot = harness.fake, harness.bot
+    typed = "@everyone <@&1234567890> <@98765> **bold** [x](https://evil.example) " + "y" * 10_000
+    body = await fake.interact(bot, slash(bot, "optout", {"service": typed}))
+    assert body["data"]["allowed_mentions"] == {"parse": []}
+    [embed] = embeds_of(body)
+    assert not PING.search(embed["description"])
+    assert "\\*\\*bold\\*\\*" in embed["description"] and "\\[x\\]" in embed["description"]
+    assert size(embed["description"]) < 400
+    typing = await fake.interact(bot, autocomplete(bot, "optout", typed))
+    assert typing == {"type": 8, "data": {"choices": []}}
+
+
+async def test_a_command_discord_still_lists_but_the_bot_dropped_gets_the_cores_hint(
+    harness: DiscordHarness,
+) -> None:
+    await started(harness)
+    body = await harness.fake.interact(harness.bot, slash(harness.bot, "optuot"))
+    assert body["data"]["flags"] == EPHEMERAL
+    assert embeds_of(body)[0]["description"].startswith("There is no command /optuot. Try /optout")
+
+
+async def test_a_long_answer_continues_in_private_followups(harness: DiscordHarness) -> None:
+    steps = [f"Step {n}: " + "open the settings and look carefully " * 35 for n in range(15)]
+    long = make_service(
+        "longwinded",
+        "Longwinded",
+        steps=[
+            {"surface": "web", "steps": steps, "sources": ["s"]},
+            {"surface": "ios", "steps": steps, "sources": ["s"]},
+        ],
+    )
+    knowledge = KnowledgeBase((long,), fixture_knowledge().messages, "long")
+    await started(harness, Assistant(lambda: knowledge, FixedClock(instant(NOW))))
+    fake, bot = harness.fake, harness.bot
+    expected = render_reply(
+        Assistant(lambda: knowledge, FixedClock(instant(NOW))).run("optout", "longwinded")
+    )
+    assert len(expected) > 2
+    body = await fake.interact(bot, slash(bot, "optout", {"service": "longwinded"}))
+    assert embeds_of(body) == list(expected[0].embeds)
+    await fake.wait_until(
+        lambda: len(fake.calls("POST", r"/webhooks/\d+/[^/]+")) == len(expected) - 1
+    )
+    followups = fake.calls("POST", r"/webhooks/\d+/[^/]+")
+    assert [embeds_of(r.body) for r in followups] == [list(m.embeds) for m in expected[1:]]
+    assert all(r.body["flags"] == EPHEMERAL for r in followups)
+    assert custom_ids(body) == ["optout:post:optout:longwinded", "optout:pin:optout:longwinded"]
+
+
+class FlakyKnowledge:
+    """A knowledge source whose first read fails, as a bug in the core would."""
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    def __call__(self) -> KnowledgeBase:
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("the knowledge base could not be read")
+        return fixture_knowledge()
+
+
+async def test_a_bug_is_logged_with_its_traceback_and_answered_with_the_apology(
+    harness: DiscordHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await started(harness, Assistant(FlakyKnowledge(), FixedClock(instant(NOW))))
+    caplog.set_level(logging.DEBUG, logger="bot")
+    typed = "secret words the member typed"
+    body = await harness.fake.interact(
+        harness.bot, slash(harness.bot, "optout", {"service": typed})
+    )
+    assert body["data"]["flags"] == EPHEMERAL
+    assert body["data"]["content"] == fixture_knowledge().messages.en.apology
+    [record] = [r for r in caplog.records if r.name.startswith("bot.") and r.exc_info]
+    assert "RuntimeError" in caplog.text
+    for private in (typed, MEMBER_ID, harness.bot.token):
+        assert private not in caplog.text
+    assert isinstance(record.exc_info[1], discord.app_commands.CommandInvokeError)  # type: ignore[index]

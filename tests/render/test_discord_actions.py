@@ -1,0 +1,88 @@
+"""Button ids, the permissions behind Post and Pin, and the bot's words about missing ones."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core.catalogue import CATALOGUE
+from bot.render import discord_actions as actions
+from tests.support import assistant_at
+
+NOW = "2025-09-20T12:00:00+00:00"
+
+
+def test_a_private_answer_offers_post_and_pin_and_a_public_one_only_pin() -> None:
+    reply = assistant_at(NOW).run("optout", "chatterbox")
+    private = actions.buttons(reply, public=False)
+    public = actions.buttons(reply, public=True)
+    assert [(b.label, b.custom_id) for b in private] == [
+        ("Post to channel", "optout:post:optout:chatterbox"),
+        ("Pin", "optout:pin:optout:chatterbox"),
+    ]
+    assert [b.custom_id for b in public] == ["optout:pin:optout:chatterbox"]
+
+
+def test_errors_and_help_get_no_buttons() -> None:
+    assistant = assistant_at(NOW)
+    assert actions.buttons(assistant.run("optout", "no such thing"), public=False) == []
+    assert actions.buttons(assistant.run("help"), public=False) == []
+
+
+def test_answers_without_a_service_keep_an_empty_service_in_their_id() -> None:
+    [post, _] = actions.buttons(assistant_at(NOW).run("deadline"), public=False)
+    assert post.custom_id == "optout:post:deadline:"
+    assert actions.parse_custom_id(post.custom_id) == ("post", "deadline", "")
+
+
+def test_every_command_and_the_longest_service_id_fit_in_a_custom_id() -> None:
+    longest_service = "s" * 63
+    for spec in CATALOGUE:
+        for action in (actions.POST, actions.PIN):
+            value = actions.custom_id(action, spec.name, longest_service)
+            assert len(value) <= actions.CUSTOM_ID_LIMIT
+            assert actions.parse_custom_id(value) == (action, spec.name, longest_service)
+
+
+@given(st.text(max_size=120))
+def test_foreign_or_forged_ids_are_not_ours(value: str) -> None:
+    parsed = actions.parse_custom_id(value)
+    if parsed is not None:
+        action, command, service = parsed
+        assert value == actions.custom_id(action, command, service)
+        assert re.fullmatch(r"[a-z]{1,32}", command) and re.fullmatch(r"[a-z0-9-]{0,63}", service)
+
+
+def test_missing_lists_only_absent_permissions() -> None:
+    granted = actions.VIEW_CHANNEL.bit | actions.SEND_MESSAGES.bit
+    needed = (*actions.posting_permissions(in_thread=False), actions.PIN_MESSAGES)
+    assert actions.missing(granted, needed) == [actions.EMBED_LINKS, actions.PIN_MESSAGES]
+    assert actions.posting_permissions(in_thread=True)[1] is actions.SEND_IN_THREADS
+
+
+def test_the_bot_says_which_permission_it_lacks_and_how_to_grant_it() -> None:
+    text = actions.bot_lacks(actions.PIN, [actions.PIN_MESSAGES])
+    assert "**Pin Messages** permission" in text
+    assert "Server Settings → Roles" in text and "Edit Channel → Permissions" in text
+    several = actions.bot_lacks(actions.POST, [actions.SEND_MESSAGES, actions.EMBED_LINKS])
+    assert "**Send Messages** and **Embed Links** permissions" in several
+
+
+def test_a_member_without_pin_rights_is_told_so() -> None:
+    text = actions.member_lacks(actions.PIN, [actions.PIN_MESSAGES])
+    assert text.startswith("Only members with the **Pin Messages** permission")
+
+
+def test_the_invite_asks_for_both_scopes_and_exactly_the_needed_permissions() -> None:
+    url = actions.invite_url(1100000000000000001)
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://discord.com/oauth2/authorize"
+    assert query["client_id"] == ["1100000000000000001"]
+    assert query["scope"] == ["bot applications.commands"]
+    # View Channels, Send Messages, Embed Links, Send Messages in Threads, Pin Messages.
+    expected = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 38) | (1 << 51)
+    assert query["permissions"] == [str(expected)]
