@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 STOP_GRACE_SECONDS = 5.0
+FALLBACK_APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +159,11 @@ class SlackAdapter:
         )
         if share and reply.shareable:
             await ack()
-            self._spawn(target, self._share(target, actions.ButtonRequest(name, argument)))
+            request = actions.ButtonRequest(name, reply.service_id or "")
+            self._spawn(target, self._share(target, request))
             return
-        buttons = actions.answer_buttons(name, argument) if reply.shareable else ()
+        # Buttons name the service, not the words typed: a shared answer never repeats them.
+        buttons = actions.answer_buttons(name, reply.service_id or "") if reply.shareable else ()
         first, *rest = render_reply(reply, buttons)
         await ack(response_type="ephemeral", **first.payload())
         if rest:
@@ -288,7 +291,11 @@ class SlackAdapter:
                 log.exception("slack: could not deliver the apology")
 
     def _apology(self) -> str:
-        return self._assistant.knowledge().messages.for_locale(None).apology
+        try:
+            return self._assistant.knowledge().messages.for_locale(None).apology
+        except Exception:
+            # The apology must not depend on the thing that may have failed.
+            return FALLBACK_APOLOGY
 
     def _apology_notice(self) -> SlackMessage:
         return render_notice(self._apology())

@@ -46,6 +46,7 @@ class Call:
     method: str
     params: dict[str, Any]
     authorization: str | None
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -156,6 +157,7 @@ class FakeSlack:
         secret: str | None = None,
         timestamp: int | None = None,
         signed: bool = True,
+        signed_as: str | None = None,
         **_: Any,
     ) -> Answer:
         """Post a form body to the app's request URL with Slack's signature headers."""
@@ -164,7 +166,7 @@ class FakeSlack:
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if signed:
             headers["X-Slack-Request-Timestamp"] = stamp
-            headers["X-Slack-Signature"] = self.sign(body, stamp, secret)
+            headers["X-Slack-Signature"] = self.sign(signed_as or body, stamp, secret)
         started = time.perf_counter()
         async with self._client.post(self.app_url, data=body.encode(), headers=headers) as reply:
             raw = await reply.read()
@@ -264,10 +266,12 @@ class FakeSlack:
 
     async def _web_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        # slack_sdk sends some methods' arguments in the query string, others in the body.
+        params: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
-            params = await request.json()
+            params.update(await request.json())
         else:
-            params = dict(await request.post())
+            params.update(await request.post())
         authorization = request.headers.get("Authorization")
         self.calls.append(Call(method, params, authorization))
         self._changed.set()

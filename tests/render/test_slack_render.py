@@ -56,8 +56,7 @@ def payloads(messages: list[SlackMessage]) -> list[dict[str, object]]:
 def test_replies_match_their_golden_files(name: str) -> None:
     command = GOLDEN_COMMANDS[name]
     reply = assistant_at(NOW).answer_text(command)
-    head, _, argument = command.partition(" ")
-    buttons = answer_buttons(head.lstrip("/"), argument) if reply.shareable else ()
+    buttons = answer_buttons(reply.command, reply.service_id or "") if reply.shareable else ()
     assert_golden(f"slack_{name}.json", payloads(render_reply(reply, buttons)))
 
 
