@@ -62,6 +62,28 @@ def _parser() -> argparse.ArgumentParser:
         "--url", help="HTTP mode: the public URL of /slack/events (default: Socket Mode)"
     )
     manifest.set_defaults(handler=_slack_manifest)
+
+    discord = commands.add_parser(
+        "discord", help="register Discord commands or print the invite URL"
+    )
+    discord_actions = discord.add_subparsers(required=True, metavar="ACTION")
+    sync = discord_actions.add_parser(
+        "sync",
+        help="register the application commands now (the bot also does so on start "
+        "when they changed)",
+    )
+    sync.add_argument(
+        "--guild", type=int, help="register in this server only: instant, for testing"
+    )
+    sync.add_argument("--content", type=Path, help="knowledge base directory")
+    sync.set_defaults(handler=_discord_sync)
+    invite = discord_actions.add_parser(
+        "invite-url", help="print the URL that adds the bot with exactly the permissions it needs"
+    )
+    invite.add_argument(
+        "--client-id", type=int, help="the application id (default: asked of Discord)"
+    )
+    invite.set_defaults(handler=_discord_invite_url)
     return parser
 
 
@@ -169,6 +191,64 @@ def _slack_manifest(args: argparse.Namespace, settings: Settings) -> int:
 
     document = manifest(slash_commands(settings.slack_commands), args.url)
     print(json.dumps(document, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _discord_sync(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    import discord
+
+    from bot.bootstrap import build_assistant, build_discord
+    from bot.content_loader import ContentError
+    from bot.core.clock import SystemClock
+
+    try:
+        assistant, _ = build_assistant(settings.content_dir, SystemClock(), settings.cache_dir)
+        adapter = build_discord(settings, assistant, sync_on_start=False)
+        count = asyncio.run(adapter.sync(args.guild))
+    except (ContentError, ConfigError) as error:
+        _print_problems(error.problems, "cannot register the commands")
+        return 2
+    except discord.LoginFailure:
+        print(
+            "Discord rejected DISCORD_TOKEN; copy it again from the Developer Portal (Bot).",
+            file=sys.stderr,
+        )
+        return 1
+    except discord.HTTPException as error:
+        print(f"Discord refused the registration: {error.status} {error.text}", file=sys.stderr)
+        return 1
+    where = f"in server {args.guild}" if args.guild else "globally"
+    print(f"Registered {count} application commands {where}.")
+    return 0
+
+
+def _discord_invite_url(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.render.discord_actions import invite_url
+
+    client_id = args.client_id or settings.discord_application_id
+    if client_id is None and settings.discord_token:
+        import asyncio
+
+        import discord
+
+        from bot.adapters.discord_adapter import application_id
+        from bot.bootstrap import discord_options
+
+        try:
+            client_id = asyncio.run(application_id(discord_options(settings)))
+        except discord.LoginFailure:
+            print("Discord rejected DISCORD_TOKEN.", file=sys.stderr)
+            return 1
+    if client_id is None:
+        print(
+            "Give --client-id (Developer Portal → General Information → Application ID), "
+            "or set DISCORD_APPLICATION_ID or DISCORD_TOKEN.",
+            file=sys.stderr,
+        )
+        return 2
+    print(invite_url(client_id))
     return 0
 
 

@@ -17,7 +17,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.library import LiveKnowledge
 
 if TYPE_CHECKING:
-    from bot.adapters.discord_adapter import DiscordAdapter
+    from bot.adapters.discord_adapter import DiscordAdapter, DiscordOptions
     from bot.adapters.slack_adapter import SlackAdapter, SlackOptions
 
 log = logging.getLogger(__name__)
@@ -86,11 +86,18 @@ def build_discord(
     settings: Settings, assistant: Assistant, sync_on_start: bool = True
 ) -> DiscordAdapter:
     """The Discord adapter, sharded when DISCORD_SHARD_COUNT is set."""
-    from bot.adapters.discord_adapter import DiscordAdapter, DiscordOptions
+    from bot.adapters.discord_adapter import DiscordAdapter
+
+    return DiscordAdapter(assistant, discord_options(settings, sync_on_start))
+
+
+def discord_options(settings: Settings, sync_on_start: bool = True) -> DiscordOptions:
+    """Discord's settings: the token, endpoints, shard range and command sync state."""
+    from bot.adapters.discord_adapter import DiscordOptions
 
     if not settings.discord_token:
         raise ConfigError(["DISCORD_TOKEN: Discord needs the bot token (Developer Portal → Bot)"])
-    options = DiscordOptions(
+    return DiscordOptions(
         token=settings.discord_token,
         sync_state=settings.discord_sync_state,
         api_base=settings.discord_api_base,
@@ -99,7 +106,6 @@ def build_discord(
         shard_ids=settings.discord_shard_ids,
         sync_on_start=sync_on_start,
     )
-    return DiscordAdapter(assistant, options)
 
 
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:

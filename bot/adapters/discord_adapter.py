@@ -56,6 +56,14 @@ def use_endpoints(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+async def application_id(options: DiscordOptions) -> int:
+    """The application id behind the token, as Discord reports it."""
+    use_endpoints(options.api_base, options.gateway_url)
+    async with discord.Client(intents=discord.Intents.none()) as client:
+        await client.login(options.token)
+        return int(client.application_id or 0)
+
+
 class _Hooks:
     adapter: DiscordAdapter
 
@@ -103,7 +111,10 @@ class DiscordAdapter:
     async def run(self) -> None:
         """Connect and serve until closed."""
         async with self.client:
-            await self.client.start(self._options.token)
+            try:
+                await self.client.start(self._options.token)
+            except discord.LoginFailure:
+                log.error("Discord rejected DISCORD_TOKEN; copy it again from the Developer Portal")
 
     async def setup(self) -> None:
         """After login, before the gateway: register commands if they changed (shard 0 only)."""
@@ -116,12 +127,6 @@ class DiscordAdapter:
         async with self.client:
             await self.client.login(self._options.token)
             return await sync(self.tree, self.sync_state, guild_id)
-
-    async def application_id(self) -> int:
-        """The application id behind the token."""
-        async with self.client:
-            await self.client.login(self._options.token)
-            return int(self.client.application_id or 0)
 
     async def _complete(
         self, interaction: discord.Interaction, current: str
@@ -221,7 +226,9 @@ class DiscordAdapter:
         """The one place a bug is logged with its traceback and answered with an apology."""
         log.error("discord interaction %s failed", interaction.id, exc_info=error)
         try:
-            apology = self._assistant.knowledge().messages.for_locale(str(interaction.locale)).apology
+            apology = (
+                self._assistant.knowledge().messages.for_locale(str(interaction.locale)).apology
+            )
         except Exception:
             apology = actions.FALLBACK_APOLOGY
         try:

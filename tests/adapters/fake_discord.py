@@ -469,6 +469,19 @@ def interaction(
         "attachment_size_limit": 10485760,
         "data": data,
     }
+    if channel_type in (10, 11, 12):  # threads carry their parent and metadata
+        channel.update(
+            parent_id="1300000000000000002",
+            owner_id=MEMBER_ID,
+            member_count=1,
+            message_count=0,
+            thread_metadata={
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "locked": False,
+                "archive_timestamp": "2025-09-20T12:00:00+00:00",
+            },
+        )
     if guild:
         channel["guild_id"] = GUILD_ID
         payload.update(

@@ -1,0 +1,197 @@
+"""End to end: gateway reconnects, sharding, command sync only on change, and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import bot.adapters.discord_commands as discord_commands
+from tests.adapters.fake_discord import DiscordHarness, running_fake, slash
+from tests.support import FIXTURE_CONTENT, assistant_at
+
+NOW = "2025-09-20T12:00:00+00:00"
+GLOBAL_SYNC = r"/applications/\d+/commands"
+
+
+@pytest.fixture
+async def harness(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[DiscordHarness]:
+    async with running_fake(monkeypatch) as fake:
+        harness = DiscordHarness(fake, tmp_path / "data" / "discord-commands.json")
+        yield harness
+        await harness.stop()
+
+
+async def answers(harness: DiscordHarness) -> bool:
+    body = await harness.fake.interact(harness.bot, slash(harness.bot, "optout", {"service": "qn"}))
+    return body["data"]["embeds"][0]["title"] == "QuietNote"
+
+
+async def test_a_reconnect_request_resumes_the_session(harness: DiscordHarness) -> None:
+    await harness.start(assistant_at(NOW))
+    await harness.fake.reconnect(harness.bot)
+    assert (harness.bot.sessions, harness.bot.resumes) == (1, 1)
+    assert await answers(harness)
+
+
+async def test_a_dropped_connection_is_resumed(harness: DiscordHarness) -> None:
+    await harness.start(assistant_at(NOW))
+    socket = await harness.fake.connected(harness.bot)
+    await socket.close(code=4000, message=b"Unknown error")
+    await harness.fake.wait_until(lambda: harness.bot.resumes == 1)
+    assert harness.bot.sessions == 1
+    assert await answers(harness)
+
+
+async def test_commands_are_registered_on_first_start_and_not_again_when_unchanged(
+    harness: DiscordHarness,
+) -> None:
+    await harness.start(assistant_at(NOW))
+    assert len(harness.fake.calls("PUT", GLOBAL_SYNC)) == 1
+    state = json.loads(harness.state_file.read_text())
+    [scope] = state
+    assert scope == f"{harness.bot.application_id}:global"
+    assert len(state[scope]["fingerprint"]) == 16
+    await harness.stop()
+    await harness.start(assistant_at(NOW))
+    assert len(harness.fake.calls("PUT", GLOBAL_SYNC)) == 1
+
+
+async def test_a_changed_catalogue_is_registered_at_the_next_start(
+    harness: DiscordHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await harness.start(assistant_at(NOW))
+    await harness.stop()
+    changed = (
+        replace(discord_commands.CATALOGUE[0], description="A new description"),
+        *discord_commands.CATALOGUE[1:],
+    )
+    monkeypatch.setattr(discord_commands, "CATALOGUE", changed)
+    await harness.start(assistant_at(NOW))
+    [_, second] = harness.fake.calls("PUT", GLOBAL_SYNC)
+    assert second.body[0]["description"] == "A new description"
+
+
+async def test_another_application_registers_its_own_commands(harness: DiscordHarness) -> None:
+    await harness.start(assistant_at(NOW))
+    await harness.stop()
+    other = DiscordHarness(harness.fake, harness.state_file, token="another-bot-token")
+    await other.start(assistant_at(NOW))
+    await other.stop()
+    paths = [request.path for request in harness.fake.calls("PUT", GLOBAL_SYNC)]
+    assert paths == [
+        f"/applications/{harness.bot.application_id}/commands",
+        f"/applications/{other.bot.application_id}/commands",
+    ]
+
+
+async def test_shards_are_split_over_processes_and_only_shard_0_registers_commands(
+    harness: DiscordHarness,
+) -> None:
+    # One shard per process here: discord.py waits 5 s between identifies within a process.
+    await harness.start(assistant_at(NOW), DISCORD_SHARD_COUNT="3", DISCORD_SHARD_IDS="2")
+    assert harness.bot.identifies[-1]["shard"] == [2, 3]
+    assert harness.fake.calls("PUT", GLOBAL_SYNC) == []
+    assert await answers(harness)
+    await harness.stop()
+    await harness.start(assistant_at(NOW), DISCORD_SHARD_COUNT="3", DISCORD_SHARD_IDS="0")
+    assert harness.bot.identifies[-1]["shard"] == [0, 3]
+    assert len(harness.fake.calls("PUT", GLOBAL_SYNC)) == 1
+
+
+async def test_a_process_runs_exactly_the_shard_range_it_is_given(harness: DiscordHarness) -> None:
+    from bot.bootstrap import build_discord
+
+    settings = harness.settings(DISCORD_SHARD_COUNT="8", DISCORD_SHARD_IDS="2-3,6")
+    adapter = build_discord(settings, assistant_at(NOW))
+    assert (adapter.client.shard_count, adapter.client.shard_ids) == (8, [2, 3, 6])
+
+
+async def cli(harness: DiscordHarness, *arguments: str, token: bool = True) -> tuple[int, str, str]:
+    """Run ``optout-bot`` in a separate process against the fake."""
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("DISCORD_")}
+    environ.update(
+        DISCORD_API_BASE=harness.fake.api_base,
+        DISCORD_SYNC_STATE=str(harness.state_file),
+        OPTOUT_CONTENT_DIR=str(FIXTURE_CONTENT),
+    )
+    if token:
+        environ["DISCORD_TOKEN"] = harness.bot.token
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *arguments,
+        env=environ,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_sync_command_registers_in_one_guild_and_remembers_it(
+    harness: DiscordHarness,
+) -> None:
+    code, out, err = await cli(harness, "discord", "sync", "--guild", "1200000000000000001")
+    assert (code, out) == (0, "Registered 4 application commands in server 1200000000000000001.\n")
+    assert "Traceback" not in err
+    [request] = harness.fake.calls("PUT", r"/applications/\d+/guilds/\d+/commands")
+    assert [command["name"] for command in request.body] == [
+        "optout",
+        "deadline",
+        "changes",
+        "help",
+    ]
+    assert harness.fake.calls("PUT", GLOBAL_SYNC) == []
+    state = json.loads(harness.state_file.read_text())
+    assert list(state) == [f"{harness.bot.application_id}:guild:1200000000000000001"]
+
+
+async def test_sync_command_without_a_token_says_what_is_missing(harness: DiscordHarness) -> None:
+    code, out, err = await cli(harness, "discord", "sync", token=False)
+    assert code == 2 and out == ""
+    assert "DISCORD_TOKEN" in err and "Traceback" not in err
+
+
+async def test_invite_url_asks_discord_for_the_application_id(harness: DiscordHarness) -> None:
+    code, out, _ = await cli(harness, "discord", "invite-url")
+    assert code == 0
+    assert out == (
+        f"https://discord.com/oauth2/authorize?client_id={harness.bot.application_id}"
+        "&permissions=2252074691611648&scope=bot+applications.commands\n"
+    )
+    offline_code, offline, _ = await cli(
+        harness, "discord", "invite-url", "--client-id", "42", token=False
+    )
+    assert offline_code == 0 and offline.startswith(
+        "https://discord.com/oauth2/authorize?client_id=42&"
+    )
+
+
+def test_printing_the_invite_url_for_a_known_id_does_not_load_discord_py() -> None:
+    import subprocess
+
+    script = (
+        "import sys; from bot.__main__ import main; "
+        "main(['discord', 'invite-url', '--client-id', '42']); "
+        "print('discord' in sys.modules)"
+    )
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("DISCORD_")}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    url, loaded = done.stdout.splitlines()
+    assert url.startswith("https://discord.com/oauth2/authorize?client_id=42&")
+    assert loaded == "False"
