@@ -137,7 +137,10 @@ class DiscordAdapter:
     async def _answer(
         self, interaction: discord.Interaction, command: str, options: dict[str, Any]
     ) -> None:
-        reply = self._assistant.run(command, options.get("service"), str(interaction.locale))
+        # Discord types the option as a string; a forged payload may not, so insist on one.
+        service = options.get("service")
+        service = None if service is None else str(service)
+        reply = self._assistant.run(command, service, str(interaction.locale))
         if not (options.get(SHARE_OPTION) and reply.shareable and interaction.guild_id):
             return await self._send_private(interaction, reply)
         refusal = _refusal(interaction, actions.POST, already_public=False)
@@ -270,6 +273,9 @@ def _view(reply: Reply, public: bool) -> discord.ui.View | None:
     for button in buttons:
         item = PostButton if button.action == actions.POST else PinButton
         view.add_item(item(button.custom_id, button.label))
+    # Clicks reach the dynamic items registered on the client; the view only carries the buttons
+    # to Discord. Stopped, it is not kept (discord.py would hold each private one 15 minutes).
+    view.stop()
     return view
 
 

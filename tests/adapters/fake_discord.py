@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import json
 import re
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -641,3 +642,72 @@ class DiscordHarness:
         if self._task is not None:
             await asyncio.wait_for(self._task, 5)
         self.adapter = self._task = None
+
+
+class BackgroundDiscord:
+    """The fake and the bot on an event loop of their own, for synchronous property tests."""
+
+    def __init__(self, state_file: Any, assistant: Any) -> None:
+        self._state_file = state_file
+        self._assistant = assistant
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self.fake = FakeDiscord()
+        self.harness: DiscordHarness | None = None
+
+    def __enter__(self) -> BackgroundDiscord:
+        import discord
+
+        gateway = discord.gateway.DiscordWebSocket
+        self._saved = (discord.http.Route.BASE, gateway.DEFAULT_GATEWAY)
+        self._thread.start()
+        self.run(self.fake.start())
+        self.harness = DiscordHarness(self.fake, self._state_file)
+        self.run(self.harness.start(self._assistant))
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        import discord
+
+        if self.harness is not None:
+            self.run(self.harness.stop())
+        self.run(self.fake.stop())
+        self.run(_cancel_remaining())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        self._loop.close()
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved
+
+    @property
+    def bot(self) -> Bot:
+        assert self.harness is not None
+        return self.harness.bot
+
+    def run(self, coroutine: Any, seconds: float = 10) -> Any:
+        """Run a coroutine on the background loop and return its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(seconds)
+
+    def interact(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Deliver an interaction and return its callback body."""
+        return self.run(self.fake.interact(self.bot, payload))
+
+    def requests_for(self, payload: dict[str, Any], count: int) -> list[Request]:
+        """Once ``count`` webhook requests carry this interaction's token, every one of them."""
+        token = payload["token"]
+
+        def mine() -> list[Request]:
+            return [
+                r for r in self.fake.requests if f"/{token}" in r.path and "/callback" not in r.path
+            ]
+
+        self.run(self.fake.wait_until(lambda: len(mine()) >= count))
+        return mine()
+
+
+async def _cancel_remaining() -> None:
+    """Cancel what discord.py leaves behind, as ``asyncio.run`` would before closing a loop."""
+    current = asyncio.current_task()
+    remaining = [task for task in asyncio.all_tasks() if task is not current]
+    for task in remaining:
+        task.cancel()
+    await asyncio.gather(*remaining, return_exceptions=True)
