@@ -1,9 +1,9 @@
 """The Slack adapter: slash commands and buttons through slack-bolt, answers from the core.
 
-Every answer is computed inside ``ack()``: the core answers in microseconds, and with
-``process_before_response`` the acknowledgement leaves as soon as the listener returns (bolt's
-default mode polls for it every 10 ms). Work that calls Slack (sharing, pinning, long answers)
-runs afterwards in tasks this adapter owns.
+Answers travel in the acknowledgement itself: the core answers in microseconds (and repeated
+questions come from a cache), and with ``process_before_response`` the acknowledgement leaves as
+soon as the listener returns, where bolt's default mode polls for it every 10 ms. Work that calls
+Slack (sharing, pinning, the rest of a long answer) runs afterwards in tasks this adapter owns.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,6 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -29,8 +28,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters import slack_actions as actions
+from bot.adapters.slack_answers import AnswerCache
+from bot.adapters.slack_sharing import Sharing, Target
 from bot.core.assistant import Assistant
-from bot.render.slack import SlackMessage, render_notice, render_reply
+from bot.render.slack import SlackMessage, render_notice
 
 log = logging.getLogger(__name__)
 
@@ -54,22 +55,13 @@ class SlackOptions:
     rate_limit_retries: int = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where one interaction happened, and the per-request tools bolt gave us to answer it."""
-
-    client: AsyncWebClient
-    respond: AsyncRespond
-    channel: str | None
-    user: str | None
-    bot_user_id: str | None
-
-
 class SlackAdapter:
     """Serves the catalogue's slash commands and the Share and Pin buttons."""
 
     def __init__(self, assistant: Assistant, options: SlackOptions) -> None:
         self._assistant = assistant
+        self._answers = AnswerCache(assistant)
+        self._sharing = Sharing(assistant, self._apology)
         self._options = options
         self._names = {slash: name for name, slash in options.commands.items()}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -100,13 +92,13 @@ class SlackAdapter:
             log.info("slack: HTTP mode on port %s, path %s", self.port, EVENTS_PATH)
         else:
             self._socket = AsyncSocketModeHandler(app, self._options.app_token)
-            await self._socket.connect_async()
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack: Socket Mode connected")
 
     async def stop(self) -> None:
         """Stop taking requests, let follow-ups finish briefly, close connections."""
         if self._socket:
-            await self._socket.close_async()
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
         if self._runner:
             await self._runner.cleanup()
         if self._tasks:
@@ -146,10 +138,20 @@ class SlackAdapter:
         client: AsyncWebClient,
         respond: AsyncRespond,
         context: Any,
-    ) -> None:
+    ) -> BoltResponse | None:
         name = self._names.get(command.get("command", ""), "help")
         argument, share = actions.split_share(str(command.get("text") or ""))
-        reply = self._assistant.run(name, argument)
+        answer = self._answers.answer(name, argument)
+        sharing = share and answer.reply.shareable
+        if not sharing and len(answer.messages) == 1:
+            # The answer is the acknowledgement. Returning the response prepared with the cached
+            # answer (bolt takes it with process_before_response) spares ack() serialising the
+            # same blocks again on every request.
+            return BoltResponse(status=200, body=answer.ack_body, headers=_JSON)
+        if sharing:
+            await ack()
+        else:
+            await ack(response_type="ephemeral", **answer.messages[0].payload())
         target = Target(
             client,
             respond,
@@ -157,17 +159,12 @@ class SlackAdapter:
             _text(command.get("user_id")),
             context.bot_user_id,
         )
-        if share and reply.shareable:
-            await ack()
-            request = actions.ButtonRequest(name, reply.service_id or "")
-            self._spawn(target, self._share(target, request))
-            return
-        # Buttons name the service, not the words typed: a shared answer never repeats them.
-        buttons = actions.answer_buttons(name, reply.service_id or "") if reply.shareable else ()
-        first, *rest = render_reply(reply, buttons)
-        await ack(response_type="ephemeral", **first.payload())
-        if rest:
-            self._spawn(target, self._respond_all(target, rest))
+        if sharing:
+            request = actions.ButtonRequest(name, answer.reply.service_id or "")
+            self._spawn(target, self._sharing.share(target, request))
+        else:
+            self._spawn(target, self._sharing.respond_all(target, answer.messages[1:]))
+        return None
 
     async def _on_button(
         self,
@@ -190,72 +187,9 @@ class SlackAdapter:
         request = actions.read_button(action.get("value"))
         pin = action.get("action_id") == actions.PIN_ACTION
         if pin and request and request.message_ts:
-            self._spawn(target, self._pin(target, request.message_ts))
+            self._spawn(target, self._sharing.pin(target, request.message_ts))
         else:
-            self._spawn(target, self._share(target, request, from_button=True, pin=pin))
-
-    async def _share(
-        self,
-        target: Target,
-        request: actions.ButtonRequest | None,
-        from_button: bool = False,
-        pin: bool = False,
-    ) -> None:
-        if request is None or not request.command:
-            return await self._notify(target, actions.UNREADABLE_BUTTON)
-        if target.channel is None:
-            return await self._notify(target, actions.NO_CHANNEL)
-        reply = self._assistant.run(request.command, request.argument)
-        if not reply.shareable:
-            return await self._notify(target, actions.NOT_SHAREABLE)
-        try:
-            message_ts = await self._publish(target, render_reply(reply, shared_by=target.user))
-        except SlackApiError as error:
-            return await self._explain(target, error)
-        if pin:
-            return await self._pin(target, message_ts, from_button)
-        await self._notify(target, actions.SHARED, from_button, actions.pin_button(message_ts))
-
-    async def _publish(self, target: Target, messages: list[SlackMessage]) -> str:
-        """Post an answer publicly: the one place public messages are posted; returns its ts."""
-        first_ts = ""
-        for message in messages:
-            response = await target.client.chat_postMessage(
-                channel=target.channel, unfurl_links=False, unfurl_media=False, **message.payload()
-            )
-            first_ts = first_ts or str(response["ts"])
-        return first_ts
-
-    async def _pin(self, target: Target, message_ts: str, replace: bool = True) -> None:
-        if target.channel is None:
-            return await self._notify(target, actions.NO_CHANNEL)
-        try:
-            await target.client.pins_add(channel=target.channel, timestamp=message_ts)
-        except SlackApiError as error:
-            return await self._explain(target, error, actions.SHARED + " ")
-        await self._notify(target, actions.PINNED, replace)
-
-    async def _explain(self, target: Target, error: SlackApiError, prefix: str = "") -> None:
-        code = error.response.get("error")
-        text = actions.explain(code, error.response.get("needed"))
-        if text is None:
-            log.error("slack: Web API call failed with %r", code)
-            text = self._apology()
-        elif prefix and code not in {"not_in_channel", "channel_not_found"}:
-            text = prefix + text
-        await self._notify(target, text)
-
-    async def _notify(
-        self, target: Target, text: str, replace: bool = False, buttons: tuple[Any, ...] = ()
-    ) -> None:
-        notice = render_notice(text, target.bot_user_id, buttons)
-        await target.respond(
-            response_type="ephemeral", replace_original=replace, **notice.payload()
-        )
-
-    async def _respond_all(self, target: Target, messages: list[SlackMessage]) -> None:
-        for message in messages:
-            await target.respond(response_type="ephemeral", **message.payload())
+            self._spawn(target, self._sharing.share(target, request, from_button=True, pin=pin))
 
     async def _on_error(
         self, error: Exception, body: dict[str, Any], respond: AsyncRespond | None
@@ -273,7 +207,8 @@ class SlackAdapter:
 
     def _spawn_apology(self, respond: AsyncRespond) -> None:
         notice = self._apology_notice()
-        self._track(asyncio.create_task(self._guarded(respond, respond(**notice.payload()))))
+        reply = respond(response_type="ephemeral", **notice.payload())
+        self._track(asyncio.create_task(self._guarded(respond, reply)))
 
     def _track(self, task: asyncio.Task[None]) -> None:
         self._tasks.add(task)
@@ -310,4 +245,4 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-_JSON = {"content-type": ["application/json;charset=utf-8"]}
+_JSON: dict[str, str | Sequence[str]] = {"content-type": "application/json;charset=utf-8"}
