@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.adapters import slack_actions as actions
-from tests.adapters.fake_slack import APP_TOKEN, FakeSlack, serve_slack
-from tests.support import assistant_at
+from bot.bootstrap import serve
+from bot.config import Settings
+from tests.adapters.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, serve_slack
+from tests.support import FIXTURE_CONTENT, assistant_at
 
 
 @pytest.fixture
@@ -48,3 +52,28 @@ async def test_hostile_words_over_the_socket_come_back_neutralised(slack: FakeSl
     payload = slack.command_payload("/optout", "<!channel> @here <@U123> *x*")
     shown = json.dumps(await slack.push("slash_commands", payload), ensure_ascii=False)
     assert "<!channel>" not in shown and "<@U123>" not in shown and "@here" not in shown
+
+
+async def test_serve_starts_slack_when_its_tokens_are_set() -> None:
+    fake = FakeSlack()
+    await fake.start()
+    settings = Settings.from_environ(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_APP_TOKEN": APP_TOKEN,
+            "SLACK_API_URL": fake.api_url,
+            "OPTOUT_CONTENT_DIR": str(FIXTURE_CONTENT),
+            "OPTOUT_RELOAD_SECONDS": "0",
+            "OPTOUT_CACHE_DIR": "off",
+        }
+    )
+    assert settings.configured_platforms() == ["slack"]
+    running = asyncio.create_task(serve(settings, settings.configured_platforms()))
+    try:
+        ack = await fake.push("slash_commands", fake.command_payload("/optout-help"))
+        assert ack["blocks"][0]["text"]["text"] == "optout-bot: stop AI training on your data"
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await fake.stop()
