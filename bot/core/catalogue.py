@@ -20,6 +20,18 @@ class OptionSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class SubactionSpec:
+    """A second verb of a command, typed as its first word (``/deadline subscribe claude``)."""
+
+    name: str
+    description: str
+    usage: str
+    option: OptionSpec | None = None
+    # Changes channel settings: adapters check the person may manage the channel.
+    manages_channel: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class CommandSpec:
     """A command as users see it on every platform."""
 
@@ -30,9 +42,32 @@ class CommandSpec:
     options: tuple[OptionSpec, ...] = ()
     # Answers that a channel may want to keep (and pin) can be shared publicly.
     shareable: bool = False
+    subactions: tuple[SubactionSpec, ...] = ()
 
 
 SERVICE_OPTION = OptionSpec("service", "A service, e.g. claude, chatgpt, linkedin")
+
+DEADLINE_SUBACTIONS = (
+    SubactionSpec(
+        name="subscribe",
+        description="Post reminders of upcoming deadlines in this channel",
+        usage="/deadline subscribe [service|all]",
+        option=OptionSpec("service", "A service, or all (the default)"),
+        manages_channel=True,
+    ),
+    SubactionSpec(
+        name="unsubscribe",
+        description="Stop deadline reminders in this channel",
+        usage="/deadline unsubscribe [service|all]",
+        option=OptionSpec("service", "A service, or all (the default)"),
+        manages_channel=True,
+    ),
+    SubactionSpec(
+        name="subscriptions",
+        description="Which deadline reminders this channel gets",
+        usage="/deadline subscriptions",
+    ),
+)
 
 CATALOGUE: tuple[CommandSpec, ...] = (
     CommandSpec(
@@ -50,6 +85,7 @@ CATALOGUE: tuple[CommandSpec, ...] = (
         examples=("/deadline", "/deadline linkedin"),
         options=(SERVICE_OPTION,),
         shareable=True,
+        subactions=DEADLINE_SUBACTIONS,
     ),
     CommandSpec(
         name="changes",

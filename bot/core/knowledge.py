@@ -243,6 +243,45 @@ class Service(Strict):
         return {source.id: source for source in self.sources}
 
 
+class LivingPhrases(Strict):
+    """Phrases of living answers: update lines, reminders and subscriptions.
+
+    Every field has an English default, so a messages file needs a ``living`` block only to
+    change one.
+    """
+
+    updated: ShortText = "Updated {date}: {change}"
+    updated_unexplained: ShortText = "details revised"
+    reminder_title: ShortText = "Reminder: {service}"
+    added_title: ShortText = "New date: {service}"
+    moved_title: ShortText = "Date moved: {service}"
+    late: Prose = "This reminder is late: it was due {date}, while I was offline."
+    reminder_footer: Prose = "Reminders in this channel: /deadline subscriptions"
+    all_services: ShortText = "every service"
+    subscribed: Prose = (
+        "This channel will get reminders for {scope} {offsets}, and a note when a date is "
+        "added or moved."
+    )
+    subscriptions_intro: Prose = "Reminders come {offsets}, for:"
+    already_subscribed: Prose = "This channel is already subscribed to {scope}."
+    nothing_upcoming: Prose = "No dates are coming up right now; new ones will be announced here."
+    unsubscribed: Prose = "This channel no longer gets reminders for {scope}."
+    not_subscribed: Prose = "This channel is not subscribed to {scope}."
+    covered_by_all: Prose = (
+        "This channel gets reminders for every service; /deadline unsubscribe all stops them."
+    )
+    subscriptions_title: ShortText = "Deadline reminders in this channel"
+    no_subscriptions: Prose = (
+        "This channel gets no deadline reminders. Subscribe with /deadline subscribe <service> "
+        "or /deadline subscribe all."
+    )
+    not_allowed: Prose = (
+        "Only people who can manage this channel can change its reminders. Ask one of them, or "
+        "see the current ones with /deadline subscriptions."
+    )
+    unavailable: Prose = "Reminders are not available here: this bot runs without a database."
+
+
 class Phrases(Strict):
     """The bot's own fixed phrases in one language; placeholders use ``{name}``."""
 
@@ -274,6 +313,7 @@ class Phrases(Strict):
     category_names: dict[Category, ShortText]
     surface_names: dict[Surface, ShortText]
     section_names: dict[str, ShortText]
+    living: LivingPhrases = Field(default_factory=LivingPhrases)
 
 
 class Messages(Strict):

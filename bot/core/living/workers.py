@@ -1,0 +1,219 @@
+"""The two queues living answers drain into a platform: edits of posted answers, and reminders.
+
+Both claim a batch from the store, call the platform through its ``Publisher`` at the pace of
+its ``Pacer``, and write each outcome back at once, so a process stopped at any point leaves at
+most one call in doubt. Reminders settle that doubt through the idempotency key before posting
+again; a repeated edit is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.core.assistant import Assistant
+from bot.core.clock import Clock
+from bot.core.living.edits import change_mark, update_line, with_update_line
+from bot.core.living.fingerprint import fingerprint
+from bot.core.living.pacing import Pacer
+from bot.core.living.schedule import ReminderPolicy, reminder_reply, verdict
+from bot.core.ports import (
+    EditJob,
+    MessageGoneError,
+    Publisher,
+    RateLimitedError,
+    ReminderJob,
+    Store,
+)
+
+log = logging.getLogger(__name__)
+
+# A post that failed this many times for reasons other than a rate limit is given up.
+MAX_ATTEMPTS = 5
+# An edit that failed for an unknown reason is tried again after this long.
+EDIT_BACKOFF = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """A platform's publisher and the pace the queues may use it at."""
+
+    publisher: Publisher
+    pacer: Pacer
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerOptions:
+    """Who this process is to the store, how long its claims last and how much it takes."""
+
+    owner: str
+    lease: timedelta = timedelta(minutes=2)
+    batch: int = 50
+
+
+@dataclass(slots=True)
+class Drained:
+    """What one pass over a queue did."""
+
+    done: int = 0
+    skipped: int = 0
+    postponed: int = 0
+    failed: int = 0
+    claimed: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def full(self) -> bool:
+        """True when the pass took a whole batch, so more work may be waiting."""
+        return self.claimed > 0 and self.postponed == 0
+
+
+class EditWorker:
+    """Edits posted answers whose content changed, adding the update line."""
+
+    def __init__(
+        self, store: Store, assistant: Assistant, clock: Clock, options: WorkerOptions
+    ) -> None:
+        self._store = store
+        self._assistant = assistant
+        self._clock = clock
+        self._options = options
+        self.stopping = False
+
+    async def drain(self, outlet: Outlet) -> Drained:
+        """Edit one batch of queued messages on the outlet's platform."""
+        options, report = self._options, Drained()
+        jobs = await self._store.claim_edits(
+            outlet.publisher.platform,
+            options.batch,
+            options.owner,
+            self._clock.now(),
+            options.lease,
+        )
+        report.claimed = len(jobs)
+        for position, job in enumerate(jobs):
+            if self.stopping:
+                await self._store.postpone_edits([j.id for j in jobs[position:]], self._clock.now())
+                report.postponed += len(jobs) - position
+                break
+            await outlet.pacer.acquire()
+            try:
+                await self._edit(outlet.publisher, job)
+            except MessageGoneError:
+                await self._store.forget(job.id)
+                report.skipped += 1
+            except RateLimitedError as limit:
+                outlet.pacer.limited(limit.retry_after)
+                until = self._clock.now() + timedelta(seconds=limit.retry_after)
+                await self._store.postpone_edits([j.id for j in jobs[position:]], until)
+                report.postponed += len(jobs) - position
+                break
+            except Exception:
+                log.exception("living answers: an edit on %s failed", outlet.publisher.platform)
+                await self._store.postpone_edits([job.id], self._clock.now() + EDIT_BACKOFF)
+                report.failed += 1
+            else:
+                report.done += 1
+        return report
+
+    async def _edit(self, publisher: Publisher, job: EditJob) -> None:
+        knowledge = self._assistant.knowledge()
+        reply = self._assistant.run(job.command, job.service_id)
+        if reply.tone == "error":
+            # The answer no longer exists (its service was removed): leave the message alone.
+            raise MessageGoneError("the answer no longer exists")
+        now = self._clock.now()
+        phrases = knowledge.messages.for_locale(None).living
+        note = update_line(phrases, knowledge, job.service_id, job.change_mark, now.date())
+        await publisher.edit(job.message, with_update_line(reply, note))
+        mark = change_mark(knowledge, job.service_id)
+        await self._store.edited(job, fingerprint(reply), mark, self._clock.now())
+
+
+class ReminderWorker:
+    """Posts queued reminders and announcements, each exactly once."""
+
+    def __init__(
+        self,
+        store: Store,
+        assistant: Assistant,
+        clock: Clock,
+        options: WorkerOptions,
+        policy: ReminderPolicy,
+    ) -> None:
+        self._store = store
+        self._assistant = assistant
+        self._clock = clock
+        self._options = options
+        self._policy = policy
+        self.stopping = False
+
+    async def drain(self, outlet: Outlet) -> Drained:
+        """Post one batch of due reminders on the outlet's platform."""
+        options, report = self._options, Drained()
+        jobs = await self._store.claim_reminders(
+            outlet.publisher.platform,
+            options.batch,
+            options.owner,
+            self._clock.now(),
+            options.lease,
+        )
+        report.claimed = len(jobs)
+        for position, job in enumerate(jobs):
+            if self.stopping:
+                rest = [j.id for j in jobs[position:] if not j.in_doubt]
+                await self._store.postpone_reminders(rest, self._clock.now())
+                report.postponed += len(jobs) - position
+                break
+            try:
+                outcome = await self._deliver(outlet, job)
+            except RateLimitedError as limit:
+                outlet.pacer.limited(limit.retry_after)
+                until = self._clock.now() + timedelta(seconds=limit.retry_after)
+                # The refused post is known not to exist; later ones were not tried.
+                await self._store.postpone_reminders([j.id for j in jobs[position:]], until)
+                report.postponed += len(jobs) - position
+                break
+            except Exception:
+                log.exception("living answers: a reminder on %s failed", outlet.publisher.platform)
+                await self._give_up_after_attempts(job)
+                report.failed += 1
+                continue
+            if outcome == "posted":
+                report.done += 1
+            else:
+                report.skipped += 1
+                report.skip_reasons[outcome] = report.skip_reasons.get(outcome, 0) + 1
+        return report
+
+    async def _deliver(self, outlet: Outlet, job: ReminderJob) -> str:
+        knowledge = self._assistant.knowledge()
+        now = self._clock.now()
+        outcome, late = verdict(knowledge, job.occurrence, now, self._policy)
+        reply = reminder_reply(knowledge, job.occurrence, now, late) if outcome == "post" else None
+        if reply is None:
+            reason = "moved" if outcome == "post" else outcome
+            await self._store.reminder_skipped(job.id, reason, now)
+            return reason
+        publisher = outlet.publisher
+        try:
+            if job.in_doubt:
+                await outlet.pacer.acquire()
+                if await publisher.find(job.channel, job.key) is not None:
+                    await self._store.reminder_posted(job.id, late, self._clock.now())
+                    return "posted"
+            await outlet.pacer.acquire()
+            await publisher.post(job.channel, reply, job.key)
+        except MessageGoneError:
+            # The channel is gone or closed to the bot: it wants no more reminders.
+            await self._store.reminder_skipped(job.id, "gone", self._clock.now())
+            await self._store.unsubscribe(job.channel, None)
+            return "gone"
+        await self._store.reminder_posted(job.id, late, self._clock.now())
+        return "posted"
+
+    async def _give_up_after_attempts(self, job: ReminderJob) -> None:
+        # Otherwise the claim stays: when its lease runs out the post is retried, in doubt.
+        if job.attempts >= MAX_ATTEMPTS:
+            await self._store.reminder_skipped(job.id, "failed", self._clock.now())

@@ -1,0 +1,303 @@
+"""Ports of living answers: what the core needs from a database and from a chat platform.
+
+The store keeps only where answers were posted and what is due; it never keeps user ids or the
+text of any message. Every method is a small, self-contained transaction, so several bot
+processes can share one database: work items are claimed with a lease, and a process that dies
+holding a lease simply lets it run out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal, Protocol
+
+from bot.core.reply import Reply
+
+# The subscription scope meaning "every service".
+ALL_SERVICES = "all"
+
+SkipReason = Literal["passed", "missed", "moved", "gone", "failed"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ChannelRef:
+    """A channel on one platform: ``workspace`` is the Slack team or Discord guild ('' in DMs)."""
+
+    platform: str
+    workspace: str
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """A message the bot posted; ``message_id`` is opaque to the core (a Slack ts, a snowflake)."""
+
+    channel: ChannelRef
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPrint:
+    """A digest of an answer's content, and one per part so a change can be said in words."""
+
+    digest: str
+    parts: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NewAnswer:
+    """A public answer just posted: where, which answer, and a print of what it said."""
+
+    message: MessageRef
+    command: str
+    service_id: str | None
+    content: AnswerPrint
+    # The newest change-log date the answer already reflected; later entries explain an edit.
+    change_mark: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerGroup:
+    """Tracked answers that show the same answer with the same content."""
+
+    command: str
+    service_id: str | None
+    content: AnswerPrint
+    count: int
+    # The oldest change mark among them: the update line names every entry newer than it.
+    change_mark: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class EditJob:
+    """One tracked message claimed for an edit."""
+
+    id: int
+    message: MessageRef
+    command: str
+    service_id: str | None
+    change_mark: date | None
+    # The digest the edit was queued for, as claimed.
+    desired: str
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Occurrence:
+    """One reminder or announcement of one deadline, before it is fanned out to channels.
+
+    ``kind`` is ``remind-<days>d`` for a reminder, ``added`` or ``moved`` for an announcement;
+    ``due_key`` is the deadline's date (and time) when the occurrence was planned, so a moved
+    deadline gets fresh occurrences and the old ones become void.
+    """
+
+    service_id: str
+    deadline_id: str
+    due_key: str
+    kind: str
+    fire_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderJob:
+    """One reminder or announcement for one channel, claimed for posting."""
+
+    id: int
+    channel: ChannelRef
+    occurrence: Occurrence
+    # True when an earlier claim ran out: the message may already be posted.
+    in_doubt: bool
+    attempts: int
+
+    @property
+    def key(self) -> str:
+        """An idempotency key: the same for every attempt at this one post, short for nonces."""
+        import hashlib
+
+        parts = (*_channel_parts(self.channel), *_occurrence_parts(self.occurrence))
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class KnownDeadline:
+    """A deadline as the reminder scheduler last saw it."""
+
+    service_id: str
+    deadline_id: str
+    due_key: str
+    first_seen: datetime
+
+
+class AnswerStore(Protocol):
+    """Public answers the bot posted, and the queue of edits they need."""
+
+    async def track(self, answer: NewAnswer, now: datetime) -> None:
+        """Record a posted answer (posting the same message again replaces the record)."""
+        ...
+
+    async def groups(self) -> list[AnswerGroup]:
+        """Tracked answers grouped by answer and content."""
+        ...
+
+    async def mark_stale(
+        self, command: str, service_id: str | None, current: AnswerPrint, now: datetime
+    ) -> int:
+        """Queue an edit for every message of this answer whose content differs from ``current``."""
+        ...
+
+    async def claim_edits(
+        self, platform: str, limit: int, owner: str, now: datetime, lease: timedelta
+    ) -> list[EditJob]:
+        """Claim up to ``limit`` queued edits that are due, oldest first."""
+        ...
+
+    async def edited(
+        self, job: EditJob, shown: AnswerPrint, change_mark: date | None, now: datetime
+    ) -> None:
+        """The message now shows ``shown``; its edit is done unless it was queued again since."""
+        ...
+
+    async def postpone_edits(self, job_ids: Sequence[int], until: datetime) -> None:
+        """Give claimed edits back to the queue, not to be tried before ``until``."""
+        ...
+
+    async def forget(self, job_id: int) -> None:
+        """Stop tracking a message (it was deleted, or the bot lost access to it)."""
+        ...
+
+    async def pending_edits(self, platform: str | None = None) -> int:
+        """How many messages wait for an edit."""
+        ...
+
+
+class SubscriptionStore(Protocol):
+    """Which channels want deadline reminders, for which services."""
+
+    async def subscribe(self, channel: ChannelRef, service_id: str, now: datetime) -> bool:
+        """Subscribe; False when the channel already was."""
+        ...
+
+    async def unsubscribe(self, channel: ChannelRef, service_id: str | None) -> int:
+        """Remove one subscription, or every one of the channel when ``service_id`` is None."""
+        ...
+
+    async def subscriptions(self, channel: ChannelRef) -> list[str]:
+        """The channel's subscriptions, sorted (``all`` for every service)."""
+        ...
+
+
+class ReminderStore(Protocol):
+    """Deadlines seen, reminder occurrences fanned out, and the outbox of posts per channel."""
+
+    async def known_deadlines(self) -> list[KnownDeadline]:
+        """Every deadline recorded by :meth:`record_deadlines`."""
+        ...
+
+    async def record_deadlines(self, deadlines: Sequence[KnownDeadline]) -> None:
+        """Insert or update these deadlines (each keeps the latest ``due_key``)."""
+        ...
+
+    async def fanned_out(self, occurrences: Sequence[Occurrence]) -> set[Occurrence]:
+        """Which of these occurrences were already fanned out."""
+        ...
+
+    async def fan_out(self, occurrences: Sequence[Occurrence], now: datetime) -> int:
+        """Queue each occurrence for every channel subscribed to its service at this moment.
+
+        Idempotent: an occurrence is fanned out once, however often or by how many processes
+        this is called. Returns the number of posts queued by this call.
+        """
+        ...
+
+    async def claim_reminders(
+        self, platform: str, limit: int, owner: str, now: datetime, lease: timedelta
+    ) -> list[ReminderJob]:
+        """Claim up to ``limit`` due posts, earliest first, including ones whose lease ran out."""
+        ...
+
+    async def reminder_posted(self, job_id: int, late: bool, now: datetime) -> None:
+        """The post went out."""
+        ...
+
+    async def reminder_skipped(self, job_id: int, reason: SkipReason, now: datetime) -> None:
+        """The post will never go out, for ``reason``."""
+        ...
+
+    async def postpone_reminders(self, job_ids: Sequence[int], until: datetime) -> None:
+        """Give claimed posts back, known not to be posted, not to be tried before ``until``."""
+        ...
+
+    async def reminder_backlog(self, platform: str | None = None) -> int:
+        """Posts queued or claimed but not yet done."""
+        ...
+
+
+class KeyValueStore(Protocol):
+    """Small named values, such as a platform's last command-registration fingerprint."""
+
+    async def get_value(self, key: str) -> str | None:
+        """The value stored under ``key``."""
+        ...
+
+    async def put_value(self, key: str, value: str, now: datetime) -> None:
+        """Store ``value`` under ``key``."""
+        ...
+
+
+class Store(AnswerStore, SubscriptionStore, ReminderStore, KeyValueStore, Protocol):
+    """Everything living answers persist, behind one port."""
+
+    async def ping(self) -> None:
+        """Raise if the database cannot be reached (readiness checks call this)."""
+        ...
+
+    async def purge(self, before: datetime) -> int:
+        """Forget finished reminders and unchanged answers last touched before ``before``."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+class PublishError(Exception):
+    """A platform refused a post or an edit."""
+
+
+class MessageGoneError(PublishError):
+    """The message or its channel no longer exists, or the bot can no longer see it."""
+
+
+class RateLimitedError(PublishError):
+    """The platform asks to wait ``retry_after`` seconds before the next call."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited for {retry_after:.1f} s")
+        self.retry_after = retry_after
+
+
+class Publisher(Protocol):
+    """What an adapter implements so the core can post and edit on its platform."""
+
+    platform: str
+
+    async def post(self, channel: ChannelRef, reply: Reply, key: str) -> MessageRef:
+        """Post ``reply`` publicly; ``key`` is the same on every retry of one post."""
+        ...
+
+    async def find(self, channel: ChannelRef, key: str) -> MessageRef | None:
+        """A message posted earlier with ``key``, when the platform can tell; else None."""
+        ...
+
+    async def edit(self, message: MessageRef, reply: Reply) -> None:
+        """Replace the content of a message the bot posted."""
+        ...
+
+
+def _channel_parts(channel: ChannelRef) -> tuple[str, str, str]:
+    return channel.platform, channel.workspace, channel.channel
+
+
+def _occurrence_parts(occurrence: Occurrence) -> tuple[str, str, str, str]:
+    return occurrence.service_id, occurrence.deadline_id, occurrence.due_key, occurrence.kind

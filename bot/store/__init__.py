@@ -1,0 +1,1 @@
+"""Persistence of living answers on SQLAlchemy Core: SQLite by default, PostgreSQL for replicas."""

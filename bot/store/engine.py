@@ -1,0 +1,80 @@
+"""Database URLs and engines: SQLite files by default, PostgreSQL through asyncpg."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/optout.db"
+# How long a SQLite writer waits for another process's write lock before failing.
+SQLITE_BUSY_SECONDS = 30.0
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+class DatabaseUrlError(ValueError):
+    """DATABASE_URL names no database this bot can use."""
+
+
+def database_url(raw: str) -> URL:
+    """The URL with its async driver: ``postgresql://`` becomes ``postgresql+asyncpg://``."""
+    try:
+        url = make_url(raw)
+    except Exception:
+        raise DatabaseUrlError("not a database URL (sqlite:///path or postgresql://…)") from None
+    driver = _DRIVERS.get(url.drivername)
+    if driver is None:
+        raise DatabaseUrlError(
+            f"{url.drivername!r} is not supported: use sqlite:///path or postgresql://…"
+        )
+    if driver.startswith("sqlite") and not url.database:
+        raise DatabaseUrlError("a SQLite URL needs a file, e.g. sqlite:///data/optout.db")
+    return url.set(drivername=driver)
+
+
+def redacted(url: URL) -> str:
+    """The URL without its password, for logs and messages."""
+    return url.render_as_string(hide_password=True)
+
+
+def create_engine(url: URL, **options: Any) -> AsyncEngine:
+    """An engine for ``url``; a SQLite file's directory is created when missing."""
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, **options)
+    options.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, **options)
+
+
+def _sqlite_engine(url: URL, **options: Any) -> AsyncEngine:
+    database = url.database or ""
+    if database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    connect_args = {"timeout": SQLITE_BUSY_SECONDS, **options.pop("connect_args", {})}
+    engine = create_async_engine(url, connect_args=connect_args, **options)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(connection: Any, _record: Any) -> None:
+        # pysqlite begins transactions lazily and in its own way; take over so that every
+        # transaction holds the write lock from its start (see ``_on_begin``).
+        connection.isolation_level = None
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Several bot processes may share one SQLite file: IMMEDIATE makes a claim (read,
+        # then update) atomic across them, which deferred transactions are not.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,182 @@
+"""The tables living answers use, as the latest migration leaves them.
+
+What is kept, exactly: where the bot posted a public answer (platform, workspace or guild,
+channel, message id) and which answer it was (command, service, digests of its content); which
+channels want reminders for which services; which deadline dates were seen; and the outbox of
+reminder posts with their state. No user ids, no user names, no message text.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+PLATFORM = 16
+WORKSPACE = 64
+CHANNEL = 64
+MESSAGE_ID = 200
+COMMAND = 32
+SERVICE = 64
+DIGEST = 32
+DUE_KEY = 40
+KIND = 32
+STATE = 16
+OWNER = 80
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An instant stored in UTC: ``timestamptz`` on PostgreSQL, naive UTC text on SQLite.
+
+    Always written and read back timezone-aware, so comparisons in SQL work on both.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("instants in the store must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", String(200), nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+)
+
+tracked_answers = Table(
+    "tracked_answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(PLATFORM), nullable=False),
+    Column("workspace", String(WORKSPACE), nullable=False),
+    Column("channel", String(CHANNEL), nullable=False),
+    Column("message_id", String(MESSAGE_ID), nullable=False),
+    Column("command", String(COMMAND), nullable=False),
+    # '' for an answer about every service (a NULL would not group or compare simply).
+    Column("service_id", String(SERVICE), nullable=False),
+    Column("digest", String(DIGEST), nullable=False),
+    Column("parts", Text, nullable=False),
+    Column("change_mark", Date, nullable=True),
+    Column("desired", String(DIGEST), nullable=True),
+    Column("not_before", UtcDateTime, nullable=True),
+    Column("lease_owner", String(OWNER), nullable=True),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("posted_at", UtcDateTime, nullable=False),
+    Column("touched_at", UtcDateTime, nullable=False),
+    UniqueConstraint("platform", "workspace", "channel", "message_id", name="tracked_message"),
+    Index("tracked_answer", "command", "service_id"),
+    Index("tracked_queue", "platform", "desired", "not_before"),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("platform", String(PLATFORM), nullable=False),
+    Column("workspace", String(WORKSPACE), nullable=False),
+    Column("channel", String(CHANNEL), nullable=False),
+    # A service id, or 'all'.
+    Column("service_id", String(SERVICE), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("platform", "workspace", "channel", "service_id", name="subscription"),
+    Index("subscriptions_by_service", "service_id"),
+)
+
+known_deadlines = Table(
+    "known_deadlines",
+    metadata,
+    Column("service_id", String(SERVICE), nullable=False),
+    Column("deadline_id", String(SERVICE), nullable=False),
+    Column("due_key", String(DUE_KEY), nullable=False),
+    Column("first_seen", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("service_id", "deadline_id", name="known_deadline"),
+)
+
+occurrences = Table(
+    "reminder_occurrences",
+    metadata,
+    Column("service_id", String(SERVICE), nullable=False),
+    Column("deadline_id", String(SERVICE), nullable=False),
+    Column("due_key", String(DUE_KEY), nullable=False),
+    Column("kind", String(KIND), nullable=False),
+    Column("fire_at", UtcDateTime, nullable=False),
+    Column("fanned_out_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("service_id", "deadline_id", "due_key", "kind", name="occurrence"),
+)
+
+outbox = Table(
+    "reminder_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(PLATFORM), nullable=False),
+    Column("workspace", String(WORKSPACE), nullable=False),
+    Column("channel", String(CHANNEL), nullable=False),
+    Column("service_id", String(SERVICE), nullable=False),
+    Column("deadline_id", String(SERVICE), nullable=False),
+    Column("due_key", String(DUE_KEY), nullable=False),
+    Column("kind", String(KIND), nullable=False),
+    Column("fire_at", UtcDateTime, nullable=False),
+    # pending -> claimed -> posted | skipped; a claim whose lease ran out is claimed again.
+    Column("state", String(STATE), nullable=False),
+    Column("in_doubt", Boolean, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("not_before", UtcDateTime, nullable=False),
+    Column("lease_owner", String(OWNER), nullable=True),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("late", Boolean, nullable=False),
+    Column("skip_reason", String(STATE), nullable=True),
+    Column("done_at", UtcDateTime, nullable=True),
+    UniqueConstraint(
+        "platform",
+        "workspace",
+        "channel",
+        "service_id",
+        "deadline_id",
+        "due_key",
+        "kind",
+        name="outbox_post",
+    ),
+    Index("outbox_queue", "platform", "state", "not_before"),
+)
+
+key_values = Table(
+    "key_values",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
