@@ -19,10 +19,17 @@ from bot.adapters.discord_commands import (
     sync,
     sync_if_changed,
 )
+from bot.adapters.discord_components import (
+    NO_BUTTONS,
+    PRIVATE,
+    PUBLIC,
+    PinButton,
+    PostButton,
+    RenderedReplies,
+)
 from bot.core.assistant import Assistant
 from bot.core.reply import Reply
 from bot.render import discord_actions as actions
-from bot.render.discord import Message, render_reply, render_text
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +113,7 @@ class DiscordAdapter:
         for command in build_commands(self._answer, self._complete):
             self.tree.add_command(command)
         self.client.add_dynamic_items(PostButton, PinButton)
+        self._rendered = RenderedReplies()
         self.sync_state = SyncState(options.sync_state)
 
     async def run(self) -> None:
@@ -147,7 +155,7 @@ class DiscordAdapter:
         if refusal:
             # The member still gets the answer, just not in public.
             await self._send_private(interaction, reply)
-            return await self._send_private(interaction, render_text(refusal))
+            return await self._send_private(interaction, refusal)
         await self._carry_out(interaction, actions.POST, reply, already_public=False)
 
     async def on_button(
@@ -161,11 +169,11 @@ class DiscordAdapter:
             already_public = message is not None and not message.flags.ephemeral
             refusal = _refusal(interaction, action, already_public)
             if not interaction.guild_id:
-                await self._send_private(interaction, render_text(actions.outside_server(action)))
+                await self._send_private(interaction, actions.outside_server(action))
             elif not reply.shareable:
                 await self._send_private(interaction, reply)
             elif refusal:
-                await self._send_private(interaction, render_text(refusal))
+                await self._send_private(interaction, refusal)
             else:
                 await self._carry_out(interaction, action, reply, already_public)
         except Exception as error:
@@ -195,23 +203,20 @@ class DiscordAdapter:
         else:
             done = actions.pinned if action == actions.PIN else actions.posted
             text = done(target.jump_url if target else "")
-        await self._send_private(interaction, render_text(text))
+        await self._send_private(interaction, text)
 
     async def _publish(self, channel: Any, reply: Reply, action: str) -> list[discord.Message]:
         """Post an answer as normal bot messages: the one place public answers are sent from."""
-        sent = []
-        for index, message in enumerate(render_reply(reply)):
-            view = _view(reply, public=True) if index == 0 and action == actions.POST else None
-            sent.append(await channel.send(**_message_fields(message, view)))
-        return sent
+        # A posted answer offers Pin; one posted in order to pin it needs no button.
+        buttons = PUBLIC if action == actions.POST else NO_BUTTONS
+        return [await channel.send(**fields) for fields in self._rendered.reply(reply, buttons)]
 
-    async def _send_private(
-        self, interaction: discord.Interaction, reply: Reply | list[Message]
-    ) -> None:
-        messages = render_reply(reply) if isinstance(reply, Reply) else reply
-        view = _view(reply, public=False) if isinstance(reply, Reply) else None
-        for index, message in enumerate(messages):
-            fields = _message_fields(message, view if index == 0 else None)
+    async def _send_private(self, interaction: discord.Interaction, reply: Reply | str) -> None:
+        if isinstance(reply, Reply):
+            messages = self._rendered.reply(reply, PRIVATE)
+        else:
+            messages = self._rendered.text(reply)
+        for index, fields in enumerate(messages):
             if index == 0 and not interaction.response.is_done():
                 await interaction.response.send_message(**fields, ephemeral=True)
             else:
@@ -235,8 +240,8 @@ class DiscordAdapter:
         except Exception:
             apology = actions.FALLBACK_APOLOGY
         try:
-            await self._send_private(interaction, render_text(apology))
-        except discord.HTTPException:
+            await self._send_private(interaction, apology)
+        except Exception:  # the connection itself may be what failed
             log.warning("could not send the apology for interaction %s", interaction.id)
 
 
@@ -252,68 +257,3 @@ def _refusal(interaction: discord.Interaction, action: str, already_public: bool
         in_thread=_in_thread(interaction),
         already_public=already_public,
     )
-
-
-def _message_fields(message: Message, view: discord.ui.View | None) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "embeds": [discord.Embed.from_dict(embed) for embed in message.embeds]
-    }
-    if message.content is not None:
-        fields["content"] = message.content
-    if view is not None:
-        fields["view"] = view
-    return fields
-
-
-def _view(reply: Reply, public: bool) -> discord.ui.View | None:
-    buttons = actions.buttons(reply, public)
-    if not buttons:
-        return None
-    view = discord.ui.View(timeout=None)
-    for button in buttons:
-        item = PostButton if button.action == actions.POST else PinButton
-        view.add_item(item(button.custom_id, button.label))
-    # Clicks reach the dynamic items registered on the client; the view only carries the buttons
-    # to Discord. Stopped, it is not kept (discord.py would hold each private one 15 minutes).
-    view.stop()
-    return view
-
-
-class _ActionButton:
-    action: str
-
-    def __init__(self, custom_id: str, label: str) -> None:
-        style = (
-            discord.ButtonStyle.primary
-            if self.action == actions.POST
-            else discord.ButtonStyle.secondary
-        )
-        super().__init__(discord.ui.Button(label=label, custom_id=custom_id, style=style))  # type: ignore[call-arg]
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: Any
-    ) -> Any:
-        return cls(item.custom_id or "", item.label or actions.ACTION_LABELS[cls.action])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        parsed = actions.parse_custom_id(self.custom_id)  # type: ignore[attr-defined]
-        if parsed is not None:
-            adapter: DiscordAdapter = interaction.client.adapter  # type: ignore[attr-defined]
-            await adapter.on_button(interaction, *parsed)
-
-
-class PostButton(
-    _ActionButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=actions.POST_TEMPLATE
-):
-    """Post to channel: works on any message carrying it, also after a restart."""
-
-    action = actions.POST
-
-
-class PinButton(
-    _ActionButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=actions.PIN_TEMPLATE
-):
-    """Pin: posts the answer if it is private, then pins it."""
-
-    action = actions.PIN

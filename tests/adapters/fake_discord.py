@@ -70,21 +70,25 @@ class Bot:
 class FakeDiscord:
     """Discord's REST API and gateway, just enough of them, for one test or benchmark."""
 
-    def __init__(self) -> None:
+    def __init__(self, record: bool = True) -> None:
+        # A benchmark turns recording off so that the fake's own memory stays flat.
+        self.record = record
         self.requests: list[Request] = []
         self.bots: dict[str, Bot] = {}
         self.faults: list[Fault] = []
         self.port = 0
         self._ids = itertools.count(1_700_000_000_000_000_000)
         self._changed = asyncio.Condition()
+        self._waiting = 0
         self._runner: web.AppRunner | None = None
         self.callbacks: dict[str, asyncio.Future[dict[str, Any]]] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Serve on a free loopback port."""
+    async def start(self, routes: tuple[web.RouteDef, ...] = ()) -> None:
+        """Serve on a free loopback port (with any extra routes a benchmark drives it through)."""
         app = web.Application(client_max_size=8 * 1024 * 1024)
+        app.router.add_routes(routes)
         app.router.add_route("GET", "/gateway/", self._gateway)
         app.router.add_route("*", API + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
@@ -131,7 +135,8 @@ class FakeDiscord:
 
     async def dispatch(self, bot: Bot, event: str, data: dict[str, Any]) -> None:
         """Send one dispatch event on the bot's current gateway connection."""
-        socket = await self.connected(bot)
+        live = bot.sockets[-1] if bot.sockets else None
+        socket = live if live is not None and not live.closed else await self.connected(bot)
         bot.sequence += 1
         await socket.send_str(json.dumps({"op": 0, "t": event, "s": bot.sequence, "d": data}))
 
@@ -171,16 +176,21 @@ class FakeDiscord:
         return found[0]
 
     async def wait_until(self, condition: Callable[[], bool], seconds: float = 5) -> None:
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(condition), seconds)
+        self._waiting += 1
+        try:
+            async with self._changed:
+                await asyncio.wait_for(self._changed.wait_for(condition), seconds)
+        finally:
+            self._waiting -= 1
 
     def calls(self, method: str, pattern: str) -> list[Request]:
         """Recorded requests with this method whose path matches ``pattern``."""
         return [r for r in self.requests if r.method == method and re.fullmatch(pattern, r.path)]
 
     async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
+        if self._waiting:
+            async with self._changed:
+                self._changed.notify_all()
 
     # -- gateway -----------------------------------------------------------------------------
 
@@ -247,7 +257,8 @@ class FakeDiscord:
             request.method, path, body, request.headers.get("Authorization"), dict(request.query)
         )
         fault = self._take_fault(request.method, path)
-        self.requests.append(recorded)
+        if self.record:
+            self.requests.append(recorded)
         await self._notify()
         if fault is not None:
             return _json(fault.body, fault.status, fault.headers)

@@ -1,0 +1,246 @@
+"""Discord interactions under load: the bot against a bare discord.py client, same fake, same run.
+
+This process plays Discord (the fake REST API and gateway from the tests). The bot and a bare
+``discord.Client`` whose command answers a fixed text each run in a process of their own and
+connect to it over real sockets. The fake sends ``INTERACTION_CREATE`` events with 1, 50 and 200
+in flight and times each until its callback arrives; each client reports the CPU it spent. Then
+autocomplete is timed the same way. Rounds alternate between the two clients so that load from
+elsewhere on the machine falls on both alike.
+
+    .venv/bin/python bench/discord_interactions.py [--interactions 3000] [--service chatgpt]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LEVELS = (1, 50, 200)
+ROUNDS = 4
+TARGETS = {"bare": "bare-token", "bot": "bot-token"}
+DESCRIPTIONS = {
+    "bare": "bare discord.Client + CommandTree, /optout answers a fixed text (ephemeral)",
+    "bot": "optout-bot: /optout <service> answered with its embeds and Post/Pin buttons",
+}
+
+
+def client_process(target: str, api_base: str, gateway: str, content: str, pipe: Any) -> None:
+    """Child process: one client connected to the fake; answers 'cpu' with its CPU seconds."""
+    import logging
+
+    logging.disable(logging.WARNING)
+    asyncio.run(_run_client(target, api_base, gateway, content, pipe))
+
+
+async def _run_client(target: str, api_base: str, gateway: str, content: str, pipe: Any) -> None:
+    loop = asyncio.get_running_loop()
+    stopped = asyncio.Event()
+
+    def serve_pipe() -> None:
+        while True:
+            request = pipe.recv()
+            if request == "stop":
+                loop.call_soon_threadsafe(stopped.set)
+                return
+            pipe.send(time.process_time())
+
+    client = _bot(api_base, gateway, content) if target == "bot" else _bare(api_base, gateway)
+    threading.Thread(target=serve_pipe, daemon=True).start()
+    runner = asyncio.create_task(client.start(TARGETS[target]))
+    await stopped.wait()
+    await client.close()
+    await runner
+
+
+def _bot(api_base: str, gateway: str, content: str) -> Any:
+    from bot.bootstrap import build_assistant, build_discord
+    from bot.config import Settings
+    from bot.core.clock import SystemClock
+
+    assistant, _ = build_assistant(Path(content), SystemClock(), None)
+    state = Path(tempfile.mkdtemp()) / "discord-commands.json"
+    settings = Settings.from_environ(
+        {
+            "DISCORD_TOKEN": TARGETS["bot"],
+            "DISCORD_API_BASE": api_base,
+            "DISCORD_GATEWAY_URL": gateway,
+            "DISCORD_SYNC_STATE": str(state),
+        }
+    )
+    return build_discord(settings, assistant).client
+
+
+def _bare(api_base: str, gateway: str) -> Any:
+    import discord
+    import yarl
+    from discord import app_commands
+
+    discord.http.Route.BASE = api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+    client = discord.Client(
+        intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none()
+    )
+    tree = app_commands.CommandTree(client)
+
+    @tree.command(name="optout", description="A fixed answer")
+    async def optout(interaction: discord.Interaction, service: str | None = None) -> None:
+        await interaction.response.send_message("A fixed answer.", ephemeral=True)
+
+    return client
+
+
+@dataclass
+class Phase:
+    """What one round of one kind of interaction measured."""
+
+    latencies: list[float] = field(default_factory=list)
+    rates: list[float] = field(default_factory=list)
+    cpu_per_interaction: list[float] = field(default_factory=list)
+
+
+async def drive(
+    fake: Any, bot: Any, build: Any, in_flight: int, total: int
+) -> tuple[float, list[float]]:
+    """Send ``total`` interactions, ``in_flight`` at a time; throughput and latencies."""
+    latencies: list[float] = []
+    remaining = total
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            payload = build()
+            answered = fake.expect_callback(payload["id"])
+            started = time.perf_counter()
+            await fake.dispatch(bot, "INTERACTION_CREATE", payload)
+            await asyncio.wait_for(answered, 30)
+            latencies.append(time.perf_counter() - started)
+            del fake.callbacks[payload["id"]]
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(in_flight)))
+    return total / (time.perf_counter() - began), latencies
+
+
+def cpu(pipe: Any) -> float:
+    pipe.send("cpu")
+    return float(pipe.recv())
+
+
+async def measure(args: argparse.Namespace) -> dict[tuple[str, int], Phase]:
+    from tests.adapters.fake_discord import FakeDiscord, autocomplete, slash
+
+    fake = FakeDiscord(record=False)
+    await fake.start()
+    bots = {target: fake.add_bot(token) for target, token in TARGETS.items()}
+    context = multiprocessing.get_context("spawn")
+    pipes, processes = {}, []
+    for target in TARGETS:
+        mine, theirs = context.Pipe()
+        process = context.Process(
+            target=client_process,
+            args=(target, fake.api_base, fake.gateway_url, args.content, theirs),
+            daemon=True,
+        )
+        process.start()
+        pipes[target], processes = mine, [*processes, process]
+    try:
+        for bot in bots.values():
+            await fake.connected(bot, 60)
+
+        def command(target: str) -> Any:
+            return lambda: slash(bots[target], "optout", {"service": args.service})
+
+        def typing(target: str) -> Any:
+            return lambda: autocomplete(bots[target], "optout", args.typed)
+
+        for target in TARGETS:  # warm up: connections, caches
+            await drive(fake, bots[target], command(target), 50, 500)
+        results: dict[tuple[str, int], Phase] = {}
+        kinds = [(target, level, command(target)) for level in LEVELS for target in TARGETS]
+        kinds += [("autocomplete", level, typing("bot")) for level in (1, 50)]
+        for target, level, build in kinds:
+            phase = results.setdefault((target, level), Phase())
+            count = max(args.interactions // 4, 400) if level == 1 else args.interactions
+            client = "bot" if target == "autocomplete" else target
+            for _ in range(ROUNDS):
+                before = cpu(pipes[client])
+                rate, taken = await drive(fake, bots[client], build, level, count // ROUNDS)
+                phase.cpu_per_interaction.append((cpu(pipes[client]) - before) / (count // ROUNDS))
+                phase.rates.append(rate)
+                phase.latencies += taken
+        return results
+    finally:
+        for pipe in pipes.values():
+            pipe.send("stop")
+        for process in processes:
+            process.join(10)
+            if process.is_alive():
+                process.terminate()
+        await fake.stop()
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of the values fall, in milliseconds."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def report(results: dict[tuple[str, int], Phase], args: argparse.Namespace) -> None:
+    print(
+        f"Discord interactions, '/optout service:{args.service}', {args.interactions} per client "
+        f"and level in {ROUNDS} alternating rounds (median round's throughput and CPU)"
+    )
+    for target, description in DESCRIPTIONS.items():
+        print(f"  {target:5} {description}")
+    print()
+    print(
+        f"{'in flight':>9}  {'client':5} {'int/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'CPU µs/int':>10}"
+    )
+    for level in LEVELS:
+        for target in TARGETS:
+            phase = results[(target, level)]
+            print(
+                f"{level:>9}  {target:5} {statistics.median(phase.rates):7.0f} "
+                f"{percentile(phase.latencies, 0.5):7.2f} {percentile(phase.latencies, 0.99):7.2f} "
+                f"{statistics.median(phase.cpu_per_interaction) * 1e6:10.0f}"
+            )
+        bot, bare = results[("bot", level)], results[("bare", level)]
+        ratio = statistics.median(bot.rates) / statistics.median(bare.rates)
+        extra = percentile(bot.latencies, 0.5) - percentile(bare.latencies, 0.5)
+        print(f"{'':>9}  bot/bare throughput {ratio:.2f}x, p50 {extra:+.2f} ms")
+    print()
+    for level in (1, 50):
+        phase = results[("autocomplete", level)]
+        print(
+            f"autocomplete '{args.typed}', {level:>2} in flight: "
+            f"p50 {percentile(phase.latencies, 0.5):.2f} ms, "
+            f"p99 {percentile(phase.latencies, 0.99):.2f} ms (Discord allows 3000 ms), "
+            f"{statistics.median(phase.rates):.0f}/s"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--interactions", type=int, default=3000, help="per client and level")
+    parser.add_argument("--content", default=str(ROOT / "content"))
+    parser.add_argument("--service", default="chatgpt", help="the service asked about")
+    parser.add_argument("--typed", default="cha", help="what autocomplete is asked to complete")
+    args = parser.parse_args()
+    report(asyncio.run(measure(args)), args)
+
+
+if __name__ == "__main__":
+    main()

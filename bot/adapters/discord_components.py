@@ -1,0 +1,125 @@
+"""Discord objects for rendered replies: embeds, the Post and Pin buttons, and a small memo.
+
+The buttons are dynamic items: their ``custom_id`` names the command and service, so a click is
+answered by whichever process receives it, also long after a restart.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Protocol
+
+import discord
+
+from bot.core.reply import Reply
+from bot.render import discord_actions as actions
+from bot.render.discord import Message, render_reply, render_text
+
+PRIVATE = "private"
+PUBLIC = "public"
+NO_BUTTONS = "none"
+# The core answers the same question within a minute with the same reply object; rendering it
+# once per object is what keeps a busy bot's cost per interaction close to a bare client's.
+MEMO_SIZE = 1024
+
+
+class ButtonHandler(Protocol):
+    """Whatever answers a click (the adapter)."""
+
+    async def on_button(
+        self, interaction: discord.Interaction, action: str, command: str, service: str
+    ) -> None: ...
+
+
+class RenderedReplies:
+    """Message arguments for replies, rendered once per reply object and button set."""
+
+    def __init__(self) -> None:
+        self._memo: OrderedDict[tuple[int, str], tuple[Reply, list[dict[str, Any]]]] = OrderedDict()
+
+    def reply(self, reply: Reply, buttons: str) -> list[dict[str, Any]]:
+        """``send`` arguments for each message of the reply; buttons go on the first one."""
+        key = (id(reply), buttons)
+        found = self._memo.get(key)
+        if found is not None and found[0] is reply:
+            return found[1]
+        view = None if buttons == NO_BUTTONS else _view(reply, public=buttons == PUBLIC)
+        messages = [
+            _fields(message, view if index == 0 else None)
+            for index, message in enumerate(render_reply(reply))
+        ]
+        # Holding the reply keeps its id from being reused while the entry lives.
+        self._memo[key] = (reply, messages)
+        if len(self._memo) > MEMO_SIZE:
+            self._memo.popitem(last=False)
+        return messages
+
+    def text(self, text: str) -> list[dict[str, Any]]:
+        """``send`` arguments for the bot's own words."""
+        return [_fields(message, None) for message in render_text(text)]
+
+
+def _fields(message: Message, view: discord.ui.View | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "embeds": [discord.Embed.from_dict(embed) for embed in message.embeds]
+    }
+    if message.content is not None:
+        fields["content"] = message.content
+    if view is not None:
+        fields["view"] = view
+    return fields
+
+
+def _view(reply: Reply, public: bool) -> discord.ui.View | None:
+    buttons = actions.buttons(reply, public)
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        item = PostButton if button.action == actions.POST else PinButton
+        view.add_item(item(button.custom_id, button.label))
+    # Clicks reach the dynamic items registered on the client; the view only carries the buttons
+    # to Discord. Stopped, it is not kept (discord.py would hold each private one 15 minutes).
+    view.stop()
+    return view
+
+
+class _ActionButton:
+    action: str
+
+    def __init__(self, custom_id: str, label: str) -> None:
+        style = (
+            discord.ButtonStyle.primary
+            if self.action == actions.POST
+            else discord.ButtonStyle.secondary
+        )
+        button = discord.ui.Button(label=label, custom_id=custom_id, style=style)  # type: ignore[var-annotated]
+        super().__init__(button)  # type: ignore[call-arg]
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: Any
+    ) -> Any:
+        return cls(item.custom_id or "", item.label or actions.ACTION_LABELS[cls.action])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        parsed = actions.parse_custom_id(self.custom_id)  # type: ignore[attr-defined]
+        if parsed is not None:
+            handler: ButtonHandler = interaction.client.adapter  # type: ignore[attr-defined]
+            await handler.on_button(interaction, *parsed)
+
+
+class PostButton(
+    _ActionButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=actions.POST_TEMPLATE
+):
+    """Post to channel: posts the answer in the channel as a normal bot message."""
+
+    action = actions.POST
+
+
+class PinButton(
+    _ActionButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=actions.PIN_TEMPLATE
+):
+    """Pin: posts the answer if it is private, then pins it."""
+
+    action = actions.PIN
