@@ -233,7 +233,7 @@ def _discord_invite_url(args: argparse.Namespace, settings: Settings) -> int:
 
         import discord
 
-        from bot.adapters.discord_adapter import application_id
+        from bot.adapters.discord_client import application_id
         from bot.bootstrap import discord_options
 
         try:

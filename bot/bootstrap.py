@@ -17,7 +17,8 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.library import LiveKnowledge
 
 if TYPE_CHECKING:
-    from bot.adapters.discord_adapter import DiscordAdapter, DiscordOptions
+    from bot.adapters.discord_adapter import DiscordAdapter
+    from bot.adapters.discord_client import DiscordOptions
     from bot.adapters.slack_adapter import SlackAdapter, SlackOptions
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def build_discord(
 
 def discord_options(settings: Settings, sync_on_start: bool = True) -> DiscordOptions:
     """Discord's settings: the token, endpoints, shard range and command sync state."""
-    from bot.adapters.discord_adapter import DiscordOptions
+    from bot.adapters.discord_client import DiscordOptions
 
     if not settings.discord_token:
         raise ConfigError(["DISCORD_TOKEN: Discord needs the bot token (Developer Portal → Bot)"])

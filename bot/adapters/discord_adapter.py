@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import discord
-import yarl
 from discord import app_commands
 
+from bot.adapters.discord_client import DiscordOptions, make_client
 from bot.adapters.discord_commands import (
     AUTOCOMPLETE_CHOICE_LIMIT,
     SHARE_OPTION,
@@ -41,73 +39,13 @@ THREAD_TYPES = {
 MAX_PINS_REACHED = 30003  # Discord's error code when a channel already holds its maximum of pins
 
 
-@dataclass(frozen=True)
-class DiscordOptions:
-    """How to reach Discord and which shards to run; built from the settings by the bootstrap."""
-
-    token: str
-    sync_state: Path
-    api_base: str | None = None
-    gateway_url: str | None = None
-    shard_count: int | None = None
-    shard_ids: tuple[int, ...] | None = None
-    sync_on_start: bool = True
-    guild_ready_timeout: float = 2.0
-
-
-def use_endpoints(api_base: str | None, gateway_url: str | None) -> None:
-    """Point discord.py at another REST base and gateway (a proxy or a test double)."""
-    if api_base:
-        discord.http.Route.BASE = api_base.rstrip("/")
-    if gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
-
-
-async def application_id(options: DiscordOptions) -> int:
-    """The application id behind the token, as Discord reports it."""
-    use_endpoints(options.api_base, options.gateway_url)
-    async with discord.Client(intents=discord.Intents.none()) as client:
-        await client.login(options.token)
-        return int(client.application_id or 0)
-
-
-class _Hooks:
-    adapter: DiscordAdapter
-
-    async def setup_hook(self) -> None:
-        await self.adapter.setup()
-
-
-class BotClient(_Hooks, discord.Client):
-    """A single-connection client."""
-
-
-class ShardedBotClient(_Hooks, discord.AutoShardedClient):
-    """A client running a range of shards over several gateway connections."""
-
-
 class DiscordAdapter:
     """Answers application commands and button clicks from the assistant."""
 
     def __init__(self, assistant: Assistant, options: DiscordOptions) -> None:
         self._assistant = assistant
         self._options = options
-        use_endpoints(options.api_base, options.gateway_url)
-        settings: dict[str, Any] = {
-            # Interactions need no intents; the guild list keeps discord.py's state consistent.
-            "intents": discord.Intents(guilds=True),
-            "allowed_mentions": discord.AllowedMentions.none(),
-            "guild_ready_timeout": options.guild_ready_timeout,
-        }
-        if options.shard_count:
-            self.client: discord.Client = ShardedBotClient(
-                shard_count=options.shard_count,
-                shard_ids=list(options.shard_ids or ()) or None,
-                **settings,
-            )
-        else:
-            self.client = BotClient(**settings)
-        self.client.adapter = self  # type: ignore[attr-defined]
+        self.client = make_client(options, self)
         self.tree = app_commands.CommandTree(self.client)
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         for command in build_commands(self._answer, self._complete):

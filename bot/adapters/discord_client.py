@@ -1,0 +1,81 @@
+"""The discord.py client the adapter runs on: endpoints, intents, shards, and no pings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import discord
+import yarl
+
+
+@dataclass(frozen=True)
+class DiscordOptions:
+    """How to reach Discord and which shards to run; built from the settings by the bootstrap."""
+
+    token: str
+    sync_state: Path
+    api_base: str | None = None
+    gateway_url: str | None = None
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    sync_on_start: bool = True
+    guild_ready_timeout: float = 2.0
+
+
+class Startup(Protocol):
+    """What runs after login and before the gateway connects (the adapter's setup)."""
+
+    async def setup(self) -> None: ...
+
+
+def use_endpoints(api_base: str | None, gateway_url: str | None) -> None:
+    """Point discord.py at another REST base and gateway (a proxy or a test double)."""
+    # Both are class attributes read on every request and connection: discord.py has no option.
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def make_client(options: DiscordOptions, adapter: Startup) -> discord.Client:
+    """A client that can never ping; sharded over ``shard_ids`` when a shard count is set."""
+    use_endpoints(options.api_base, options.gateway_url)
+    settings: dict[str, Any] = {
+        # Interactions need no intents; the guild list keeps discord.py's state consistent.
+        "intents": discord.Intents(guilds=True),
+        "allowed_mentions": discord.AllowedMentions.none(),
+        "guild_ready_timeout": options.guild_ready_timeout,
+    }
+    client: discord.Client
+    if options.shard_count:
+        shard_ids = list(options.shard_ids) if options.shard_ids else None
+        client = ShardedBotClient(shard_count=options.shard_count, shard_ids=shard_ids, **settings)
+    else:
+        client = BotClient(**settings)
+    client.adapter = adapter  # type: ignore[attr-defined]
+    return client
+
+
+async def application_id(options: DiscordOptions) -> int:
+    """The application id behind the token, as Discord reports it."""
+    use_endpoints(options.api_base, options.gateway_url)
+    async with discord.Client(intents=discord.Intents.none()) as client:
+        await client.login(options.token)
+        return int(client.application_id or 0)
+
+
+class _Hooks:
+    adapter: Startup
+
+    async def setup_hook(self) -> None:
+        await self.adapter.setup()
+
+
+class BotClient(_Hooks, discord.Client):
+    """A single-connection client."""
+
+
+class ShardedBotClient(_Hooks, discord.AutoShardedClient):
+    """A client running a range of shards over several gateway connections."""
