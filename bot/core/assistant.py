@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 
 from bot.core.answers import changes, deadline, help, optout
 from bot.core.catalogue import COMMANDS
@@ -21,6 +22,7 @@ MAX_QUERY_CHARS = 100
 MAX_ECHO_CHARS = 60
 # Discord caps choice names and values at 100 characters.
 MAX_CHOICE_CHARS = 100
+REPLY_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,9 @@ class Assistant:
     def __init__(self, knowledge: KnowledgeSource, clock: Clock) -> None:
         self._knowledge = knowledge
         self._clock = clock
+        # Answers change only with the knowledge base or the minute (countdowns), so the same
+        # question in the same minute is answered from memory: one reply object, rendered once.
+        self._answer = lru_cache(maxsize=REPLY_CACHE_SIZE)(self._compute)
 
     def answer_text(self, text: str, locale: str | None = None) -> Reply:
         """Answer a whole command line such as ``/optout claude``."""
@@ -61,11 +66,15 @@ class Assistant:
 
     def run(self, command: str, argument: str | None = None, locale: str | None = None) -> Reply:
         """Answer one command with its (optional) service argument."""
-        knowledge = self._knowledge()
-        phrases = knowledge.messages.for_locale(locale)
-        now = self._clock.now()
         name = clean(command, MAX_QUERY_CHARS).casefold()
         query = clean(argument or "")
+        minute = self._clock.now().replace(second=0, microsecond=0)
+        return self._answer(self._knowledge(), name, query, locale, minute)
+
+    def _compute(
+        self, knowledge: KnowledgeBase, name: str, query: str, locale: str | None, now: datetime
+    ) -> Reply:
+        phrases = knowledge.messages.for_locale(locale)
         if not name:
             return _notice(phrases.empty_input, now, "help")
         spec = COMMANDS.get(name)

@@ -9,7 +9,7 @@ from bot.core.knowledge import Messages, Service
 from bot.core.lookup import ServiceIndex
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KnowledgeBase:
     """One consistent version of the content; a reload builds a new one and swaps it in."""
 

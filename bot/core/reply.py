@@ -37,3 +37,7 @@ class Reply:
     # Only answers about the knowledge base are worth sharing or pinning; errors and help are not.
     shareable: bool = False
     notices: tuple[RichText, ...] = field(default=())
+
+    # Hashed by identity: replies are cached and reused as objects, so renderers can memoise on
+    # them without walking the whole structure; equality still compares content.
+    __hash__ = object.__hash__

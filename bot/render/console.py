@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime, tzinfo
+from functools import lru_cache
 
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Label, Link, RichText, Strong, Text, UserText, When
@@ -12,6 +13,7 @@ from bot.core.timing import describe_relative, format_day
 INDENT = "  "
 
 
+@lru_cache(maxsize=1024)
 def render_text(reply: Reply, zone: tzinfo) -> str:
     """The whole reply as lines of plain text, dates shown in ``zone``."""
     now = reply.generated_at
