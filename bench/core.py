@@ -27,14 +27,14 @@ import yaml  # noqa: E402
 from bot.content_loader import load_knowledge  # noqa: E402
 from bot.core.assistant import Assistant  # noqa: E402
 from bot.core.clock import FixedClock  # noqa: E402
-from bot.core.library import KnowledgeBase  # noqa: E402
 from bot.render.console import render_text  # noqa: E402
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-WORDS = (
+NAME_PARTS = (
     "nova lumen quill orbit ember cedar pixel atlas vertex harbor summit prism echo delta "
     "falcon willow cobalt zephyr onyx aurora granite meadow signal canvas beacon"
-).split()
+)
+WORDS = NAME_PARTS.split()
 
 
 def main() -> None:
@@ -79,7 +79,7 @@ def report(title: str, content: Path, rounds: int, queries: tuple[str, str, str,
         f"exact id   /optout {exact}": lambda: render(assistant, f"/optout {exact}"),
         f"alias      /optout {alias}": lambda: render(assistant, f"/optout {alias}"),
         f"fuzzy miss /optout {miss}": lambda: render(assistant, f"/optout {miss}"),
-        "  first answer, nothing cached": lambda: uncached._compute(  # noqa: SLF001
+        "  first answer, nothing cached": lambda: uncached._compute(
             knowledge, "optout", exact, None, NOW
         ),
         f"  find('{alias}')": lambda: index.find(alias),
@@ -162,12 +162,17 @@ def cold_start() -> None:
         start = time.perf_counter()
         subprocess.run(command, env=uncached, capture_output=True, check=True, cwd=ROOT)
         without = time.perf_counter() - start
-    probe = "import sys, bot.__main__ as m; m.main(['ask', '/optout claude']); print(sorted(k for k in ('discord', 'slack_bolt', 'slack_sdk', 'sqlalchemy') if k in sys.modules))"
+    probe = (
+        "import sys, bot.__main__ as m; m.main(['ask', '/optout claude']);"
+        "sdks = ('discord', 'slack_bolt', 'slack_sdk', 'sqlalchemy');"
+        "print(sorted(k for k in sdks if k in sys.modules))"
+    )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     print('\n== cold start: optout-bot ask "/optout claude" (whole process)')
     print(
         f"median {statistics.median(runs) * 1000:.0f} ms, best {min(runs) * 1000:.0f} ms"
-        f" over 10 runs with the content cache (target < 300 ms); {without * 1000:.0f} ms without it"
+        f" over 10 runs with the content cache (target < 300 ms);"
+        f" {without * 1000:.0f} ms without it"
     )
     print(f"platform SDKs imported: {loaded.stdout.strip().splitlines()[-1]}")
 
