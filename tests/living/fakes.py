@@ -6,12 +6,12 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from bot.core.ports import (
     ChannelRef,
     MessageGoneError,
     MessageRef,
-    PublishError,
     RateLimitedError,
 )
 from bot.core.reply import Reply
@@ -36,7 +36,7 @@ class MemoryPlatform:
 
     platform: str = PLATFORM
     messages: dict[str, Posted] = field(default_factory=dict)
-    refuse: list[PublishError] = field(default_factory=list)
+    refuse: list[Exception] = field(default_factory=list)
     calls: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -103,6 +103,20 @@ class RateLimitedPlatform(MemoryPlatform):
 
 
 def _text(reply: Reply) -> str:
-    from datetime import UTC
-
     return render_text(reply, UTC)
+
+
+class SteppingClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.instant = start
+
+    def now(self) -> datetime:
+        return self.instant
+
+    def set(self, moment: datetime) -> None:
+        self.instant = moment
+
+    def advance(self, **delta: float) -> None:
+        self.instant += timedelta(**delta)

@@ -1,0 +1,78 @@
+"""Editions of the fixture knowledge base: the same content with one service edited."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from bot.core.knowledge import Service
+from bot.core.library import KnowledgeBase
+from tests.support import fixture_knowledge
+
+Record = dict[str, Any]
+
+
+def edition(base: KnowledgeBase | None = None, **edits: Callable[[Record], None]) -> KnowledgeBase:
+    """``base`` (the fixture knowledge base) with each named service's record edited in place."""
+    knowledge = base or fixture_knowledge()
+    services = []
+    for service in knowledge.services:
+        record = service.model_dump(mode="json")
+        if service.id in edits:
+            edits[service.id](record)
+        services.append(Service.model_validate(record))
+    digest = hashlib.sha256(repr([s.model_dump(mode="json") for s in services]).encode())
+    return KnowledgeBase(tuple(services), knowledge.messages, digest.hexdigest()[:12])
+
+
+def move_deadline(deadline_id: str, due: str, time: str | None = None) -> Callable[[Record], None]:
+    """An edit moving a deadline to ``due``, with its old date kept in the history."""
+
+    def edit(record: Record) -> None:
+        for deadline in record["deadlines"]:
+            if deadline["id"] == deadline_id:
+                deadline["history"].append({"due": deadline["due"], "sources": deadline["sources"]})
+                deadline["due"] = due
+                if time is not None:
+                    deadline["time"] = time
+
+    return edit
+
+
+def add_deadline(deadline_id: str, due: str, title: str) -> Callable[[Record], None]:
+    """An edit adding a dated event."""
+
+    def edit(record: Record) -> None:
+        record["deadlines"].append(
+            {
+                "id": deadline_id,
+                "title": title,
+                "kind": "deadline",
+                "due": due,
+                "sources": [record["sources"][0]["id"]],
+            }
+        )
+
+    return edit
+
+
+def log_change(day: str, summary: str) -> Callable[[Record], None]:
+    """An edit adding a change-log entry."""
+
+    def edit(record: Record) -> None:
+        record["changes"].append(
+            {"date": day, "summary": summary, "sources": [record["sources"][0]["id"]]}
+        )
+
+    return edit
+
+
+def both(*edits: Callable[[Record], None]) -> Callable[[Record], None]:
+    """Several edits of one record."""
+
+    def edit(record: Record) -> None:
+        for each in edits:
+            each(record)
+
+    return edit
