@@ -34,6 +34,10 @@ from bot.core.assistant import Assistant
 from bot.render.slack import SlackMessage, render_notice
 
 log = logging.getLogger(__name__)
+# bolt logs whole request bodies (user ids, command text) at INFO when a signature is wrong;
+# its loggers copy this one's level.
+BOLT_LOG = logging.getLogger(f"{__name__}.bolt")
+BOLT_LOG.setLevel(logging.WARNING)
 
 EVENTS_PATH = "/slack/events"
 STOP_GRACE_SECONDS = 5.0
@@ -82,8 +86,8 @@ class SlackAdapter:
         """Check the token, then listen over HTTP or connect over Socket Mode."""
         self._session = aiohttp.ClientSession()
         app = self._build_app(self._session)
-        identity = await app.client.auth_test()
-        log.info("slack: signed in as bot %s", identity.get("bot_id"))
+        await app.client.auth_test()  # a wrong token fails here, at start-up
+        log.info("slack: signed in")
         if self._options.http:
             self._runner = web.AppRunner(app.web_app(path=EVENTS_PATH), access_log=None)
             await self._runner.setup()
@@ -113,6 +117,7 @@ class SlackAdapter:
             token=options.bot_token,
             signing_secret=options.signing_secret,
             process_before_response=True,
+            logger=BOLT_LOG,
         )
         # Configured on bolt's own client (not a client passed in) so that bolt does not warn
         # about SLACK_BOT_TOKEN; every per-request client copies these settings.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -330,6 +331,21 @@ async def test_a_body_changed_after_signing_is_refused(slack: FakeSlack) -> None
     signed = "command=%2Foptout&text=chatterbox"
     answer = await slack.post(signed + "+share", signed_as=signed)
     assert answer.status == 401
+
+
+async def test_logs_carry_no_user_ids_or_command_text(caplog: pytest.LogCaptureFixture) -> None:
+    # bolt's loggers take the root level when the app is built, so set it first.
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
+    async with serve_slack(assistant_at(NOW)) as (slack, _):
+        await slack.command("/optout", "chatterbox secretword", secret="wrong")
+        await slack.command("/optout", "chatterbox secretword")
+        slack.fail("chat.postMessage", "invalid_blocks")
+        await slack.command("/optout", "chatterbox secretword share")
+        await slack.wait_for(lambda: slack.responded("r1"))
+    assert "invalid_blocks" in caplog.text
+    for private in (USER_ID, "secretword", "fake-signing-secret", "xoxb-fake"):
+        assert private not in caplog.text
 
 
 def assert_neutralised(text: str) -> None:
