@@ -39,6 +39,8 @@ MAX_FALLBACK_CHARS = 3000
 ELLIPSIS = "…"
 SOURCE_SEPARATOR = " · "
 ACTIONS_BLOCK_ID = "optout_actions"
+# Warnings already open each notice with :warning:; an error says so before its summary.
+TONE_MARKS = {"info": "", "warning": "", "error": ":x: "}
 
 Block = dict[str, Any]
 
@@ -76,7 +78,7 @@ def render_reply(
     for notice in reply.notices:
         blocks += _sections(":warning: " + mrkdwn(notice, now))
     if reply.summary:
-        blocks += _sections(mrkdwn(reply.summary, now))
+        blocks += _sections(TONE_MARKS[reply.tone] + mrkdwn(reply.summary, now))
     for section in reply.sections:
         blocks += _sections(_section_text(section, now))
     blocks += _context_blocks(_context(reply, shared_by))
