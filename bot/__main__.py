@@ -63,6 +63,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     manifest.set_defaults(handler=_slack_manifest)
 
+    migrate = commands.add_parser(
+        "migrate", help="create or upgrade the living-answers database (DATABASE_URL)"
+    )
+    migrate.set_defaults(handler=_migrate)
+
+    refresh = commands.add_parser(
+        "refresh", help="list posted answers whose content changed, and queue their edits"
+    )
+    refresh.add_argument(
+        "--dry-run", action="store_true", help="only show what would change, and how"
+    )
+    refresh.add_argument("--content", type=Path, help="knowledge base directory")
+    refresh.add_argument("--now", type=_instant, help="as at this instant (ISO 8601 with zone)")
+    refresh.set_defaults(handler=_refresh)
+
     discord = commands.add_parser(
         "discord", help="register Discord commands or print the invite URL"
     )
@@ -250,6 +265,23 @@ def _discord_invite_url(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     print(invite_url(client_id))
     return 0
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.living_commands import migrate_command
+
+    return migrate_command(settings)
+
+
+def _refresh(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content_loader import ContentError
+    from bot.living_commands import refresh_command
+
+    try:
+        return refresh_command(settings, args.dry_run, args.now)
+    except ContentError as error:
+        _print_problems(error.problems, "the knowledge base is invalid")
+        return 1
 
 
 def _print_problems(problems: Sequence[object], headline: str) -> None:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from bot.adapters.discord_adapter import DiscordAdapter
     from bot.adapters.discord_client import DiscordOptions
     from bot.adapters.slack_adapter import SlackAdapter, SlackOptions
+    from bot.core.living.service import LivingAnswers, LivingOptions
+    from bot.store.sql_store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +109,60 @@ def discord_options(settings: Settings, sync_on_start: bool = True) -> DiscordOp
         shard_ids=settings.discord_shard_ids,
         sync_on_start=sync_on_start,
     )
+
+
+async def open_store(settings: Settings, migrate_sqlite: bool = True) -> SqlStore | None:
+    """The living-answers store, or None when DATABASE_URL=off; raises ``SchemaError``.
+
+    A SQLite database (one machine) is migrated on start. PostgreSQL, shared by replicas, must
+    be migrated beforehand by ``optout-bot migrate`` (the compose file's one-shot service).
+    """
+    if settings.database_url is None:
+        return None
+    # Imported here: commands that need no database never load SQLAlchemy.
+    from bot.store.engine import create_engine, database_url
+    from bot.store.migrations import migrate, require_current
+    from bot.store.sql_store import SqlStore
+
+    url = database_url(settings.database_url)
+    store = SqlStore(create_engine(url))
+    try:
+        if migrate_sqlite and url.get_backend_name() == "sqlite":
+            await migrate(store.engine, SystemClock().now())
+        await require_current(store.engine)
+    except BaseException:
+        await store.close()
+        raise
+    return store
+
+
+def living_options(settings: Settings) -> LivingOptions:
+    """How living answers run in this process; its lease owner names host and process."""
+    import os
+    import secrets
+    import socket
+    from datetime import timedelta
+
+    from bot.core.living.schedule import ReminderPolicy
+    from bot.core.living.service import LivingOptions
+    from bot.core.living.workers import WorkerOptions
+
+    owner = f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(4)}"
+    policy = ReminderPolicy(
+        offsets=settings.reminder_offsets,
+        hour=settings.reminder_hour,
+        grace=timedelta(hours=settings.reminder_grace_hours),
+    )
+    return LivingOptions(WorkerOptions(owner), policy, settings.living_tick_seconds)
+
+
+def build_living(
+    settings: Settings, store: SqlStore, assistant: Assistant, clock: Clock
+) -> LivingAnswers:
+    """Living answers over ``store``; adapters attach their publishers to it."""
+    from bot.core.living.service import LivingAnswers
+
+    return LivingAnswers(store, assistant, clock, living_options(settings))
 
 
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:

@@ -12,6 +12,15 @@ from bot.core.catalogue import COMMANDS
 from bot.render.slack_manifest import SLASH_COMMAND, slash_commands
 
 PLATFORMS = ("console", "discord", "slack")
+# A SQLite file under ./data: living answers work with nothing to install.
+DEFAULT_DATABASE_URL = "sqlite:///data/optout.db"
+_DATABASE_SCHEMES = (
+    "sqlite://",
+    "sqlite+aiosqlite://",
+    "postgresql://",
+    "postgres://",
+    "postgresql+asyncpg://",
+)
 # The knowledge base bundled with the package (baked into the container image as well).
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -48,6 +57,16 @@ class Settings:
     slack_http: bool = False
     slack_host: str = "0.0.0.0"
     slack_port: int = 3000
+    # Living answers (docs/living-answers.md); None when DATABASE_URL=off.
+    database_url: str | None = field(default=DEFAULT_DATABASE_URL, repr=False)
+    reminder_offsets: tuple[int, ...] = (14, 3, 1, 0)
+    reminder_hour: int = 9
+    reminder_grace_hours: float = 48.0
+    living_tick_seconds: float = 30.0
+    living_retention_days: int = 365
+    slack_living_rate: float = 0.8
+    discord_living_rate: float = 2.0
+    slack_subscription_managers: frozenset[str] = frozenset()
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -78,10 +97,12 @@ class Settings:
         if slack_api_url and not slack_api_url.startswith(("http://", "https://")):
             problems.append("SLACK_API_URL: must be an http:// or https:// URL")
         discord = _discord_settings(env, problems)
+        living = _living_settings(env, problems)
         if problems:
             raise ConfigError(problems)
         return cls(
             **discord,
+            **living,
             content_dir=Path(env.get("OPTOUT_CONTENT_DIR") or DEFAULT_CONTENT),
             cache_dir=_cache_dir(env),
             timezone=timezone,
@@ -198,3 +219,58 @@ def _shard_ids(raw: str, count: int | None, problems: list[str]) -> tuple[int, .
     elif not ids or max(ids) >= count:
         problems.append(f"DISCORD_SHARD_IDS: shards are numbered 0 to {count - 1}")
     return tuple(sorted(set(ids)))
+
+
+def _living_settings(env: Mapping[str, str], problems: list[str]) -> dict[str, object]:
+    """DATABASE_URL, reminder timing, the pace of background edits, who manages subscriptions."""
+    chosen: dict[str, object] = {}
+    url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if url.lower() == "off":
+        chosen["database_url"] = None
+    elif not url.startswith(_DATABASE_SCHEMES):
+        problems.append("DATABASE_URL: use sqlite:///path, postgresql://user:pass@host/db or off")
+    else:
+        chosen["database_url"] = url
+    raw_offsets = env.get("REMINDER_OFFSETS", "").replace("d", "")
+    if raw_offsets.strip():
+        parts = [part.strip() for part in raw_offsets.split(",") if part.strip()]
+        if parts and all(part.isdigit() and int(part) <= 365 for part in parts):
+            chosen["reminder_offsets"] = tuple(sorted({int(part) for part in parts}, reverse=True))
+        else:
+            problems.append("REMINDER_OFFSETS: days before a deadline, e.g. 14,3,1,0")
+    hour = _whole_number(env, "REMINDER_HOUR", problems, minimum=0)
+    if hour is not None:
+        if hour > 23:
+            problems.append("REMINDER_HOUR: must be an hour from 0 to 23")
+        chosen["reminder_hour"] = min(hour, 23)
+    for name, key, positive in (
+        ("REMINDER_GRACE_HOURS", "reminder_grace_hours", False),
+        ("LIVING_TICK_SECONDS", "living_tick_seconds", True),
+        ("SLACK_LIVING_RATE", "slack_living_rate", True),
+        ("DISCORD_LIVING_RATE", "discord_living_rate", True),
+    ):
+        value = _number(env, name, problems, positive)
+        if value is not None:
+            chosen[key] = value
+    retention = _whole_number(env, "LIVING_RETENTION_DAYS", problems, minimum=1)
+    if retention is not None:
+        chosen["living_retention_days"] = retention
+    managers = env.get("SLACK_SUBSCRIPTION_MANAGERS", "")
+    chosen["slack_subscription_managers"] = frozenset(
+        part.strip() for part in managers.split(",") if part.strip()
+    )
+    return chosen
+
+
+def _number(env: Mapping[str, str], name: str, problems: list[str], positive: bool) -> float | None:
+    raw = env.get(name)
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value > 0 or (value == 0 and not positive):
+        return value
+    problems.append(f"{name}: must be a {'positive ' if positive else ''}number")
+    return None
