@@ -4,56 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.core.assistant import Assistant
-from bot.core.library import KnowledgeBase, LiveKnowledge
-from bot.core.living.pacing import Pacer
-from bot.core.living.schedule import ReminderPolicy
-from bot.core.living.service import LivingAnswers, LivingOptions
-from bot.core.living.workers import WorkerOptions
 from bot.core.ports import ChannelRef, MessageGoneError, RateLimitedError
 from bot.store.sql_store import SqlStore
+from tests.living.bots import START, Bot
 from tests.living.editions import both, edition, log_change, move_deadline
-from tests.living.fakes import MemoryPlatform, SteppingClock
-from tests.support import fixture_knowledge, instant
+from tests.support import instant
 
 GENERAL = ChannelRef("fake", "T1", "C1")
 RANDOM = ChannelRef("fake", "T1", "C2")
-START = instant("2026-11-20T12:00:00Z")
 MOVED_LAUNCH = both(
     move_deadline("launch", "2026-12-17"),
     log_change("2026-11-21", "Moved the launch of the new policy to 17 December 2026."),
 )
-
-
-class Bot:
-    """One bot process: its knowledge, clock, platform and living answers on a shared store."""
-
-    def __init__(
-        self,
-        store: SqlStore,
-        platform: MemoryPlatform | None = None,
-        clock: SteppingClock | None = None,
-        batch: int = 50,
-        owner: str = "bot-1",
-    ) -> None:
-        self.live = LiveKnowledge(fixture_knowledge())
-        self.clock = clock or SteppingClock(START)
-        self.platform = platform or MemoryPlatform()
-        self.assistant = Assistant(self.live, self.clock)
-        options = LivingOptions(WorkerOptions(owner, batch=batch), ReminderPolicy())
-        self.living = LivingAnswers(store, self.assistant, self.clock, options)
-        self.pacer = Pacer(rate=10_000, burst=100)
-        self.living.attach(self.platform, self.pacer)
-
-    async def share(self, channel: ChannelRef, command: str, service: str | None) -> str:
-        """Post an answer publicly the way an adapter does, and record it."""
-        reply = self.assistant.run(command, service)
-        message = self.platform.place(channel, reply)
-        await self.living.record(message, reply)
-        return message.message_id
-
-    def publish(self, knowledge: KnowledgeBase) -> None:
-        self.live.swap(knowledge)
 
 
 async def test_a_shared_answer_is_edited_once_when_its_content_changes(store: SqlStore) -> None:
