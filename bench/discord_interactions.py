@@ -7,7 +7,8 @@ in flight and times each until its callback arrives; each client reports the CPU
 autocomplete is timed the same way. Rounds alternate between the two clients so that load from
 elsewhere on the machine falls on both alike.
 
-    .venv/bin/python bench/discord_interactions.py [--interactions 3000] [--service chatgpt]
+    .venv/bin/python bench/discord_interactions.py [--interactions 3000] [--rounds 6]
+        [--content content --service claude] [--stdlib-json]
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LEVELS = (1, 50, 200)
-ROUNDS = 4
 TARGETS = {"bare": "bare-token", "bot": "bot-token"}
 DESCRIPTIONS = {
     "bare": "bare discord.Client + CommandTree, /optout answers a fixed text (ephemeral)",
@@ -36,11 +36,21 @@ DESCRIPTIONS = {
 }
 
 
-def client_process(target: str, api_base: str, gateway: str, content: str, pipe: Any) -> None:
+def client_process(
+    target: str, api_base: str, gateway: str, content: str, stdlib_json: bool, pipe: Any
+) -> None:
     """Child process: one client connected to the fake; answers 'cpu' with its CPU seconds."""
     import logging
 
     logging.disable(logging.WARNING)
+    if stdlib_json:
+        import json
+
+        import discord.utils
+
+        # What discord.py does when orjson is not installed.
+        discord.utils._to_json = lambda obj: json.dumps(obj, separators=(",", ":"))
+        discord.utils._from_json = json.loads
     asyncio.run(_run_client(target, api_base, gateway, content, pipe))
 
 
@@ -151,7 +161,7 @@ async def measure(args: argparse.Namespace) -> dict[tuple[str, int], Phase]:
         mine, theirs = context.Pipe()
         process = context.Process(
             target=client_process,
-            args=(target, fake.api_base, fake.gateway_url, args.content, theirs),
+            args=(target, fake.api_base, fake.gateway_url, args.content, args.stdlib_json, theirs),
             daemon=True,
         )
         process.start()
@@ -169,18 +179,20 @@ async def measure(args: argparse.Namespace) -> dict[tuple[str, int], Phase]:
         for target in TARGETS:  # warm up: connections, caches
             await drive(fake, bots[target], command(target), 50, 500)
         results: dict[tuple[str, int], Phase] = {}
-        kinds = [(target, level, command(target)) for level in LEVELS for target in TARGETS]
-        kinds += [("autocomplete", level, typing("bot")) for level in (1, 50)]
-        for target, level, build in kinds:
-            phase = results.setdefault((target, level), Phase())
+        plans = [(level, [(target, command(target)) for target in TARGETS]) for level in LEVELS]
+        plans += [(level, [("autocomplete", typing("bot"))]) for level in (1, 50)]
+        for level, kinds in plans:
             count = max(args.interactions // 4, 400) if level == 1 else args.interactions
-            client = "bot" if target == "autocomplete" else target
-            for _ in range(ROUNDS):
-                before = cpu(pipes[client])
-                rate, taken = await drive(fake, bots[client], build, level, count // ROUNDS)
-                phase.cpu_per_interaction.append((cpu(pipes[client]) - before) / (count // ROUNDS))
-                phase.rates.append(rate)
-                phase.latencies += taken
+            each = count // args.rounds
+            for _ in range(args.rounds):  # alternate clients round by round
+                for target, build in kinds:
+                    phase = results.setdefault((target, level), Phase())
+                    client = "bot" if target == "autocomplete" else target
+                    before = cpu(pipes[client])
+                    rate, taken = await drive(fake, bots[client], build, level, each)
+                    phase.cpu_per_interaction.append((cpu(pipes[client]) - before) / each)
+                    phase.rates.append(rate)
+                    phase.latencies += taken
         return results
     finally:
         for pipe in pipes.values():
@@ -201,14 +213,14 @@ def percentile(values: list[float], share: float) -> float:
 def report(results: dict[tuple[str, int], Phase], args: argparse.Namespace) -> None:
     print(
         f"Discord interactions, '/optout service:{args.service}', {args.interactions} per client "
-        f"and level in {ROUNDS} alternating rounds (median round's throughput and CPU)"
+        f"and level in {args.rounds} alternating rounds (median round's throughput and CPU)"
+        f"{', stdlib json' if args.stdlib_json else ''}"
     )
     for target, description in DESCRIPTIONS.items():
         print(f"  {target:5} {description}")
     print()
-    print(
-        f"{'in flight':>9}  {'client':5} {'int/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'CPU µs/int':>10}"
-    )
+    header = f"{'in flight':>9}  {'client':5} {'int/s':>7} {'p50 ms':>7} {'p99 ms':>7}"
+    print(f"{header} {'CPU µs/int':>10}")
     for level in LEVELS:
         for target in TARGETS:
             phase = results[(target, level)]
@@ -235,9 +247,15 @@ def report(results: dict[tuple[str, int], Phase], args: argparse.Namespace) -> N
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--interactions", type=int, default=3000, help="per client and level")
-    parser.add_argument("--content", default=str(ROOT / "content"))
-    parser.add_argument("--service", default="chatgpt", help="the service asked about")
-    parser.add_argument("--typed", default="cha", help="what autocomplete is asked to complete")
+    parser.add_argument("--rounds", type=int, default=6, help="alternating rounds per level")
+    # The fixed test knowledge base, so that figures from different days compare: its Chatterbox
+    # answer is one full embed (11 fields, about 2 900 characters) with both buttons.
+    parser.add_argument("--content", default=str(ROOT / "tests" / "fixtures" / "content"))
+    parser.add_argument("--service", default="chatterbox", help="the service asked about")
+    parser.add_argument("--typed", default="ch", help="what autocomplete is asked to complete")
+    parser.add_argument(
+        "--stdlib-json", action="store_true", help="both clients without orjson, for comparison"
+    )
     args = parser.parse_args()
     report(asyncio.run(measure(args)), args)
 

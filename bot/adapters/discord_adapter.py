@@ -104,7 +104,9 @@ class DiscordAdapter:
             locale = str(interaction.guild_locale or interaction.locale)
             reply = self._assistant.run(command, service or None, locale)
             message = interaction.message
-            already_public = message is not None and not message.flags.ephemeral
+            # Pin under a posted answer pins that message; anything else posts the answer first.
+            posted = message is not None and not message.flags.ephemeral
+            already_public = action == actions.PIN and posted
             refusal = _refusal(interaction, action, already_public)
             if not interaction.guild_id:
                 await self._send_private(interaction, actions.outside_server(action))
