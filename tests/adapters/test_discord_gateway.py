@@ -195,3 +195,33 @@ def test_printing_the_invite_url_for_a_known_id_does_not_load_discord_py() -> No
     url, loaded = done.stdout.splitlines()
     assert url.startswith("https://discord.com/oauth2/authorize?client_id=42&")
     assert loaded == "False"
+
+
+def test_discord_settings_are_checked_together_at_startup() -> None:
+    from bot.config import ConfigError, Settings
+
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_environ(
+            {
+                "DISCORD_SHARD_COUNT": "4",
+                "DISCORD_SHARD_IDS": "2-5",
+                "DISCORD_API_BASE": "discord.com/api",
+                "DISCORD_GATEWAY_URL": "https://gateway",
+            }
+        )
+    assert raised.value.problems == [
+        "DISCORD_API_BASE: must start with http:// or https://",
+        "DISCORD_GATEWAY_URL: must start with ws:// or wss://",
+        "DISCORD_SHARD_IDS: shards are numbered 0 to 3",
+    ]
+    with pytest.raises(ConfigError, match="needs DISCORD_SHARD_COUNT"):
+        Settings.from_environ({"DISCORD_SHARD_IDS": "0"})
+    chosen = Settings.from_environ(
+        {
+            "DISCORD_SHARD_COUNT": "8",
+            "DISCORD_SHARD_IDS": "6, 0-1",
+            "DISCORD_SYNC_STATE": "/srv/sync.json",
+        }
+    )
+    assert (chosen.discord_shard_count, chosen.discord_shard_ids) == (8, (0, 1, 6))
+    assert str(chosen.discord_sync_state) == "/srv/sync.json"
