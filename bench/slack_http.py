@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import statistics
 import sys
 import time
@@ -141,7 +142,7 @@ def main() -> None:
         process = context.Process(target=serve, args=(target, args.content, ports), daemon=True)
         process.start()
         processes.append(process)
-        servers[target] = ports.get(timeout=60)
+        servers[target] = (ports.get(timeout=60), process.pid)
     fields = {
         "token": "legacy",
         "team_id": "T0TEST",
@@ -161,44 +162,67 @@ def main() -> None:
     report(results, args)
 
 
-async def measure(servers: dict[str, int], body: str, total: int) -> dict[tuple[str, int], Any]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (Linux), unaffected by other load on the machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(
+    servers: dict[str, tuple[int, int]], body: str, total: int
+) -> dict[tuple[str, int], Any]:
     """Every target at every level, in interleaved rounds so that load from elsewhere on the
-    machine falls on all of them alike; throughput is the median round, latencies are pooled."""
-    for port in servers.values():
+    machine falls on all of them alike: throughput of the median round, pooled latencies, and
+    the server's CPU time per request."""
+    for port, _ in servers.values():
         await drive(port, body, 50, 500)  # warm up: connections, caches, bolt's auth.test
     results = {}
     for level in LEVELS:
         count = max(total // 3, 300) if level == 1 else total
         rates: dict[str, list[float]] = {target: [] for target in servers}
         latencies: dict[str, list[float]] = {target: [] for target in servers}
+        cpu = dict.fromkeys(servers, 0.0)
         for _ in range(ROUNDS):
-            for target, port in servers.items():
+            for target, (port, pid) in servers.items():
+                before = cpu_seconds(pid)
                 rate, taken = await drive(port, body, level, count // ROUNDS)
+                cpu[target] += cpu_seconds(pid) - before
                 rates[target].append(rate)
                 latencies[target] += taken
         for target in servers:
-            results[(target, level)] = (statistics.median(rates[target]), latencies[target])
+            per_request = cpu[target] / (count // ROUNDS * ROUNDS)
+            results[(target, level)] = (
+                statistics.median(rates[target]),
+                latencies[target],
+                per_request,
+            )
     return results
 
 
 def report(results: dict[tuple[str, int], Any], args: argparse.Namespace) -> None:
     print(
         f"Slack HTTP mode, signed '/optout {args.service}' commands, {args.requests} per target "
-        f"and level in {ROUNDS} interleaved rounds (median round's throughput)"
+        f"and level in {ROUNDS} interleaved rounds (throughput of the median round)"
     )
     for target in TARGETS:
         print(f"  {target:13} {DESCRIPTIONS[target]}")
     print()
-    print(f"{'in flight':>9}  {'target':13} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    header = f"{'in flight':>9}  {'target':13} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+    print(f"{header} {'server CPU µs/req':>18}")
     for level in LEVELS:
         for target in TARGETS:
-            rate, latencies = results[(target, level)]
+            rate, latencies, cpu = results[(target, level)]
             p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
-            print(f"{level:>9}  {target:13} {rate:8.0f} {p50:8.2f} {p99:8.2f}")
-        bot, fast = results[("bot", level)][0], results[("bare-fast", level)][0]
-        default = results[("bare-default", level)][0]
-        ratios = f"bot / bare-fast {bot / fast:.2f}x, bot / bare-default {bot / default:.2f}x"
-        print(f"{'':>9}  throughput {ratios}")
+            print(f"{level:>9}  {target:13} {rate:8.0f} {p50:8.2f} {p99:8.2f} {cpu * 1e6:18.0f}")
+        bot, fast, default = (results[(target, level)] for target in TARGETS)
+        print(
+            f"{'':>9}  bot / bare-fast: throughput {bot[0] / fast[0]:.2f}x, "
+            f"server CPU per request {bot[2] / fast[2]:.2f}x; "
+            f"bot / bare-default throughput {bot[0] / default[0]:.2f}x"
+        )
     mean = statistics.mean(results[("bot", 1)][1]) * 1000
     print(f"\nbot mean ack latency with one request in flight: {mean:.2f} ms")
 
