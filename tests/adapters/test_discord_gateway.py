@@ -78,6 +78,18 @@ async def test_a_changed_catalogue_is_registered_at_the_next_start(
     assert second.body[0]["description"] == "A new description"
 
 
+async def test_an_unreadable_sync_state_means_registering_once_more(
+    harness: DiscordHarness,
+) -> None:
+    harness.state_file.parent.mkdir(parents=True)
+    harness.state_file.write_text("{not json", encoding="utf-8")
+    await harness.start(assistant_at(NOW))
+    assert len(harness.fake.calls("PUT", GLOBAL_SYNC)) == 1
+    assert list(json.loads(harness.state_file.read_text())) == [
+        f"{harness.bot.application_id}:global"
+    ]
+
+
 async def test_another_application_registers_its_own_commands(harness: DiscordHarness) -> None:
     await harness.start(assistant_at(NOW))
     await harness.stop()
