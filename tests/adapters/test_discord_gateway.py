@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -237,3 +238,18 @@ def test_discord_settings_are_checked_together_at_startup() -> None:
     )
     assert (chosen.discord_shard_count, chosen.discord_shard_ids) == (8, (0, 1, 6))
     assert str(chosen.discord_sync_state) == "/srv/sync.json"
+
+
+async def test_serve_starts_discord_when_its_token_is_set(harness: DiscordHarness) -> None:
+    from bot.bootstrap import serve
+
+    settings = harness.settings(OPTOUT_CONTENT_DIR=str(FIXTURE_CONTENT), OPTOUT_RELOAD_SECONDS="0")
+    assert settings.configured_platforms() == ["discord"]
+    running = asyncio.create_task(serve(settings, settings.configured_platforms()))
+    try:
+        await harness.fake.connected(harness.bot)
+        assert await answers(harness)
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
