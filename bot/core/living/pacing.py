@@ -3,7 +3,7 @@
 Edits and reminders share a platform's budget with the answers people are waiting for, so the
 queue runs at a configured rate rather than as fast as it can and relies on the platform's
 429s only as a correction: each one pauses for the Retry-After the platform asked for and lowers
-the rate, which creeps back up after a quiet while.
+the rate, which creeps back up after a quiet while, but never again to a rate that was refused.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 SLOWDOWN = 0.8
 RECOVERY_SECONDS = 30.0
 RECOVERY_STEP = 0.1
+RECOVERY_MARGIN = 0.95
+TOKEN_EPSILON = 1e-9
 
 
 class Pacer:
@@ -31,6 +33,8 @@ class Pacer:
             raise ValueError("a pacer needs a positive rate and a burst of at least 1")
         self.ceiling = rate
         self.rate = rate
+        # Recovery stops short of the lowest rate the platform has refused.
+        self._refused_at = float("inf")
         self.burst = burst
         self.limited_count = 0
         self._sleep = sleep
@@ -49,8 +53,10 @@ class Pacer:
                 if now < self._paused_until:
                     await self._sleep(self._paused_until - now)
                     continue
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                # Within rounding of a whole token is a whole token: waiting for the last
+                # 1e-16 of one would never end.
+                if self._tokens >= 1 - TOKEN_EPSILON:
+                    self._tokens = max(0.0, self._tokens - 1)
                     return
                 await self._sleep((1 - self._tokens) / self.rate)
 
@@ -60,6 +66,7 @@ class Pacer:
         self.limited_count += 1
         self._paused_until = max(self._paused_until, now + max(retry_after, 0.0))
         self._tokens = 0.0
+        self._refused_at = min(self._refused_at, self.rate)
         self.rate = max(self.rate * SLOWDOWN, self.ceiling * RECOVERY_STEP)
         self._last_limit = now
 
@@ -69,8 +76,9 @@ class Pacer:
 
     def _refill(self) -> float:
         now = self._monotonic()
-        if self.rate < self.ceiling and now - self._last_limit >= RECOVERY_SECONDS:
-            self.rate = min(self.ceiling, self.rate + self.ceiling * RECOVERY_STEP)
+        highest = min(self.ceiling, self._refused_at * RECOVERY_MARGIN)
+        if self.rate < highest and now - self._last_limit >= RECOVERY_SECONDS:
+            self.rate = min(highest, self.rate + self.ceiling * RECOVERY_STEP)
             self._last_limit = now
         self._tokens = min(float(self.burst), self._tokens + (now - self._stamp) * self.rate)
         self._stamp = now
