@@ -153,7 +153,8 @@ def living_options(settings: Settings) -> LivingOptions:
         hour=settings.reminder_hour,
         grace=timedelta(hours=settings.reminder_grace_hours),
     )
-    return LivingOptions(WorkerOptions(owner), policy, settings.living_tick_seconds)
+    retention = timedelta(days=settings.living_retention_days)
+    return LivingOptions(WorkerOptions(owner), policy, settings.living_tick_seconds, retention)
 
 
 def build_living(

@@ -209,3 +209,13 @@ async def test_backlog_counts_queued_work(store: SqlStore) -> None:
     await bot.living.schedule()
     assert await bot.living.backlog() == (1, 2)
     assert await bot.living.backlog(["other"]) == (0, 0)
+
+
+async def test_old_finished_work_is_purged_once_a_day(store: SqlStore) -> None:
+    bot = Bot(store)
+    # An answer that does not change as time passes, so it is never edited.
+    await bot.share(GENERAL, "changes", "quietnote")
+    assert (await bot.living.tick()).purged == 0
+    bot.clock.advance(days=366)
+    assert (await bot.living.tick()).purged == 1
+    assert await store.groups() == []

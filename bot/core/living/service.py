@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.assistant import Assistant
 from bot.core.clock import Clock
@@ -45,6 +45,8 @@ class LivingOptions:
     worker: WorkerOptions
     policy: ReminderPolicy = field(default_factory=ReminderPolicy)
     tick_seconds: float = 30.0
+    # Finished reminders and unchanged tracked answers older than this are forgotten.
+    retention: timedelta = timedelta(days=365)
 
 
 @dataclass(slots=True)
@@ -53,6 +55,7 @@ class TickReport:
 
     edits_queued: int = 0
     reminders_queued: int = 0
+    purged: int = 0
     edits: dict[str, Drained] = field(default_factory=dict)
     reminders: dict[str, Drained] = field(default_factory=dict)
 
@@ -149,6 +152,8 @@ class LivingAnswers:
         if stamp != self._planned_for:
             plans = await self.refresh()
             report.edits_queued = sum(plan.messages for plan in plans)
+            if self._planned_for is None or self._planned_for[1] != stamp[1]:
+                report.purged = await self.store.purge(self._clock.now() - self._options.retention)
             self._planned_for = stamp
         report.reminders_queued = await self.schedule()
         outlets = list(self._outlets.values())
