@@ -8,6 +8,7 @@ holding a lease simply lets it run out.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -113,8 +114,6 @@ class ReminderJob:
     @property
     def key(self) -> str:
         """An idempotency key: the same for every attempt at this one post, short for nonces."""
-        import hashlib
-
         parts = (*_channel_parts(self.channel), *_occurrence_parts(self.occurrence))
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 

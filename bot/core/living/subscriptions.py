@@ -168,7 +168,8 @@ def _offsets(policy: ReminderPolicy) -> str:
     days = sorted((offset for offset in policy.offsets if offset > 0), reverse=True)
     words = ", ".join(str(day) for day in days[:-1])
     if days:
-        last = f"{days[-1]} day{'s' if days[-1] != 1 else ''}"
+        plural = len(days) > 1 or days[0] != 1
+        last = f"{days[-1]} day{'s' if plural else ''}"
         words = f"{words} and {last}" if words else last
         words += " before each deadline"
     if 0 in policy.offsets:

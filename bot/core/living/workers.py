@@ -162,7 +162,8 @@ class ReminderWorker:
         report.claimed = len(jobs)
         for position, job in enumerate(jobs):
             if self.stopping:
-                rest = [j.id for j in jobs[position:] if not j.in_doubt]
+                # Not tried by this process; a post already in doubt stays in doubt.
+                rest = [j.id for j in jobs[position:]]
                 await self._store.postpone_reminders(rest, self._clock.now())
                 report.postponed += len(jobs) - position
                 break
