@@ -13,6 +13,7 @@ from bot.config import ConfigError, Settings
 from bot.content_cache import load_with_cache
 from bot.content_loader import LoadResult
 from bot.core.assistant import Assistant
+from bot.core.catalogue import CommandNames
 from bot.core.clock import Clock, SystemClock
 from bot.core.library import LiveKnowledge
 
@@ -58,7 +59,9 @@ def build_slack(settings: Settings, assistant: Assistant) -> SlackAdapter:
     """The Slack adapter for these settings."""
     from bot.adapters.slack_adapter import SlackAdapter
 
-    return SlackAdapter(assistant, slack_options(settings))
+    options = slack_options(settings)
+    # Replies name commands as this workspace types them (/optout-help, a renamed /optout …).
+    return SlackAdapter(assistant.renamed(CommandNames.of(options.commands)), options)
 
 
 def slack_options(settings: Settings) -> SlackOptions:

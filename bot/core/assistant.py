@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from bot.core.answers import changes, deadline, help, optout
-from bot.core.catalogue import COMMANDS
+from bot.core.catalogue import COMMANDS, DEFAULT_NAMES, CommandNames
 from bot.core.clock import Clock
 from bot.core.knowledge import Phrases, Service
 from bot.core.library import KnowledgeBase, KnowledgeSource
@@ -51,12 +51,29 @@ def echo(text: str) -> str:
 class Assistant:
     """Answers commands from the current knowledge base at the clock's current instant."""
 
-    def __init__(self, knowledge: KnowledgeSource, clock: Clock) -> None:
+    def __init__(
+        self, knowledge: KnowledgeSource, clock: Clock, names: CommandNames = DEFAULT_NAMES
+    ) -> None:
         self._knowledge = knowledge
         self._clock = clock
+        self._names = names
+        self._phrases = lru_cache(maxsize=8)(self._spelled_phrases)
         # Answers change only with the knowledge base or the minute (countdowns), so the same
         # question in the same minute is answered from memory: one reply object, rendered once.
         self._answer = lru_cache(maxsize=REPLY_CACHE_SIZE)(self._compute)
+
+    def renamed(self, names: CommandNames) -> Assistant:
+        """The same assistant for a platform whose commands are typed differently."""
+        return Assistant(self._knowledge, self._clock, names)
+
+    @property
+    def names(self) -> CommandNames:
+        """How this assistant's replies spell the commands."""
+        return self._names
+
+    def phrases(self, locale: str | None = None) -> Phrases:
+        """The bot's phrases in a language, with commands spelled for this platform."""
+        return self._phrases(self._knowledge(), locale)
 
     def answer_text(self, text: str, locale: str | None = None) -> Reply:
         """Answer a whole command line such as ``/optout claude``."""
@@ -71,28 +88,32 @@ class Assistant:
         minute = self._clock.now().replace(second=0, microsecond=0)
         return self._answer(self._knowledge(), name, query, locale, minute)
 
+    def _spelled_phrases(self, knowledge: KnowledgeBase, locale: str | None) -> Phrases:
+        return knowledge.messages.for_locale(locale).with_commands(self._names.placeholders())
+
     def _compute(
         self, knowledge: KnowledgeBase, name: str, query: str, locale: str | None, now: datetime
     ) -> Reply:
-        phrases = knowledge.messages.for_locale(locale)
+        phrases = self._phrases(knowledge, locale)
+        names = self._names
         if not name:
             return _notice(phrases.empty_input, now, "help")
         spec = COMMANDS.get(name)
         if spec is None:
             return self._unknown_command(name, phrases, now)
         if name == "help":
-            return help.answer(phrases, now, len(knowledge.services))
+            return help.answer(phrases, names, now, len(knowledge.services))
         if not query:
             if name == "optout":
-                return optout.answer_list(knowledge, phrases, now)
+                return optout.answer_list(knowledge, phrases, names, now)
             if name == "deadline":
                 return deadline.answer_all(knowledge, phrases, now)
             return changes.answer(knowledge, None, phrases, now)
         service, ignored = _resolve(knowledge, query)
         if service is None:
-            return _not_found(knowledge, name, query, phrases, now)
+            return _not_found(knowledge, names.slash(name), query, phrases, now)
         if name == "optout":
-            reply = optout.answer_service(service, phrases, now)
+            reply = optout.answer_service(service, phrases, names, now)
         elif name == "deadline":
             reply = deadline.answer_service(service, phrases, now)
         else:
@@ -118,7 +139,8 @@ class Assistant:
         from rapidfuzz import process  # lazy: only a mistyped command needs it
 
         guess = process.extractOne(name, list(COMMANDS), score_cutoff=60)
-        text = phrases.unknown_command.replace("{suggestion}", f"/{guess[0]}" if guess else "/help")
+        suggestion = self._names.slash(guess[0] if guess else "help")
+        text = phrases.unknown_command.replace("{suggestion}", suggestion)
         return _notice(text, now, "help", quoted=f"/{echo(name)}")
 
 
@@ -133,15 +155,16 @@ def _resolve(knowledge: KnowledgeBase, query: str) -> tuple[Service | None, str]
 
 
 def _not_found(
-    knowledge: KnowledgeBase, command: str, query: str, phrases: Phrases, now: datetime
+    knowledge: KnowledgeBase, slash: str, query: str, phrases: Phrases, now: datetime
 ) -> Reply:
+    command = slash.removeprefix("/")
     short = query[:MAX_QUERY_CHARS]
     suggestions = knowledge.index.suggest(short)
     if not suggestions and " " in short:
         suggestions = knowledge.index.suggest(short.split()[0])
     if not suggestions:
         return _notice(f"{phrases.not_found} {phrases.no_suggestions}", now, command, echo(short))
-    items = tuple((Text(f"/{command} {service.id} — {service.name}"),) for service in suggestions)
+    items = tuple((Text(f"{slash} {service.id} — {service.name}"),) for service in suggestions)
     reply = _notice(phrases.not_found, now, command, echo(short))
     return replace(reply, sections=(Section(phrases.did_you_mean, items=items),))
 

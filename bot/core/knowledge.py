@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -51,6 +51,9 @@ Surface = Literal[
     "all", "web", "desktop", "web-desktop", "ios", "android", "mobile", "admin", "email"
 ]
 SourceKind = Literal["vendor", "regulator", "news", "other"]
+
+
+PhrasesT = TypeVar("PhrasesT", bound="Strict")
 
 
 class Strict(BaseModel):
@@ -314,6 +317,22 @@ class Phrases(Strict):
     surface_names: dict[Surface, ShortText]
     section_names: dict[str, ShortText]
     living: LivingPhrases = Field(default_factory=LivingPhrases)
+
+    def with_commands(self, slashes: dict[str, str]) -> Phrases:
+        """These phrases with ``{optout}``-style placeholders spelled as typed on a platform."""
+        return _spelled(self, slashes)
+
+
+def _spelled(record: PhrasesT, slashes: dict[str, str]) -> PhrasesT:
+    updates: dict[str, object] = {}
+    for field_name, value in record:
+        if isinstance(value, Strict):
+            updates[field_name] = _spelled(value, slashes)
+        elif isinstance(value, str) and "{" in value:
+            for name, slash in slashes.items():
+                value = value.replace("{" + name + "}", slash)
+            updates[field_name] = value
+    return record.model_copy(update=updates)
 
 
 class Messages(Strict):

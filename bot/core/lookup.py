@@ -102,7 +102,7 @@ class ServiceIndex:
 
     def _prefixed(self, key: str, most: int) -> list[str]:
         start = bisect_left(self._keys, key)
-        found = []
+        found: list[str] = []
         for candidate in self._keys[start : start + most]:
             if not candidate.startswith(key):
                 break
@@ -110,7 +110,7 @@ class ServiceIndex:
         return found
 
     def _containing(self, key: str, most: int) -> list[str]:
-        found = []
+        found: list[str] = []
         position = self._haystack.find(key)
         while position != -1 and len(found) < most:
             index = bisect_right(self._starts, position) - 1

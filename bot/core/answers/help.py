@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.catalogue import CATALOGUE
+from bot.core.catalogue import CATALOGUE, CommandNames
 from bot.core.knowledge import Phrases
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Strong, Text
 
 
-def answer(phrases: Phrases, now: datetime, service_count: int) -> Reply:
+def answer(phrases: Phrases, names: CommandNames, now: datetime, service_count: int) -> Reply:
     """Every command in the catalogue with its usage, description and examples."""
     items = tuple(
         (
-            Strong(spec.usage),
-            Text(f" — {spec.description}. Examples: {', '.join(spec.examples)}"),
+            Strong(names.spelled(spec.usage)),
+            Text(
+                f" — {spec.description}. Examples: {', '.join(map(names.spelled, spec.examples))}"
+            ),
         )
         for spec in CATALOGUE
     )
@@ -26,3 +28,7 @@ def answer(phrases: Phrases, now: datetime, service_count: int) -> Reply:
         sections=(Section(None, items=items), Section(None, ((Text(phrases.help_footer),),))),
         generated_at=now,
     )
+
+
+def _examples(examples: tuple[str, ...], names: CommandNames) -> str:
+    return ", ".join(names.spelled(example) for example in examples)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.answers.citing import cited, emphasised, labelled, source_links
+from bot.core.catalogue import CommandNames
 from bot.core.knowledge import Control, Deadline, Phrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.reply import Reply, Section
@@ -12,38 +13,38 @@ from bot.core.richtext import DatePrecision, Link, RichText, Strong, Text, When
 from bot.core.rules import is_stale
 
 
-def answer_service(service: Service, phrases: Phrases, now: datetime) -> Reply:
+def answer_service(service: Service, phrases: Phrases, names: CommandNames, now: datetime) -> Reply:
     """Everything a person needs to opt out of one service, sourced and dated."""
-    names = phrases.section_names
-    sections = [_coverage(service, names["covered"], names["not_covered"])]
+    titles = phrases.section_names
+    sections = [_coverage(service, titles["covered"], titles["not_covered"])]
     sections.append(
-        Section(names["default"], (cited(service, service.default.text, service.default.sources),))
+        Section(titles["default"], (cited(service, service.default.text, service.default.sources),))
     )
     sections.extend(_steps(service, phrases))
     if service.check:
         check: list[RichText] = [cited(service, service.check.text, service.check.sources)]
         if service.check.url:
             check.append((Link(service.check.url, service.check.url),))
-        sections.append(Section(names["check"], tuple(check)))
+        sections.append(Section(titles["check"], tuple(check)))
     _add_list(
-        sections, names["does_not"], [cited(service, f.text, f.sources) for f in service.does_not]
+        sections, titles["does_not"], [cited(service, f.text, f.sources) for f in service.does_not]
     )
     _add_list(
         sections,
-        names["retention"],
+        titles["retention"],
         [cited(service, f"{r.condition}: {r.period}", r.sources) for r in service.retention],
     )
     _add_list(
         sections,
-        names["related_controls"],
+        titles["related_controls"],
         [_control(service, c) for c in service.related_controls],
     )
     _add_list(
         sections,
-        names["disagreements"],
+        titles["disagreements"],
         [cited(service, f.text, f.sources) for f in service.disagreements],
     )
-    _add_list(sections, names["dates"], [_date_line(service, d) for d in service.deadlines])
+    _add_list(sections, titles["dates"], [_date_line(service, d, names) for d in service.deadlines])
     notices: tuple[RichText, ...] = ()
     if is_stale(service, now.date()):
         notices = ((Text(phrases.stale_entry.format(date=service.last_verified.isoformat())),),)
@@ -62,8 +63,11 @@ def answer_service(service: Service, phrases: Phrases, now: datetime) -> Reply:
     )
 
 
-def answer_list(knowledge: KnowledgeBase, phrases: Phrases, now: datetime) -> Reply:
+def answer_list(
+    knowledge: KnowledgeBase, phrases: Phrases, names: CommandNames, now: datetime
+) -> Reply:
     """Every service, grouped by category, with the command to ask about each."""
+    command = names.slash("optout")
     grouped: dict[str, list[Service]] = {}
     for service in knowledge.index.services():
         grouped.setdefault(service.category, []).append(service)
@@ -72,7 +76,8 @@ def answer_list(knowledge: KnowledgeBase, phrases: Phrases, now: datetime) -> Re
         members = grouped.get(category)
         if members:
             items = tuple(
-                (Strong(member.name), Text(f" — /optout {member.id}")) for member in members
+                (Strong(member.name), Text(f" — {command} {member.id}"))
+                for member in members
             )
             sections.append(Section(title, items=items))
     return Reply(
@@ -124,13 +129,13 @@ def _control(service: Service, control: Control) -> RichText:
     return rich
 
 
-def _date_line(service: Service, deadline: Deadline) -> RichText:
+def _date_line(service: Service, deadline: Deadline, names: CommandNames) -> RichText:
     precision: DatePrecision = "minute" if deadline.time else "day"
     return (
         When(deadline.instant, precision),
         Text(" — "),
         *labelled(deadline.title),
-        Text(f" (/deadline {service.id})"),
+        Text(f" ({names.slash('deadline')} {service.id})"),
     )
 
 
