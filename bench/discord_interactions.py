@@ -75,7 +75,9 @@ async def _run_client(target: str, api_base: str, gateway: str, content: str, pi
 
 
 def _bot(api_base: str, gateway: str, content: str) -> Any:
-    from bot.bootstrap import build_assistant, build_discord
+    import gc
+
+    from bot.bootstrap import COLLECTOR_THRESHOLDS, build_assistant, build_discord
     from bot.config import Settings
     from bot.core.clock import SystemClock
 
@@ -89,6 +91,7 @@ def _bot(api_base: str, gateway: str, content: str) -> Any:
             "DISCORD_SYNC_STATE": str(state),
         }
     )
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)  # as serve() does
     return build_discord(settings, assistant).client
 
 

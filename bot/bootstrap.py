@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -169,6 +170,26 @@ def build_living(
     return LivingAnswers(store, assistant, clock, living_options(settings))
 
 
+# A running bot allocates many short-lived objects per command. With CPython's default first
+# threshold (700) the collector runs over a hundred times a second under load, and its older
+# generations, which hold the knowledge base and the SDK's state, often enough to take about a
+# fifth of the CPU; these thresholds cut that to a fifth of itself (measured in docs/discord.md).
+COLLECTOR_THRESHOLDS = (10_000, 10, 10)
+
+
+@contextlib.contextmanager
+def tuned_collector() -> Iterator[None]:
+    """Garbage-collector thresholds for a long-running bot, restored afterwards."""
+    import gc
+
+    previous = gc.get_threshold()
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     """Run the requested platforms until they all stop."""
     # Imported here so that one-shot commands (ask, validate) start without them.
@@ -200,7 +221,8 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
         )
         watcher_task = asyncio.create_task(watcher.run())
     try:
-        await asyncio.gather(*runners)
+        with tuned_collector():
+            await asyncio.gather(*runners)
     finally:
         if watcher_task:
             watcher_task.cancel()

@@ -241,10 +241,13 @@ def test_discord_settings_are_checked_together_at_startup() -> None:
 
 
 async def test_serve_starts_discord_when_its_token_is_set(harness: DiscordHarness) -> None:
+    import gc
+
     from bot.bootstrap import serve
 
     settings = harness.settings(OPTOUT_CONTENT_DIR=str(FIXTURE_CONTENT), OPTOUT_RELOAD_SECONDS="0")
     assert settings.configured_platforms() == ["discord"]
+    thresholds = gc.get_threshold()
     running = asyncio.create_task(serve(settings, settings.configured_platforms()))
     try:
         await harness.fake.connected(harness.bot)
@@ -253,3 +256,4 @@ async def test_serve_starts_discord_when_its_token_is_set(harness: DiscordHarnes
         running.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await running
+    assert gc.get_threshold() == thresholds  # the bot's collector tuning ends with it
