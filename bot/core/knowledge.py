@@ -250,7 +250,7 @@ class LivingPhrases(Strict):
     """Phrases of living answers: update lines, reminders and subscriptions.
 
     Every field has an English default, so a messages file needs a ``living`` block only to
-    change one.
+    change one. ``{deadline}`` is spelled as the platform types the command.
     """
 
     updated: ShortText = "Updated {date}: {change}"
@@ -259,7 +259,7 @@ class LivingPhrases(Strict):
     added_title: ShortText = "New date: {service}"
     moved_title: ShortText = "Date moved: {service}"
     late: Prose = "This reminder is late: it was due {date}, while I was offline."
-    reminder_footer: Prose = "Reminders in this channel: /deadline subscriptions"
+    reminder_footer: Prose = "Reminders in this channel: {deadline} subscriptions"
     all_services: ShortText = "every service"
     subscribed: Prose = (
         "This channel will get reminders for {scope} {offsets}, and a note when a date is "
@@ -271,16 +271,16 @@ class LivingPhrases(Strict):
     unsubscribed: Prose = "This channel no longer gets reminders for {scope}."
     not_subscribed: Prose = "This channel is not subscribed to {scope}."
     covered_by_all: Prose = (
-        "This channel gets reminders for every service; /deadline unsubscribe all stops them."
+        "This channel gets reminders for every service; {deadline} unsubscribe all stops them."
     )
     subscriptions_title: ShortText = "Deadline reminders in this channel"
     no_subscriptions: Prose = (
-        "This channel gets no deadline reminders. Subscribe with /deadline subscribe <service> "
-        "or /deadline subscribe all."
+        "This channel gets no deadline reminders. Subscribe with {deadline} subscribe <service> "
+        "or {deadline} subscribe all."
     )
     not_allowed: Prose = (
         "Only people who can manage this channel can change its reminders. Ask one of them, or "
-        "see the current ones with /deadline subscriptions."
+        "see the current ones with {deadline} subscriptions."
     )
     unavailable: Prose = "Reminders are not available here: this bot runs without a database."
 

@@ -61,8 +61,9 @@ class NewAnswer:
 
 @dataclass(frozen=True, slots=True)
 class AnswerGroup:
-    """Tracked answers that show the same answer with the same content."""
+    """Tracked answers on one platform that show the same answer with the same content."""
 
+    platform: str
     command: str
     service_id: str | None
     content: AnswerPrint
@@ -140,9 +141,15 @@ class AnswerStore(Protocol):
         ...
 
     async def mark_stale(
-        self, command: str, service_id: str | None, current: AnswerPrint, now: datetime
+        self,
+        platform: str,
+        command: str,
+        service_id: str | None,
+        current: AnswerPrint,
+        now: datetime,
     ) -> int:
-        """Queue an edit for every message of this answer whose content differs from ``current``."""
+        """Queue an edit for every message of this answer on ``platform`` that differs from
+        ``current``; settle the queued edits of those that show it already."""
         ...
 
     async def claim_edits(

@@ -54,7 +54,13 @@ class AnswerQueries:
 
     async def groups(self) -> list[AnswerGroup]:
         """Tracked answers grouped by answer and content."""
-        columns = (answers.c.command, answers.c.service_id, answers.c.digest, answers.c.parts)
+        columns = (
+            answers.c.platform,
+            answers.c.command,
+            answers.c.service_id,
+            answers.c.digest,
+            answers.c.parts,
+        )
         query = select(
             *columns,
             func.count(),
@@ -65,6 +71,7 @@ class AnswerQueries:
             rows = (await connection.execute(query)).all()
         return [
             AnswerGroup(
+                platform,
                 command,
                 service_id or None,
                 AnswerPrint(digest, decode_parts(parts)),
@@ -72,14 +79,24 @@ class AnswerQueries:
                 # One message that reflected no change log at all makes every entry new.
                 _as_date(oldest) if marked == count else None,
             )
-            for command, service_id, digest, parts, count, marked, oldest in rows
+            for platform, command, service_id, digest, parts, count, marked, oldest in rows
         ]
 
     async def mark_stale(
-        self, command: str, service_id: str | None, current: AnswerPrint, now: datetime
+        self,
+        platform: str,
+        command: str,
+        service_id: str | None,
+        current: AnswerPrint,
+        now: datetime,
     ) -> int:
-        """Queue an edit for every message of this answer whose content differs from ``current``."""
-        same_answer = and_(answers.c.command == command, answers.c.service_id == (service_id or ""))
+        """Queue an edit for every message of this answer on ``platform`` that differs from
+        ``current``; settle the queued edits of those that show it already."""
+        same_answer = and_(
+            answers.c.platform == platform,
+            answers.c.command == command,
+            answers.c.service_id == (service_id or ""),
+        )
         queue = (
             update(answers)
             .where(same_answer, answers.c.digest != current.digest)

@@ -86,9 +86,9 @@ def test_refresh_dry_run_shows_what_would_change_and_how(tmp_path: Path) -> None
     dry = optout_bot("refresh", "--dry-run", *args, cwd=tmp_path, database=database)
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.splitlines() == [
-        "/deadline chatterbox: 1 message would change: Upcoming changed",
+        "fake /deadline chatterbox: 1 message would change: Upcoming changed",
         "  Updated 1 Dec 2026: details revised",
-        "/optout chatterbox: 2 messages would change: Dates changed",
+        "fake /optout chatterbox: 2 messages would change: Dates changed",
         "  Updated 1 Dec 2026: details revised",
         "3 posted message(s) would be edited",
     ]

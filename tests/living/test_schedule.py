@@ -19,9 +19,10 @@ from bot.core.living.schedule import (
 from bot.core.ports import KnownDeadline, Occurrence
 from bot.render.console import render_text
 from tests.living.editions import add_deadline, edition, move_deadline
-from tests.support import fixture_knowledge, instant
+from tests.support import assistant_at, fixture_knowledge, instant
 
 POLICY = ReminderPolicy()
+PHRASES = assistant_at("2026-11-20T12:00:00Z").phrases().living
 KNOWN_SINCE = instant("2026-11-01T00:00:00Z")
 
 
@@ -137,7 +138,7 @@ def test_a_late_reminder_says_so_and_counts_down_from_now() -> None:
         "chatterbox", "launch", due_key(launch()), "remind-3d", instant("2026-12-07T17:00:00Z")
     )
     now = instant("2026-12-08T18:00:00Z")
-    reply = reminder_reply(fixture_knowledge(), occurrence, now, late=True)
+    reply = reminder_reply(fixture_knowledge(), PHRASES, occurrence, now, late=True)
     assert reply is not None
     text = render_text(reply, UTC)
     assert text.startswith("Reminder: Chatterbox AI\n")
@@ -154,7 +155,7 @@ def test_an_announcement_of_a_moved_date_shows_the_old_one() -> None:
     deadline = next(d for d in service.deadlines if d.id == "launch")
     now = instant("2026-11-20T12:00:00Z")
     occurrence = Occurrence("chatterbox", "launch", due_key(deadline), "moved", now)
-    reply = reminder_reply(moved, occurrence, now, late=False)
+    reply = reminder_reply(moved, PHRASES, occurrence, now, late=False)
     assert reply is not None
     text = render_text(reply, UTC)
     assert text.startswith("Date moved: Chatterbox AI\n")

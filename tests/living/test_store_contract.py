@@ -47,9 +47,9 @@ async def test_answers_showing_the_same_content_are_grouped(store: SqlStore) -> 
     await store.track(answer(RANDOM, "2", change_mark=date(2025, 8, 28)), NOW)
     await store.track(answer(GENERAL, "3", service_id=None, command="deadline"), NOW)
     groups = sorted(await store.groups(), key=lambda group: group.command)
-    assert [(g.command, g.service_id, g.count) for g in groups] == [
-        ("deadline", None, 1),
-        ("optout", "chatterbox", 2),
+    assert [(g.platform, g.command, g.service_id, g.count) for g in groups] == [
+        ("fake", "deadline", None, 1),
+        ("fake", "optout", "chatterbox", 2),
     ]
     assert groups[1].content == OLD
     assert groups[1].change_mark == date(2025, 8, 28)
@@ -73,8 +73,8 @@ async def test_only_messages_with_other_content_are_queued_for_an_edit(store: Sq
     await store.track(answer(GENERAL, "1"), NOW)
     await store.track(answer(RANDOM, "2", content=NEW), NOW)
     await store.track(answer(GENERAL, "3", service_id="quietnote"), NOW)
-    assert await store.mark_stale("optout", "chatterbox", NEW, NOW) == 1
-    assert await store.mark_stale("optout", "chatterbox", NEW, NOW) == 0
+    assert await store.mark_stale("fake", "optout", "chatterbox", NEW, NOW) == 1
+    assert await store.mark_stale("fake", "optout", "chatterbox", NEW, NOW) == 0
     assert await store.pending_edits() == 1
     (job,) = await store.claim_edits("fake", 10, "worker-1", NOW, LEASE)
     assert job.message == MessageRef(GENERAL, "1")
@@ -84,8 +84,8 @@ async def test_only_messages_with_other_content_are_queued_for_an_edit(store: Sq
 
 async def test_reverting_the_content_settles_a_queued_edit(store: SqlStore) -> None:
     await store.track(answer(GENERAL, "1"), NOW)
-    await store.mark_stale("optout", "chatterbox", NEW, NOW)
-    await store.mark_stale("optout", "chatterbox", OLD, NOW)
+    await store.mark_stale("fake", "optout", "chatterbox", NEW, NOW)
+    await store.mark_stale("fake", "optout", "chatterbox", OLD, NOW)
     assert await store.pending_edits() == 0
 
 
@@ -93,7 +93,7 @@ async def test_a_claimed_edit_is_not_claimed_again_until_its_lease_runs_out(
     store: SqlStore,
 ) -> None:
     await store.track(answer(GENERAL, "1"), NOW)
-    await store.mark_stale("optout", "chatterbox", NEW, NOW)
+    await store.mark_stale("fake", "optout", "chatterbox", NEW, NOW)
     assert len(await store.claim_edits("fake", 10, "worker-1", NOW, LEASE)) == 1
     assert await store.claim_edits("fake", 10, "worker-2", NOW + timedelta(minutes=1), LEASE) == []
     later = NOW + LEASE + timedelta(seconds=1)
@@ -104,7 +104,9 @@ async def test_edits_are_claimed_per_platform_and_in_batches(store: SqlStore) ->
     for number in range(5):
         await store.track(answer(GENERAL, f"g{number}"), NOW)
     await store.track(answer(ELSEWHERE, "x"), NOW)
-    await store.mark_stale("optout", "chatterbox", NEW, NOW)
+    await store.mark_stale("fake", "optout", "chatterbox", NEW, NOW)
+    assert await store.pending_edits("other") == 0
+    await store.mark_stale("other", "optout", "chatterbox", NEW, NOW)
     first = await store.claim_edits("fake", 3, "worker-1", NOW, LEASE)
     second = await store.claim_edits("fake", 3, "worker-2", NOW, LEASE)
     assert (len(first), len(second)) == (3, 2)
@@ -115,11 +117,11 @@ async def test_edits_are_claimed_per_platform_and_in_batches(store: SqlStore) ->
 async def test_an_edit_done_settles_the_queue_unless_it_was_queued_again(store: SqlStore) -> None:
     await store.track(answer(GENERAL, "1"), NOW)
     await store.track(answer(RANDOM, "2"), NOW)
-    await store.mark_stale("optout", "chatterbox", NEW, NOW)
+    await store.mark_stale("fake", "optout", "chatterbox", NEW, NOW)
     first, second = await store.claim_edits("fake", 10, "worker-1", NOW, LEASE)
     await store.edited(first, NEW, date(2026, 1, 1), NOW)
     newer = AnswerPrint("c" * 16, ())
-    await store.mark_stale("optout", "chatterbox", newer, NOW)
+    await store.mark_stale("fake", "optout", "chatterbox", newer, NOW)
     await store.edited(second, NEW, date(2026, 1, 1), NOW)
     assert await store.pending_edits() == 2
     jobs = await store.claim_edits("fake", 10, "worker-1", NOW + LEASE * 2, LEASE)
@@ -129,7 +131,7 @@ async def test_an_edit_done_settles_the_queue_unless_it_was_queued_again(store: 
 
 async def test_a_postponed_edit_waits(store: SqlStore) -> None:
     await store.track(answer(GENERAL, "1"), NOW)
-    await store.mark_stale("optout", "chatterbox", NEW, NOW)
+    await store.mark_stale("fake", "optout", "chatterbox", NEW, NOW)
     (job,) = await store.claim_edits("fake", 10, "worker-1", NOW, LEASE)
     until = NOW + timedelta(seconds=30)
     await store.postpone_edits([job.id], until)
@@ -139,7 +141,7 @@ async def test_a_postponed_edit_waits(store: SqlStore) -> None:
 
 async def test_a_forgotten_message_leaves_the_store(store: SqlStore) -> None:
     await store.track(answer(GENERAL, "1"), NOW)
-    await store.mark_stale("optout", "chatterbox", NEW, NOW)
+    await store.mark_stale("fake", "optout", "chatterbox", NEW, NOW)
     (job,) = await store.claim_edits("fake", 10, "worker-1", NOW, LEASE)
     await store.forget(job.id)
     assert await store.groups() == []
@@ -252,7 +254,7 @@ async def test_purge_forgets_what_is_finished_and_old(store: SqlStore) -> None:
     await store.reminder_posted(job.id, late=True, now=NOW)
     await store.track(answer(GENERAL, "1"), NOW)
     await store.track(answer(RANDOM, "2"), NOW)
-    await store.mark_stale("optout", "chatterbox", NEW, NOW)
+    await store.mark_stale("fake", "optout", "chatterbox", NEW, NOW)
     await store.track(answer(RANDOM, "2"), NOW)
     assert await store.purge(NOW) == 0
     assert await store.purge(NOW + timedelta(days=1)) == 3

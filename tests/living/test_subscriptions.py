@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.catalogue import COMMANDS, DEADLINE_SUBACTIONS
+from bot.core.assistant import Assistant
+from bot.core.catalogue import COMMANDS, DEADLINE_SUBACTIONS, DEFAULT_NAMES, CommandNames
 from bot.core.clock import FixedClock
 from bot.core.living.schedule import ReminderPolicy
 from bot.core.living.subscriptions import SubscriptionDesk, needs_permission, parse_subaction
@@ -22,8 +23,11 @@ from tests.support import fixture_knowledge, instant
 CHANNEL = ChannelRef("fake", "T1", "C1")
 
 
-def desk(store: SqlStore | None, moment: str = "2026-11-20T12:00:00Z") -> SubscriptionDesk:
-    return SubscriptionDesk(store, fixture_knowledge, FixedClock(instant(moment)), ReminderPolicy())
+def desk(store: SqlStore | None, names: CommandNames = DEFAULT_NAMES) -> SubscriptionDesk:
+    clock = FixedClock(instant("2026-11-20T12:00:00Z"))
+    return SubscriptionDesk(
+        store, Assistant(fixture_knowledge, clock, names), clock, ReminderPolicy()
+    )
 
 
 def text(reply: Reply) -> str:
@@ -139,3 +143,12 @@ async def test_without_a_database_subscriptions_are_unavailable() -> None:
     reply = await desk(None).handle(CHANNEL, "subscribe", "all", may_manage=True)
     assert reply.tone == "error"
     assert "without a database" in text(reply)
+
+
+async def test_replies_spell_the_command_as_the_platform_types_it(store: SqlStore) -> None:
+    renamed = desk(store, CommandNames.of({"deadline": "/ai-deadline"}))
+    await renamed.handle(CHANNEL, "subscribe", "chatterbox", may_manage=True)
+    listing = text(await renamed.handle(CHANNEL, "subscriptions", "", may_manage=False))
+    assert "- Chatterbox AI — /ai-deadline unsubscribe chatterbox" in listing
+    refused = text(await renamed.handle(CHANNEL, "subscribe", "all", may_manage=False))
+    assert "see the current ones with /ai-deadline subscriptions" in refused

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from bot.core.answers.citing import labelled
+from bot.core.assistant import Assistant
 from bot.core.knowledge import Change, LivingPhrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.living.fingerprint import PartChange, compare, fingerprint
@@ -19,13 +20,15 @@ from bot.core.richtext import RichText, Span, Strong, Text, When
 NOTE_ENTRIES = 2
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
-Answer = Callable[[str, str | None], Reply]
+# The assistant that speaks for a platform: its replies spell commands as that platform types them.
+AssistantFor = Callable[[str], Assistant]
 
 
 @dataclass(frozen=True, slots=True)
 class PlannedEdit:
-    """Posted messages of one answer whose content changed, and how."""
+    """Posted messages of one answer on one platform whose content changed, and how."""
 
+    platform: str
     command: str
     service_id: str | None
     messages: int
@@ -35,8 +38,8 @@ class PlannedEdit:
 
     @property
     def label(self) -> str:
-        """The answer as a command line, e.g. '/deadline chatterbox'."""
-        return answer_label(self.command, self.service_id)
+        """The platform and the answer as a command line, e.g. 'slack /deadline chatterbox'."""
+        return f"{self.platform} {answer_label(self.command, self.service_id)}"
 
 
 def answer_label(command: str, service_id: str | None) -> str:
@@ -45,32 +48,36 @@ def answer_label(command: str, service_id: str | None) -> str:
 
 
 def plan_edits(
-    groups: Sequence[AnswerGroup], answer: Answer, knowledge: KnowledgeBase, today: date
+    groups: Sequence[AnswerGroup], assistant_for: AssistantFor, today: date
 ) -> list[PlannedEdit]:
     """The tracked answers whose current content differs from what was posted.
 
-    Each distinct answer is rendered once, however many messages show it. An answer that no
-    longer exists (its service was removed) is left as it is.
+    Each distinct answer is rendered once per platform, however many messages show it. An
+    answer that no longer exists (its service was removed) is left as it is.
     """
-    phrases = knowledge.messages.for_locale(None).living
-    current: dict[tuple[str, str | None], tuple[Reply, AnswerPrint] | None] = {}
+    current: dict[tuple[str, str, str | None], tuple[Reply, AnswerPrint] | None] = {}
     plans = []
     for group in groups:
-        key = (group.command, group.service_id)
+        assistant = assistant_for(group.platform)
+        key = (group.platform, group.command, group.service_id)
         if key not in current:
-            reply = answer(group.command, group.service_id)
+            reply = assistant.run(group.command, group.service_id)
             current[key] = None if reply.tone == "error" else (reply, fingerprint(reply))
         rendered = current[key]
         if rendered is None or rendered[1].digest == group.content.digest:
             continue
         reply, shown = rendered
-        note = update_line(phrases, knowledge, group.service_id, group.change_mark, today)
+        living = assistant.phrases().living
+        knowledge = assistant.knowledge()
+        note = update_line(living, knowledge, group.service_id, group.change_mark, today)
+        change = compare(group.content, reply)
         plans.append(
             PlannedEdit(
+                group.platform,
                 group.command,
                 group.service_id,
                 group.count,
-                compare(group.content, reply),
+                change,
                 shown,
                 note,
             )
@@ -146,9 +153,9 @@ def _log(knowledge: KnowledgeBase, service_id: str | None) -> list[tuple[Service
 
 def _merged(plans: list[PlannedEdit]) -> list[PlannedEdit]:
     """One plan per answer and old content: groups differing only in change mark are joined."""
-    merged: dict[tuple[str, str | None, PartChange], PlannedEdit] = {}
+    merged: dict[tuple[str, str, str | None, PartChange], PlannedEdit] = {}
     for plan in plans:
-        key = (plan.command, plan.service_id, plan.change)
+        key = (plan.platform, plan.command, plan.service_id, plan.change)
         if key in merged:
             earlier = merged[key]
             merged[key] = replace(earlier, messages=earlier.messages + plan.messages)

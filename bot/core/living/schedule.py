@@ -16,7 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
 from bot.core.answers.citing import labelled
-from bot.core.knowledge import Deadline, Service
+from bot.core.knowledge import Deadline, LivingPhrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.living.edits import fill
 from bot.core.ports import KnownDeadline, Occurrence
@@ -137,14 +137,17 @@ def verdict(
 
 
 def reminder_reply(
-    knowledge: KnowledgeBase, occurrence: Occurrence, now: datetime, late: bool
+    knowledge: KnowledgeBase,
+    phrases: LivingPhrases,
+    occurrence: Occurrence,
+    now: datetime,
+    late: bool,
 ) -> Reply | None:
     """What a reminder or an announcement says; None when the deadline no longer exists."""
     found = _find(knowledge, occurrence)
     if found is None:
         return None
     service, deadline = found
-    phrases = knowledge.messages.for_locale(None).living
     title = {ADDED: phrases.added_title, MOVED: phrases.moved_title}.get(
         occurrence.kind, phrases.reminder_title
     )

@@ -78,13 +78,29 @@ class LivingAnswers:
         self._outlets: dict[str, Outlet] = {}
         self._planned_for: tuple[str, str] | None = None
         self._wake = asyncio.Event()
-        self._edits = EditWorker(store, assistant, clock, options.worker)
-        self._reminders = ReminderWorker(store, assistant, clock, options.worker, options.policy)
-        self.desk = SubscriptionDesk(store, assistant.knowledge, clock, options.policy)
+        self._edits = EditWorker(store, clock, options.worker)
+        self._reminders = ReminderWorker(store, clock, options.worker, options.policy)
+        self.desk = self.desk_for(assistant)
 
-    def attach(self, publisher: Publisher, pacer: Pacer) -> None:
-        """Let the queues post and edit on the publisher's platform at the pacer's rate."""
-        self._outlets[publisher.platform] = Outlet(publisher, pacer)
+    def attach(
+        self, publisher: Publisher, pacer: Pacer, assistant: Assistant | None = None
+    ) -> None:
+        """Let the queues post and edit on the publisher's platform at the pacer's rate.
+
+        ``assistant`` renders what is posted there (a platform may spell commands its own way);
+        by default, the one living answers were built with.
+        """
+        outlet = Outlet(publisher, pacer, assistant or self._assistant)
+        self._outlets[publisher.platform] = outlet
+
+    def desk_for(self, assistant: Assistant) -> SubscriptionDesk:
+        """The subscription sub-actions, answered in ``assistant``'s words."""
+        return SubscriptionDesk(self.store, assistant, self._clock, self._options.policy)
+
+    def assistant_for(self, platform: str) -> Assistant:
+        """The assistant that renders answers on ``platform``."""
+        outlet = self._outlets.get(platform)
+        return outlet.assistant if outlet else self._assistant
 
     async def record(self, message: MessageRef, reply: Reply) -> None:
         """Remember a public answer just posted, so it can be edited when its content changes.
@@ -94,8 +110,9 @@ class LivingAnswers:
         """
         if not reply.shareable or reply.tone == "error":
             return
-        canonical = self._assistant.run(reply.command, reply.service_id)
-        knowledge = self._assistant.knowledge()
+        assistant = self.assistant_for(message.channel.platform)
+        canonical = assistant.run(reply.command, reply.service_id)
+        knowledge = assistant.knowledge()
         answer = NewAnswer(
             message,
             reply.command,
@@ -108,16 +125,16 @@ class LivingAnswers:
     async def plan(self) -> list[PlannedEdit]:
         """Which tracked answers differ from what they would say now (changes nothing)."""
         groups = await self.store.groups()
-        return plan_edits(
-            groups, self._assistant.run, self._assistant.knowledge(), self._clock.now().date()
-        )
+        return plan_edits(groups, self.assistant_for, self._clock.now().date())
 
     async def refresh(self) -> list[PlannedEdit]:
         """Queue an edit for every tracked answer whose content changed."""
         plans = await self.plan()
         now = self._clock.now()
         for plan in plans:
-            await self.store.mark_stale(plan.command, plan.service_id, plan.current, now)
+            await self.store.mark_stale(
+                plan.platform, plan.command, plan.service_id, plan.current, now
+            )
         return plans
 
     async def schedule(self) -> int:

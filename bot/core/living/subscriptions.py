@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.assistant import clean, echo
+from bot.core.assistant import Assistant, clean, echo
 from bot.core.catalogue import DEADLINE_SUBACTIONS
 from bot.core.clock import Clock
 from bot.core.knowledge import LivingPhrases, Phrases
-from bot.core.library import KnowledgeBase, KnowledgeSource
+from bot.core.library import KnowledgeBase
 from bot.core.living.schedule import ReminderPolicy
 from bot.core.ports import ALL_SERVICES, ChannelRef, SubscriptionStore
 from bot.core.reply import Reply, Section, Tone
@@ -43,12 +43,12 @@ class SubscriptionDesk:
     def __init__(
         self,
         store: SubscriptionStore | None,
-        knowledge: KnowledgeSource,
+        assistant: Assistant,
         clock: Clock,
         policy: ReminderPolicy,
     ) -> None:
         self._store = store
-        self._knowledge = knowledge
+        self._assistant = assistant
         self._clock = clock
         self._policy = policy
 
@@ -56,8 +56,8 @@ class SubscriptionDesk:
         self, channel: ChannelRef, action: str, argument: str, may_manage: bool
     ) -> Reply:
         """The reply to one sub-action; ``may_manage`` says whether the person may change things."""
-        knowledge = self._knowledge()
-        phrases = knowledge.messages.for_locale(None)
+        knowledge = self._assistant.knowledge()
+        phrases = self._assistant.phrases()
         living = phrases.living
         if self._store is None:
             return _reply(living.unavailable, "error")
@@ -114,10 +114,11 @@ class SubscriptionDesk:
         current = await self._store.subscriptions(channel)
         if not current:
             return _reply(living.no_subscriptions)
+        deadline = self._assistant.names.slash("deadline")
         items: tuple[RichText, ...] = tuple(
             (
                 Strong(_scope_name(knowledge, living, scope)),
-                Text(f" — /deadline unsubscribe {scope}"),
+                Text(f" — {deadline} unsubscribe {scope}"),
             )
             for scope in current
         )

@@ -37,10 +37,12 @@ EDIT_BACKOFF = timedelta(minutes=5)
 
 @dataclass(frozen=True, slots=True)
 class Outlet:
-    """A platform's publisher and the pace the queues may use it at."""
+    """A platform's publisher, the pace the queues may use it at, and who speaks there."""
 
     publisher: Publisher
     pacer: Pacer
+    # Renders what is posted on this platform, with commands spelled as typed there.
+    assistant: Assistant
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +74,8 @@ class Drained:
 class EditWorker:
     """Edits posted answers whose content changed, adding the update line."""
 
-    def __init__(
-        self, store: Store, assistant: Assistant, clock: Clock, options: WorkerOptions
-    ) -> None:
+    def __init__(self, store: Store, clock: Clock, options: WorkerOptions) -> None:
         self._store = store
-        self._assistant = assistant
         self._clock = clock
         self._options = options
         self.stopping = False
@@ -99,7 +98,7 @@ class EditWorker:
                 break
             await outlet.pacer.acquire()
             try:
-                await self._edit(outlet.publisher, job)
+                await self._edit(outlet, job)
             except MessageGoneError:
                 await self._store.forget(job.id)
                 report.skipped += 1
@@ -117,16 +116,17 @@ class EditWorker:
                 report.done += 1
         return report
 
-    async def _edit(self, publisher: Publisher, job: EditJob) -> None:
-        knowledge = self._assistant.knowledge()
-        reply = self._assistant.run(job.command, job.service_id)
+    async def _edit(self, outlet: Outlet, job: EditJob) -> None:
+        assistant = outlet.assistant
+        knowledge = assistant.knowledge()
+        reply = assistant.run(job.command, job.service_id)
         if reply.tone == "error":
-            # The answer no longer exists (its service was removed): leave the message alone.
+            # The answer no longer exists (its service was removed): stop following it.
             raise MessageGoneError("the answer no longer exists")
         now = self._clock.now()
-        phrases = knowledge.messages.for_locale(None).living
+        phrases = assistant.phrases().living
         note = update_line(phrases, knowledge, job.service_id, job.change_mark, now.date())
-        await publisher.edit(job.message, with_update_line(reply, note))
+        await outlet.publisher.edit(job.message, with_update_line(reply, note))
         mark = change_mark(knowledge, job.service_id)
         await self._store.edited(job, fingerprint(reply), mark, self._clock.now())
 
@@ -135,15 +135,9 @@ class ReminderWorker:
     """Posts queued reminders and announcements, each exactly once."""
 
     def __init__(
-        self,
-        store: Store,
-        assistant: Assistant,
-        clock: Clock,
-        options: WorkerOptions,
-        policy: ReminderPolicy,
+        self, store: Store, clock: Clock, options: WorkerOptions, policy: ReminderPolicy
     ) -> None:
         self._store = store
-        self._assistant = assistant
         self._clock = clock
         self._options = options
         self._policy = policy
@@ -189,10 +183,13 @@ class ReminderWorker:
         return report
 
     async def _deliver(self, outlet: Outlet, job: ReminderJob) -> str:
-        knowledge = self._assistant.knowledge()
+        knowledge = outlet.assistant.knowledge()
         now = self._clock.now()
         outcome, late = verdict(knowledge, job.occurrence, now, self._policy)
-        reply = reminder_reply(knowledge, job.occurrence, now, late) if outcome == "post" else None
+        reply = None
+        if outcome == "post":
+            phrases = outlet.assistant.phrases().living
+            reply = reminder_reply(knowledge, phrases, job.occurrence, now, late)
         if reply is None:
             reason = "moved" if outcome == "post" else outcome
             await self._store.reminder_skipped(job.id, reason, now)
