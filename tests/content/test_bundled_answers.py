@@ -15,12 +15,14 @@ from tests.support import BUNDLED_CONTENT
 # Answers are rendered as at a fixed instant so countdowns in the golden files stay put.
 AS_OF = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 GOLDEN_SERVICES = ("claude", "chatgpt", "gemini", "linkedin", "meta-ai", "github-copilot")
-REQUIRED_SERVICES = (
+# The services the knowledge base promises to cover, in priority order.
+REQUIRED_LIST = (
     "claude chatgpt gemini meta-ai copilot linkedin grok perplexity slack github-copilot mistral "
     "character-ai grammarly figma adobe wordpress-com tumblr squarespace substack reddit zoom "
     "apple-intelligence alexa deepseek notion dropbox cursor otter snapchat pinterest quora medium "
     "canva google-workspace"
-).split()
+)
+REQUIRED_SERVICES = REQUIRED_LIST.split()
 
 
 @pytest.fixture(scope="module")
