@@ -35,9 +35,12 @@ class Choice:
 
 def clean(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     """Input with control and format characters dropped and whitespace collapsed."""
+    text = text[:limit]
+    if text.isprintable():  # the usual case; only Zs spaces besides " " can need collapsing
+        return " ".join(text.split())
     kept = "".join(
         " " if char.isspace() else char
-        for char in text[:limit]
+        for char in text
         if char.isspace() or not unicodedata.category(char).startswith("C")
     )
     return " ".join(kept.split())
