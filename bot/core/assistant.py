@@ -36,7 +36,7 @@ class Choice:
 def clean(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     """Input with control and format characters dropped and whitespace collapsed."""
     text = text[:limit]
-    if text.isprintable():  # the usual case; only Zs spaces besides " " can need collapsing
+    if text.isprintable():  # the usual case: no control, format or separator characters at all
         return " ".join(text.split())
     kept = "".join(
         " " if char.isspace() else char
