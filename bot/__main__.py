@@ -9,18 +9,25 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot.config import PLATFORMS, ConfigError, Settings
+from bot.config import LOG_FORMATS, PLATFORMS, ConfigError, Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``optout-bot`` and ``python -m bot``."""
     parser = _parser()
     args = parser.parse_args(argv)
+    problems: list[str] = []
     try:
         settings = Settings.from_environ()
     except ConfigError as error:
-        for problem in error.problems:
+        problems = error.problems
+    if getattr(args, "startup_check", False):
+        # Starting (or checking) lists every problem at once, the platforms' needs included.
+        problems = problems + _startup_problems(args)
+    if problems:
+        for problem in problems:
             print(f"configuration: {problem}", file=sys.stderr)
+        print(f"configuration: {len(problems)} problem(s)", file=sys.stderr)
         return 2
     if getattr(args, "content", None):
         settings = _with_content(settings, args.content)
@@ -39,7 +46,32 @@ def _parser() -> argparse.ArgumentParser:
         "--http", action="store_true", help="Slack: serve /slack/events over HTTP, not Socket Mode"
     )
     run.add_argument("--port", type=int, help="Slack HTTP mode: port to listen on (default 3000)")
-    run.set_defaults(handler=_run)
+    run.add_argument(
+        "--log-format", choices=LOG_FORMATS, help="text (default) or json, one object per line"
+    )
+    run.add_argument(
+        "--health-port",
+        type=int,
+        help="serve /healthz, /readyz and /metrics on this port (default: OPTOUT_HEALTH_PORT)",
+    )
+    run.set_defaults(handler=_run, startup_check=True)
+
+    check = commands.add_parser(
+        "check-config", help="validate every setting and print the effective configuration"
+    )
+    check.add_argument("--platform", action="append", choices=PLATFORMS, help="check only this one")
+    check.add_argument("--content", type=Path, help="knowledge base directory")
+    check.add_argument("--http", action="store_true", help="Slack: check for HTTP mode")
+    check.set_defaults(handler=_check_config, startup_check=True)
+
+    health = commands.add_parser(
+        "health", help="ask a running bot's endpoint whether it is healthy (for healthchecks)"
+    )
+    health.add_argument("--ready", action="store_true", help="ask /readyz instead of /healthz")
+    health.add_argument(
+        "--port", type=int, help="the endpoint's port (default: OPTOUT_HEALTH_PORT)"
+    )
+    health.set_defaults(handler=_health)
 
     ask = commands.add_parser("ask", help="print the reply to one command and exit")
     ask.add_argument("text", help='a command line, e.g. "/optout claude"')
@@ -118,20 +150,34 @@ def _with_content(settings: Settings, directory: Path) -> Settings:
     return replace(settings, content_dir=directory)
 
 
+def _startup_problems(args: argparse.Namespace) -> list[str]:
+    import os
+
+    from bot.config import configured_platforms, startup_problems
+
+    platforms = args.platform or configured_platforms(os.environ)
+    return startup_problems(os.environ, platforms, args.http, getattr(args, "content", None))
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
-    import logging
+    from dataclasses import replace
 
     from bot.bootstrap import serve
     from bot.content_loader import ContentError
+    from bot.ops import logs
 
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    settings = replace(
+        settings,
+        log_format=args.log_format or settings.log_format,
+        health_port=settings.health_port if args.health_port is None else args.health_port,
     )
+    logs.configure(settings.log_level, settings.log_format, secrets=settings.secrets())
     platforms = args.platform or settings.configured_platforms()
+    if platforms == ["console"] and args.health_port is None:
+        # The console is a tool for one person at a terminal: no endpoint unless asked for.
+        settings = replace(settings, health_port=None)
     if args.http or args.port is not None:
-        from dataclasses import replace
-
         settings = replace(
             settings,
             slack_http=args.http or settings.slack_http,
@@ -147,6 +193,37 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     except KeyboardInterrupt:
         pass
+    return 0
+
+
+def _check_config(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ops.settings_report import report
+
+    platforms = args.platform or settings.configured_platforms()
+    for line in report(settings, platforms):
+        print(line)
+    print("# configuration is valid")
+    return 0
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    import urllib.error
+    import urllib.request
+
+    port = args.port or settings.health_port
+    if port is None:
+        print("the endpoint is off: set OPTOUT_HEALTH_PORT", file=sys.stderr)
+        return 2
+    path = "readyz" if args.ready else "healthz"
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=3) as answer:
+            print(answer.read().decode())
+    except urllib.error.HTTPError as error:
+        print(error.read().decode(), file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"no answer on port {port}: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +12,7 @@ from bot.core.catalogue import COMMANDS
 from bot.render.slack_manifest import SLASH_COMMAND, slash_commands
 
 PLATFORMS = ("console", "discord", "slack")
+LOG_FORMATS = ("text", "json")
 # A SQLite file under ./data: living answers work with nothing to install.
 DEFAULT_DATABASE_URL = "sqlite:///data/optout.db"
 _DATABASE_SCHEMES = (
@@ -67,6 +68,11 @@ class Settings:
     slack_living_rate: float = 0.8
     discord_living_rate: float = 2.0
     slack_subscription_managers: frozenset[str] = frozenset()
+    # Operations (docs/operations.md): the health and metrics endpoint is off unless a port is set.
+    health_port: int | None = None
+    health_host: str = "0.0.0.0"
+    log_format: str = "text"
+    shutdown_seconds: float = 8.0
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -98,11 +104,13 @@ class Settings:
             problems.append("SLACK_API_URL: must be an http:// or https:// URL")
         discord = _discord_settings(env, problems)
         living = _living_settings(env, problems)
+        operations = _operations_settings(env, problems)
         if problems:
             raise ConfigError(problems)
         return cls(
             **discord,
             **living,
+            **operations,
             content_dir=Path(env.get("OPTOUT_CONTENT_DIR") or DEFAULT_CONTENT),
             cache_dir=_cache_dir(env),
             timezone=timezone,
@@ -120,12 +128,94 @@ class Settings:
 
     def configured_platforms(self) -> list[str]:
         """Platforms whose credentials are set; the console when none are."""
-        platforms = []
-        if self.discord_token:
-            platforms.append("discord")
-        if self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret):
-            platforms.append("slack")
-        return platforms or ["console"]
+        return configured_platforms(
+            {
+                "DISCORD_TOKEN": self.discord_token or "",
+                "SLACK_BOT_TOKEN": self.slack_bot_token or "",
+                "SLACK_APP_TOKEN": self.slack_app_token or "",
+                "SLACK_SIGNING_SECRET": self.slack_signing_secret or "",
+            }
+        )
+
+    def secrets(self) -> list[str]:
+        """Every secret value set (tokens, the database password), for log scrubbing."""
+        values = [
+            self.discord_token,
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+            _url_password(self.database_url),
+        ]
+        return [value for value in values if value]
+
+
+def configured_platforms(env: Mapping[str, str]) -> list[str]:
+    """Platforms whose credentials are set in ``env``; the console when none are."""
+    platforms = []
+    if env.get("DISCORD_TOKEN"):
+        platforms.append("discord")
+    slack_entry = env.get("SLACK_APP_TOKEN") or env.get("SLACK_SIGNING_SECRET")
+    if env.get("SLACK_BOT_TOKEN") and slack_entry:
+        platforms.append("slack")
+    return platforms or ["console"]
+
+
+def startup_problems(
+    env: Mapping[str, str],
+    platforms: Sequence[str],
+    slack_http: bool = False,
+    content_dir: Path | None = None,
+) -> list[str]:
+    """What the chosen platforms need and ``env`` lacks (tokens, the signing secret, content)."""
+    problems = []
+    if "discord" in platforms and not env.get("DISCORD_TOKEN"):
+        problems.append("DISCORD_TOKEN: Discord needs the bot token (Developer Portal → Bot)")
+    if "slack" in platforms:
+        if not env.get("SLACK_BOT_TOKEN"):
+            problems.append("SLACK_BOT_TOKEN: Slack needs the bot token (xoxb-…)")
+        http = slack_http or not env.get("SLACK_APP_TOKEN")
+        if http and not env.get("SLACK_SIGNING_SECRET"):
+            problems.append(
+                "SLACK_SIGNING_SECRET: HTTP mode needs it (or set SLACK_APP_TOKEN for Socket Mode)"
+            )
+    content = content_dir or Path(env.get("OPTOUT_CONTENT_DIR") or DEFAULT_CONTENT)
+    if not (content / "messages.yaml").is_file() or not (content / "services").is_dir():
+        problems.append(
+            f"OPTOUT_CONTENT_DIR: {content} is not a knowledge base "
+            "(it needs messages.yaml and services/)"
+        )
+    return problems
+
+
+def _url_password(url: str | None) -> str | None:
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
+
+
+def _operations_settings(env: Mapping[str, str], problems: list[str]) -> dict[str, object]:
+    """The health endpoint's address, the log format, and how long a graceful stop may take."""
+    chosen: dict[str, object] = {}
+    raw_port = env.get("OPTOUT_HEALTH_PORT", "").strip()
+    if raw_port and raw_port.lower() != "off":
+        if raw_port.isdigit() and int(raw_port) <= 65535:
+            chosen["health_port"] = int(raw_port)
+        else:
+            problems.append("OPTOUT_HEALTH_PORT: must be a port number (0-65535) or off")
+    chosen["health_host"] = env.get("OPTOUT_HEALTH_HOST") or "0.0.0.0"
+    log_format = (env.get("LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        problems.append(f"LOG_FORMAT: must be {' or '.join(LOG_FORMATS)}")
+    chosen["log_format"] = log_format if log_format in LOG_FORMATS else "text"
+    grace = _number(env, "OPTOUT_SHUTDOWN_SECONDS", problems, positive=True)
+    if grace is not None:
+        chosen["shutdown_seconds"] = grace
+    return chosen
 
 
 def _cache_dir(env: Mapping[str, str]) -> Path | None:

@@ -1,0 +1,1 @@
+"""Running the bot for months: metrics, health endpoints, privacy-safe logs, graceful stop."""

@@ -1,0 +1,259 @@
+"""What happens to each command: a request id for its logs, its outcome, latency and ack margin.
+
+Adapters mark their entry points with :func:`observed` and call :func:`acknowledged` and
+:func:`replied` where the platform's acknowledgement leaves and the reply is known; the rest is
+kept here, in one place for every platform.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar, Token
+from types import TracebackType
+from typing import Any, TypeVar
+
+from bot.core.reply import Reply
+from bot.ops.metrics import Counter, Gauge, Histogram, Registry
+
+log = logging.getLogger(__name__)
+
+# Slack wants the acknowledgement of a command, Discord the first response to an interaction,
+# within 3 seconds of sending it.
+PLATFORM_DEADLINE_SECONDS = 3.0
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 5.0, 10.0)
+# Seconds left of the 3-second budget; an acknowledgement in the "0" bucket was late.
+MARGIN_BUCKETS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 2.75, 2.9, 2.95, 2.99)
+
+OK, REJECTED, FAILED, CANCELLED = "ok", "rejected", "failed", "cancelled"
+
+REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
+_SCOPE: ContextVar[CommandScope | None] = ContextVar("command_scope", default=None)
+# When the request carrying a command reached this process (set by the HTTP middleware).
+_RECEIVED: ContextVar[float | None] = ContextVar("received", default=None)
+
+
+class BotMetrics:
+    """Every metric the bot exposes on /metrics (listed in docs/operations.md)."""
+
+    def __init__(self) -> None:
+        self.registry = Registry()
+        add = self.registry.add
+        self.commands = add(
+            Counter(
+                "optout_commands",
+                "Commands and button clicks handled, by platform, name and outcome "
+                "(ok, rejected: the reply is a user-facing error, failed: a bug, answered "
+                "with an apology).",
+                ("platform", "command", "outcome"),
+            )
+        )
+        self.latency = add(
+            Histogram(
+                "optout_answer_seconds",
+                "Seconds from receiving a command to handing the platform its answer "
+                "(or the acknowledgement that precedes a follow-up).",
+                LATENCY_BUCKETS,
+                ("platform",),
+            )
+        )
+        self.margin = add(
+            Histogram(
+                "optout_ack_margin_seconds",
+                "Seconds left of the platform's 3-second budget when the acknowledgement, "
+                "deferral or first response left; 0 or less is late.",
+                MARGIN_BUCKETS,
+                ("platform",),
+            )
+        )
+        self.in_flight = add(Gauge("optout_commands_in_flight", "Commands being handled now."))
+        self.platform_up = add(
+            Gauge(
+                "optout_platform_connected",
+                "1 when the platform connection is up (Discord gateway, Slack socket or "
+                "HTTP listener).",
+                ("platform",),
+            )
+        )
+        self.knowledge_info = add(
+            Gauge(
+                "optout_knowledge_info",
+                "The knowledge-base version served (always 1).",
+                ("version",),
+            )
+        )
+        self.knowledge_services = add(
+            Gauge("optout_knowledge_services", "Services in the knowledge base served.")
+        )
+        self.reloads = add(
+            Counter("optout_knowledge_reloads", "Knowledge-base reloads by outcome.", ("outcome",))
+        )
+        self.load_errors = add(
+            Gauge(
+                "optout_knowledge_load_errors",
+                "Problems found by the last reload that failed (0 once a reload succeeds).",
+            )
+        )
+        self.database_up = add(
+            Gauge("optout_database_up", "1 when the living-answers database answers a ping.")
+        )
+        self.edit_queue = add(
+            Gauge("optout_living_edit_queue", "Posted answers waiting for an edit.")
+        )
+        self.reminder_backlog = add(
+            Gauge("optout_living_reminder_backlog", "Reminder posts queued and not yet done.")
+        )
+        self.draining = add(
+            Gauge("optout_draining", "1 once the process stopped taking new commands.")
+        )
+
+    def expose(self) -> str:
+        """Every metric in Prometheus text format."""
+        return self.registry.expose()
+
+
+class Observer:
+    """Counts commands in flight, and records what each one did."""
+
+    def __init__(
+        self, metrics: BotMetrics | None = None, deadline: float = PLATFORM_DEADLINE_SECONDS
+    ) -> None:
+        self.metrics = metrics or BotMetrics()
+        self.deadline = deadline
+        self.in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def scope(self, platform: str, command: str) -> CommandScope:
+        """A context for handling one command."""
+        return CommandScope(self, platform, command)
+
+    async def idle(self, seconds: float) -> bool:
+        """Wait until no command is in flight, at most ``seconds``; True when none is."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), seconds)
+        except TimeoutError:
+            return self.in_flight == 0
+        return True
+
+    def _started(self) -> None:
+        self.in_flight += 1
+        self._idle.clear()
+        self.metrics.in_flight.set(self.in_flight)
+
+    def _finished(self) -> None:
+        self.in_flight -= 1
+        self.metrics.in_flight.set(self.in_flight)
+        if self.in_flight == 0:
+            self._idle.set()
+
+
+class CommandScope:
+    """One command being handled; a ``with`` block around the handler."""
+
+    def __init__(self, observer: Observer, platform: str, command: str) -> None:
+        self.observer = observer
+        self.platform = platform
+        self.command = command
+        self.outcome = OK
+        self.request_id = secrets.token_hex(6)
+        self.started = _RECEIVED.get() or time.monotonic()
+        self.acknowledged_after: float | None = None
+        self._tokens: tuple[Token[str | None], Token[CommandScope | None]] | None = None
+
+    def __enter__(self) -> CommandScope:
+        self._tokens = (REQUEST_ID.set(self.request_id), _SCOPE.set(self))
+        self.observer._started()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if kind is not None:
+            self.outcome = CANCELLED if issubclass(kind, asyncio.CancelledError) else FAILED
+        elapsed = time.monotonic() - self.started
+        # When nothing was marked, the answer itself was the acknowledgement.
+        self.acknowledge(elapsed)
+        metrics = self.observer.metrics
+        metrics.commands.inc(self.platform, self.command, self.outcome)
+        metrics.latency.observe(elapsed, self.platform)
+        self.observer._finished()
+        log.debug("%s %s: %s in %.1f ms", self.platform, self.command, self.outcome, elapsed * 1000)
+        if self._tokens is not None:
+            REQUEST_ID.reset(self._tokens[0])
+            _SCOPE.reset(self._tokens[1])
+
+    def acknowledge(self, elapsed: float | None = None) -> None:
+        """The acknowledgement (or deferral, or first response) left now."""
+        if self.acknowledged_after is not None:
+            return
+        if elapsed is None:
+            elapsed = time.monotonic() - self.started
+        self.acknowledged_after = elapsed
+        margin = self.observer.deadline - elapsed
+        self.observer.metrics.margin.observe(margin, self.platform)
+        if margin <= 0:
+            log.warning("%s %s acknowledged %.2f s late", self.platform, self.command, -margin)
+
+
+def acknowledged() -> None:
+    """Mark the current command's acknowledgement as sent (no-op outside a command)."""
+    scope = _SCOPE.get()
+    if scope is not None:
+        scope.acknowledge()
+
+
+def replied(reply: Reply) -> None:
+    """Note the current command's reply: a user-facing error counts as ``rejected``."""
+    scope = _SCOPE.get()
+    if scope is not None and scope.outcome == OK and reply.tone == "error":
+        scope.outcome = REJECTED
+
+
+def request_id() -> str | None:
+    """The id of the command being handled in this context, if any."""
+    return REQUEST_ID.get()
+
+
+class HasObserver:
+    """Something whose entry points are :func:`observed`: it carries an ``observer``."""
+
+    observer: Observer
+
+
+Method = TypeVar("Method", bound=Callable[..., Awaitable[Any]])
+
+
+def observed(platform: str, name_of: Callable[..., str]) -> Callable[[Method], Method]:
+    """Handle each call of an adapter's entry point in a :class:`CommandScope`.
+
+    ``name_of`` receives the same arguments as the method (``self`` first) and names the command.
+    The wrapper keeps the method's signature: slack-bolt injects listener arguments by name.
+    """
+
+    def decorate(method: Method) -> Method:
+        @functools.wraps(method)
+        async def wrapper(self: HasObserver, *args: Any, **kwargs: Any) -> Any:
+            with self.observer.scope(platform, name_of(self, *args, **kwargs)):
+                return await method(self, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def received_now() -> Token[float | None]:
+    """Mark that a request just arrived (the HTTP layer calls this before parsing it)."""
+    return _RECEIVED.set(time.monotonic())
+
+
+def reset_received(token: Token[float | None]) -> None:
+    """Forget the arrival time set by :func:`received_now`."""
+    _RECEIVED.reset(token)
