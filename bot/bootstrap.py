@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.adapters.discord_client import DiscordOptions
     from bot.adapters.slack_adapter import SlackAdapter, SlackOptions
     from bot.core.living.service import LivingAnswers, LivingOptions
+    from bot.ops.lifecycle import Operations
     from bot.store.sql_store import SqlStore
 
 log = logging.getLogger(__name__)
@@ -191,24 +192,35 @@ def tuned_collector() -> Iterator[None]:
 
 
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:
-    """Run the requested platforms until they all stop."""
+    """Run the requested platforms until they all stop, or until SIGTERM stops them gracefully."""
     # Imported here so that one-shot commands (ask, validate) start without them.
     import asyncio
 
     from bot.content_watch import ContentWatcher
+    from bot.ops.lifecycle import Runner
 
     clock = SystemClock()
     assistant, live = build_assistant(settings.content_dir, clock, settings.cache_dir)
+    ops = build_operations(settings)
+    ops.watch_knowledge(live)
     runners = []
     for platform in platforms:
         if platform == "console":
             from bot.adapters.console_adapter import ConsoleAdapter
 
-            runners.append(ConsoleAdapter(assistant, display_zone(settings)).run())
+            console = ConsoleAdapter(assistant, display_zone(settings))
+            runners.append(Runner(platform, console.run()))
         elif platform == "discord":
-            runners.append(build_discord(settings, assistant).run())
+            discord = build_discord(settings, assistant)
+            discord.observer = ops.observer
+            ops.watch_platform(platform, discord.connected)
+            # Discord answers over the HTTP session its client closes on stop: drain first.
+            runners.append(Runner(platform, discord.run(), drain_first=True))
         elif platform == "slack":
-            runners.append(build_slack(settings, assistant).run())
+            slack = build_slack(settings, assistant)
+            slack.observer = ops.observer
+            ops.watch_platform(platform, slack.connected)
+            runners.append(Runner(platform, slack.run()))
         else:
             raise ValueError(f"the {platform} adapter is not available in this build")
     watcher_task = None
@@ -216,13 +228,20 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
         watcher = ContentWatcher(
             settings.content_dir,
             live,
-            lambda: load_content(settings.content_dir),
+            ops.counting_reloads(lambda: load_content(settings.content_dir)),
             settings.reload_seconds,
         )
         watcher_task = asyncio.create_task(watcher.run())
     try:
         with tuned_collector():
-            await asyncio.gather(*runners)
+            await ops.run(runners)
     finally:
         if watcher_task:
             watcher_task.cancel()
+
+
+def build_operations(settings: Settings) -> Operations:
+    """The process's metrics, health endpoint (when OPTOUT_HEALTH_PORT is set) and stop sequence."""
+    from bot.ops.lifecycle import Operations
+
+    return Operations(settings.health_port, settings.health_host, settings.shutdown_seconds)

@@ -27,6 +27,7 @@ from bot.adapters.discord_components import (
 )
 from bot.core.assistant import Assistant
 from bot.core.reply import Reply
+from bot.ops import observe
 from bot.render import discord_actions as actions
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class DiscordAdapter:
         self.client.add_dynamic_items(PostButton, PinButton)
         self._rendered = RenderedReplies()
         self.sync_state = SyncState(options.sync_state)
+        self.observer = observe.Observer()
 
     async def run(self) -> None:
         """Connect and serve until closed."""
@@ -61,6 +63,15 @@ class DiscordAdapter:
                 await self.client.start(self._options.token)
             except discord.LoginFailure:
                 log.error("Discord rejected DISCORD_TOKEN; copy it again from the Developer Portal")
+
+    async def connected(self) -> bool:
+        """Whether every gateway connection of this process is up (the health check)."""
+        client = self.client
+        if not client.is_ready() or client.is_closed():
+            return False
+        if isinstance(client, discord.AutoShardedClient):
+            return all(not shard.is_closed() for shard in client.shards.values())
+        return client.ws is not None and client.ws.open
 
     async def setup(self) -> None:
         """After login, before the gateway: register commands if they changed (shard 0 only)."""
@@ -80,6 +91,7 @@ class DiscordAdapter:
         choices = self._assistant.autocomplete(current or "")[:AUTOCOMPLETE_CHOICE_LIMIT]
         return [app_commands.Choice(name=choice.name, value=choice.value) for choice in choices]
 
+    @observe.observed("discord", lambda self, interaction, command, options: command)
     async def _answer(
         self, interaction: discord.Interaction, command: str, options: dict[str, Any]
     ) -> None:
@@ -87,6 +99,7 @@ class DiscordAdapter:
         service = options.get("service")
         service = None if service is None else str(service)
         reply = self._assistant.run(command, service, str(interaction.locale))
+        observe.replied(reply)
         if not (options.get(SHARE_OPTION) and reply.shareable and interaction.guild_id):
             return await self._send_private(interaction, reply)
         refusal = _refusal(interaction, actions.POST, already_public=False)
@@ -96,6 +109,7 @@ class DiscordAdapter:
             return await self._send_private(interaction, refusal)
         await self._carry_out(interaction, actions.POST, reply, already_public=False)
 
+    @observe.observed("discord", lambda self, interaction, action, *_: f"{action}-button")
     async def on_button(
         self, interaction: discord.Interaction, action: str, command: str, service: str
     ) -> None:
@@ -124,6 +138,7 @@ class DiscordAdapter:
     ) -> None:
         """Post (and pin) an answer; posting may wait on rate limits, so defer first."""
         await interaction.response.defer(ephemeral=True, thinking=True)
+        observe.acknowledged()
         try:
             if already_public:
                 target = interaction.message
@@ -159,6 +174,7 @@ class DiscordAdapter:
         for index, fields in enumerate(messages):
             if index == 0 and not interaction.response.is_done():
                 await interaction.response.send_message(**fields, ephemeral=True)
+                observe.acknowledged()
             else:
                 await interaction.followup.send(**fields, ephemeral=True)
 

@@ -31,6 +31,8 @@ from bot.adapters import slack_actions as actions
 from bot.adapters.slack_answers import AnswerCache
 from bot.adapters.slack_sharing import Sharing, Target
 from bot.core.assistant import Assistant
+from bot.ops import observe
+from bot.ops.http import arrival
 from bot.render.slack import SlackMessage, render_notice
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,7 @@ class SlackAdapter:
         self._sharing = Sharing(assistant, self._apology)
         self._options = options
         self._names = {slash: name for name, slash in options.commands.items()}
+        self.observer = observe.Observer()
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
@@ -89,7 +92,9 @@ class SlackAdapter:
         await app.client.auth_test()  # a wrong token fails here, at start-up
         log.info("slack: signed in")
         if self._options.http:
-            self._runner = web.AppRunner(app.web_app(path=EVENTS_PATH), access_log=None)
+            web_app = app.web_app(path=EVENTS_PATH)
+            web_app.middlewares.append(arrival)
+            self._runner = web.AppRunner(web_app, access_log=None)
             await self._runner.setup()
             await web.TCPSite(self._runner, self._options.host, self._options.port).start()
             self.port = self._runner.addresses[0][1]
@@ -98,6 +103,12 @@ class SlackAdapter:
             self._socket = AsyncSocketModeHandler(app, self._options.app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack: Socket Mode connected")
+
+    async def connected(self) -> bool:
+        """Whether Slack can reach the bot: the HTTP server listens, or the socket is open."""
+        if self._socket is not None:
+            return bool(await self._socket.client.is_connected())  # type: ignore[no-untyped-call]
+        return self._runner is not None and self.port is not None
 
     async def stop(self) -> None:
         """Stop taking requests, let follow-ups finish briefly, close connections."""
@@ -136,6 +147,7 @@ class SlackAdapter:
         app.error(self._on_error)
         return app
 
+    @observe.observed("slack", lambda self, **kw: self._name(kw["command"]))
     async def _on_command(
         self,
         ack: Any,
@@ -144,9 +156,10 @@ class SlackAdapter:
         respond: AsyncRespond,
         context: Any,
     ) -> BoltResponse | None:
-        name = self._names.get(command.get("command", ""), "help")
+        name = self._name(command)
         argument, share = actions.split_share(str(command.get("text") or ""))
         answer = self._answers.answer(name, argument)
+        observe.replied(answer.reply)
         sharing = share and answer.reply.shareable
         if not sharing and len(answer.messages) == 1:
             # The answer is the acknowledgement. Returning the response prepared with the cached
@@ -171,6 +184,7 @@ class SlackAdapter:
             self._spawn(target, self._sharing.respond_all(target, answer.messages[1:]))
         return None
 
+    @observe.observed("slack", lambda self, **kw: _button_name(kw["action"]))
     async def _on_button(
         self,
         ack: Any,
@@ -195,6 +209,9 @@ class SlackAdapter:
             self._spawn(target, self._sharing.pin(target, request.message_ts))
         else:
             self._spawn(target, self._sharing.share(target, request, from_button=True, pin=pin))
+
+    def _name(self, command: dict[str, Any]) -> str:
+        return self._names.get(command.get("command", ""), "help")
 
     async def _on_error(
         self, error: Exception, body: dict[str, Any], respond: AsyncRespond | None
@@ -239,6 +256,10 @@ class SlackAdapter:
 
     def _apology_notice(self) -> SlackMessage:
         return render_notice(self._apology())
+
+
+def _button_name(action: dict[str, Any]) -> str:
+    return "pin-button" if action.get("action_id") == actions.PIN_ACTION else "share-button"
 
 
 def _field(body: dict[str, Any], outer: str, inner: str) -> Any:

@@ -168,8 +168,10 @@ class Operations:
                 self.observer.in_flight,
                 self.grace,
             )
-        for task in tasks:
-            task.cancel()
+        for task, runner in tasks.items():
+            # Cancelled once only: a second cancel would interrupt the adapter's own stop.
+            if runner.drain_first:
+                task.cancel()
         if tasks:
             _, late = await asyncio.wait(tasks, timeout=remaining())
             if late:

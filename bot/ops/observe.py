@@ -187,8 +187,10 @@ class CommandScope:
         self.observer._finished()
         log.debug("%s %s: %s in %.1f ms", self.platform, self.command, self.outcome, elapsed * 1000)
         if self._tokens is not None:
-            REQUEST_ID.reset(self._tokens[0])
             _SCOPE.reset(self._tokens[1])
+            # A failure is logged by the SDK's error handler after this: keep its request id.
+            if kind is None:
+                REQUEST_ID.reset(self._tokens[0])
 
     def acknowledge(self, elapsed: float | None = None) -> None:
         """The acknowledgement (or deferral, or first response) left now."""

@@ -1,0 +1,109 @@
+"""Logs: JSON or text, a request id per command, and no private data even when a command fails."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from bot.adapters import slack_actions as actions
+from bot.core.assistant import Assistant
+from bot.core.clock import FixedClock
+from bot.core.library import KnowledgeBase
+from bot.ops import logs
+from bot.ops.observe import Observer
+from tests.adapters.fake_slack import serve_slack
+from tests.privacy import leaks
+from tests.support import instant
+
+CANARY_TEXT = "canary-words-typed-by-a-person"
+CANARY_USER = "U0CANARY42"
+
+
+@pytest.fixture
+def json_lines() -> Iterator[io.StringIO]:
+    stream = io.StringIO()
+    handler = logs.handler("json", stream, secrets=["xoxb-scrub-me-token-123"])
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+
+
+def records(stream: io.StringIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_json_records_carry_time_level_logger_message_and_request_id(
+    json_lines: io.StringIO,
+) -> None:
+    observer = Observer()
+    log = logging.getLogger("bot.test")
+    log.warning("outside any command")
+    with observer.scope("slack", "optout") as scope:
+        try:
+            raise ValueError("inside")
+        except ValueError:
+            log.exception("a failure")
+    first, second = [entry for entry in records(json_lines) if entry["logger"] == "bot.test"]
+    assert first["request_id"] == "-" and first["level"] == "WARNING"
+    assert second["request_id"] == scope.request_id
+    assert second["logger"] == "bot.test" and second["message"] == "a failure"
+    assert "ValueError: inside" in str(second["exception"])
+    assert set(first) == {"time", "level", "logger", "message", "request_id"}
+
+
+def test_text_records_show_the_request_id() -> None:
+    stream = io.StringIO()
+    handler = logs.handler("text", stream)
+    record = logging.LogRecord("bot.x", logging.INFO, __file__, 1, "hello %s", ("there",), None)
+    with Observer().scope("discord", "help") as scope:
+        handler.handle(record)
+    assert stream.getvalue().rstrip().endswith(f"INFO bot.x [{scope.request_id}] hello there")
+
+
+def test_a_secret_quoted_by_a_library_is_scrubbed(json_lines: io.StringIO) -> None:
+    log = logging.getLogger("bot.test")
+    try:
+        raise RuntimeError("rejected token xoxb-scrub-me-token-123")
+    except RuntimeError:
+        log.exception("call with %s failed", "xoxb-scrub-me-token-123")
+    [entry] = [entry for entry in records(json_lines) if entry["logger"] == "bot.test"]
+    assert "xoxb-scrub-me-token-123" not in json.dumps(entry)
+    assert entry["message"] == "call with [redacted] failed"
+    assert "[redacted]" in str(entry["exception"])
+
+
+def test_libraries_never_log_below_info() -> None:
+    logs.quiet_libraries("DEBUG")
+    assert all(logging.getLogger(name).level == logging.INFO for name in logs.PAYLOAD_LOGGERS)
+
+
+def test_the_privacy_check_catches_a_leak() -> None:
+    assert leaks([("bot.x", "answered U0ALICE")]) == ["bot.x: answered U0ALICE"]
+    assert leaks([("bot.x", "answered in 2 ms")]) == []
+
+
+async def test_a_failing_command_logs_its_traceback_and_request_id_but_nothing_typed(
+    json_lines: io.StringIO,
+) -> None:
+    def broken() -> KnowledgeBase:
+        raise RuntimeError("the knowledge base is on fire")
+
+    assistant = Assistant(broken, FixedClock(instant("2025-09-20T12:00:00Z")))
+    async with serve_slack(assistant) as (fake, _):
+        answer = await fake.command("/optout", CANARY_TEXT, user=CANARY_USER)
+        assert answer.status == 200
+        await fake.click(actions.SHARE_ACTION, json.dumps({"c": "optout", "a": CANARY_TEXT}))
+        await fake.wait_for(lambda: fake.responded("r2"))
+    failures = [entry for entry in records(json_lines) if entry["level"] == "ERROR"]
+    assert failures and all("on fire" in str(entry["exception"]) for entry in failures)
+    assert all(len(str(entry["request_id"])) == 12 for entry in failures)
+    assert len({entry["request_id"] for entry in failures}) == 2
+    logged = json_lines.getvalue()
+    assert CANARY_TEXT not in logged and CANARY_USER not in logged
