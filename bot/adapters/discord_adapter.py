@@ -67,7 +67,8 @@ class DiscordAdapter:
     async def connected(self) -> bool:
         """Whether every gateway connection of this process is up (the health check)."""
         client = self.client
-        if not client.is_ready() or client.is_closed():
+        # Not is_ready(): that waits for every guild's data, and says nothing of the socket.
+        if client.is_closed():
             return False
         if isinstance(client, discord.AutoShardedClient):
             return all(not shard.is_closed() for shard in client.shards.values())

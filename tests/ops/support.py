@@ -40,11 +40,16 @@ async def get(port: int, path: str) -> tuple[int, Any]:
 
 async def until_up(port: int, path: str = "/healthz", seconds: float = 10) -> Any:
     """Poll ``path`` until it answers 200; its body."""
+    return await until_status(port, path, 200, seconds)
+
+
+async def until_status(port: int, path: str, wanted: int, seconds: float = 10) -> Any:
+    """Poll ``path`` until it answers with status ``wanted``; its body."""
     async with asyncio.timeout(seconds):
         while True:
             with contextlib.suppress(aiohttp.ClientError):
                 status, body = await get(port, path)
-                if status == 200:
+                if status == wanted:
                     return body
             await asyncio.sleep(0.02)
 

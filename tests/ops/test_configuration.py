@@ -1,4 +1,4 @@
-"""``optout-bot check-config`` and starting up: every problem listed at once, secrets never shown."""
+"""``optout-bot check-config`` and start-up: every problem listed at once, secrets never shown."""
 
 from __future__ import annotations
 

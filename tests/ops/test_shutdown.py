@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.adapters import slack_actions as actions
 from tests.adapters.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
-from tests.ops.support import get, slack_environ, until_up
+from tests.ops.support import slack_environ, until_status, until_up
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -77,13 +77,11 @@ async def test_sigterm_finishes_the_command_in_flight_takes_no_new_one_and_exits
         await asyncio.wait_for(slack.holding.wait(), 5)
         process.send_signal(signal.SIGTERM)
         # Draining: not ready any more, and the Slack listener is closed to new commands.
-        async with asyncio.timeout(5):
-            while (await get(port, "/readyz"))[0] != 503:
-                await asyncio.sleep(0.02)
+        await until_status(port, "/readyz", 503)
         with pytest.raises(aiohttp.ClientConnectionError):
             await slack.command("/optout", "chatterbox")
         slack.release.set()
-        out, err = await asyncio.wait_for(process.communicate(), 20)
+        _, err = await asyncio.wait_for(process.communicate(), 20)
     finally:
         if process.returncode is None:
             process.kill()

@@ -1,0 +1,149 @@
+"""Faults injected through the local platform fakes: 500s, slow calls, dropped connections.
+
+(429 with Retry-After is covered by the adapters' suites: test_slack_http, test_discord_buttons.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from bot.adapters import slack_actions as actions
+from tests.adapters.fake_discord import (
+    CHANNEL_ID,
+    DiscordHarness,
+    FakeDiscord,
+    Request,
+    click,
+    running_fake,
+    sent_message,
+    slash,
+)
+from tests.adapters.fake_slack import serve_slack
+from tests.support import assistant_at, fixture_knowledge
+
+NOW = "2025-09-20T12:00:00+00:00"
+CHANNEL_POSTS = rf"/channels/{CHANNEL_ID}/messages"
+SLOW_SECONDS = 2.5
+
+
+class SlowDiscord(FakeDiscord):
+    """Takes ``SLOW_SECONDS`` to accept a channel message, like Discord on a bad day."""
+
+    async def _route(self, request: Request) -> web.Response:
+        if request.method == "POST" and request.path == CHANNEL_POSTS:
+            await asyncio.sleep(SLOW_SECONDS)
+        return await super()._route(request)
+
+
+@pytest.fixture
+async def harness(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[DiscordHarness]:
+    async with running_fake(monkeypatch) as fake:
+        harness = DiscordHarness(fake, tmp_path / "sync.json")
+        await harness.start(assistant_at(NOW))
+        yield harness
+        await harness.stop()
+
+
+async def private_answer(harness: DiscordHarness) -> dict[str, Any]:
+    bot = harness.bot
+    body = await harness.fake.interact(bot, slash(bot, "optout", {"service": "chatterbox"}))
+    return sent_message(body, "1710000000000000001", ephemeral=True)
+
+
+async def followups(fake: FakeDiscord, count: int = 1) -> list[Request]:
+    def found() -> list[Request]:
+        return [r for r in fake.requests if r.method == "POST" and r.path.startswith("/webhooks/")]
+
+    await fake.wait_until(lambda: len(found()) >= count, 10)
+    return found()
+
+
+async def test_a_slow_post_is_deferred_within_the_deadline_and_followed_up(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import discord
+
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    gateway = discord.gateway.DiscordWebSocket
+    monkeypatch.setattr(gateway, "DEFAULT_GATEWAY", gateway.DEFAULT_GATEWAY)
+    fake = SlowDiscord()
+    await fake.start()
+    harness = DiscordHarness(fake, tmp_path / "sync.json")
+    try:
+        adapter = await harness.start(assistant_at(NOW))
+        message = await private_answer(harness)
+        started = time.perf_counter()
+        body = await fake.interact(
+            harness.bot, click(harness.bot, "optout:post:optout:chatterbox", message)
+        )
+        deferred = time.perf_counter() - started
+        [done] = await followups(fake)
+        finished = time.perf_counter() - started
+    finally:
+        await harness.stop()
+        await fake.stop()
+    assert body["type"] == 5 and deferred < 0.5
+    assert finished >= SLOW_SECONDS
+    assert done.body["content"].startswith("Posted to this channel:")
+    metrics = adapter.observer.metrics
+    # The deferral left with most of the budget to spare; the whole answer took the slow post.
+    assert metrics.margin.count("discord") == 2
+    assert metrics.margin.bucket(2.5, "discord") == 0
+    assert metrics.latency.bucket(2.5, "discord") == 1  # only the quick private answer
+
+
+async def test_a_discord_500_is_retried_and_the_answer_posted_once(
+    harness: DiscordHarness,
+) -> None:
+    fake, bot = harness.fake, harness.bot
+    message = await private_answer(harness)
+    fake.fail_next("POST", CHANNEL_POSTS, 500, {"message": "500: Internal Server Error", "code": 0})
+    await fake.interact(bot, click(bot, "optout:post:optout:chatterbox", message))
+    [done] = await followups(fake)
+    assert done.body["content"].startswith("Posted to this channel:")
+    posts = fake.calls("POST", CHANNEL_POSTS)
+    assert len(posts) == 2 and posts[0].body == posts[1].body  # refused once, posted once
+
+
+async def test_a_dropped_gateway_is_resumed_and_every_interaction_answered(
+    harness: DiscordHarness,
+) -> None:
+    fake, bot = harness.fake, harness.bot
+    socket = await fake.connected(bot)
+    await socket.close(code=4000, message=b"dropped")
+    bodies = await asyncio.gather(
+        *(fake.interact(bot, slash(bot, "deadline", {}), seconds=10) for _ in range(50))
+    )
+    assert all(body["type"] == 4 for body in bodies)
+    assert (bot.sessions, bot.resumes) == (1, 1)
+    assert await harness.adapter.connected()
+
+
+async def test_a_slack_500_on_share_is_apologised_for_and_never_posted_twice() -> None:
+    async with serve_slack(assistant_at(NOW)) as (fake, _):
+        fake.fail("chat.postMessage", "internal_error", status=500)
+        await fake.click(actions.SHARE_ACTION, '{"c":"optout","a":"chatterbox"}')
+        reply = (await fake.wait_for(lambda: fake.responded("r2")))[0]
+        assert reply["blocks"][0]["text"]["text"] == fixture_knowledge().messages.en.apology
+        await asyncio.sleep(0.05)
+        # No retry: a 500 may come after Slack posted, and a second post would be a duplicate.
+        assert len(fake.called("chat.postMessage")) == 1
+
+
+async def test_a_dropped_slack_socket_reconnects_and_answers_again() -> None:
+    async with serve_slack(assistant_at(NOW), http=False) as (fake, adapter):
+        first = await fake.wait_for(lambda: fake._sockets and fake._sockets[-1])
+        assert await adapter.connected()
+        await first.close()
+        await fake.wait_for(lambda: len(fake._sockets) > 1 and not fake._sockets[-1].closed, 10)
+        ack = await fake.push("slash_commands", fake.command_payload("/deadline", "chatterbox"))
+        assert ack["blocks"][0]["text"]["text"] == "Deadlines: Chatterbox AI"
+        assert len(fake.called("apps.connections.open")) == 2
+        assert await adapter.connected()
