@@ -38,6 +38,14 @@ def parse(text: str, positions: Positions, problems: list[SyntaxProblem]) -> Any
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problems.append(SyntaxProblem(line, column, f"YAML: {error.problem or error}"))
         return None
+    except yaml.reader.ReaderError as error:
+        # Raised for characters YAML forbids (NUL, most control characters); no mark, a position.
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        problems.append(
+            SyntaxProblem(line, column, f"YAML: character {_char(error.character)} is not allowed")
+        )
+        return None
     if node is None:
         problems.append(SyntaxProblem(1, 1, "file is empty"))
         return None
@@ -56,7 +64,9 @@ def _build(
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node)
+            key = _scalar(key_node, problems, constructor)
+            if key is _UNREADABLE:
+                continue
             if not isinstance(key, str):
                 problems.append(SyntaxProblem(*_start(key_node), f"key {key!r} must be text"))
                 continue
@@ -73,7 +83,26 @@ def _build(
             _build(item, (*location, index), positions, problems, constructor)
             for index, item in enumerate(node.value)
         ]
-    return constructor.construct_object(node)
+    value = _scalar(node, problems, constructor)
+    return None if value is _UNREADABLE else value
+
+
+_UNREADABLE = object()
+
+
+def _char(character: int | str) -> str:
+    return repr(chr(character) if isinstance(character, int) else character)
+
+
+def _scalar(node: yaml.Node, problems: list[SyntaxProblem], constructor: yaml.SafeLoader) -> Any:
+    """A scalar's value; a problem (and ``_UNREADABLE``) for one YAML cannot build, such as a
+    date that does not exist (2026-13-45) or a tag it does not know."""
+    try:
+        return constructor.construct_object(node)
+    except (ValueError, OverflowError, yaml.YAMLError) as error:
+        problem = getattr(error, "problem", None) or str(error)
+        problems.append(SyntaxProblem(*_start(node), f"YAML: {problem}"))
+        return _UNREADABLE
 
 
 def _start(node: yaml.Node) -> tuple[int, int]:

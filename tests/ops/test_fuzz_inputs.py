@@ -1,0 +1,194 @@
+"""Fuzzing what comes from outside besides chat input: knowledge-base files and the environment.
+
+(Command text, options and button payloads are fuzzed through the real SDKs in
+tests/adapters/test_slack_fuzz.py, tests/adapters/test_discord_properties.py and
+tests/core/test_properties.py.)
+
+A service file mutated in any way loads, or every problem is reported as ``path:line:column``;
+what a loaded file answers carries no unescaped mention on any platform. Any environment gives
+settings or a list of problems, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from datetime import UTC
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.config import ConfigError, Settings
+from bot.content_loader import ContentError, load_knowledge
+from bot.core.assistant import Assistant
+from bot.core.catalogue import CATALOGUE
+from bot.core.clock import FixedClock
+from bot.render import discord as discord_render
+from bot.render import slack as slack_render
+from bot.render.console import render_text
+from tests.support import FIXTURE_CONTENT, FIXTURE_TODAY, instant
+from tests.test_deployment import setting_names
+
+SOURCE = (FIXTURE_CONTENT / "services" / "chatterbox.yaml").read_text(encoding="utf-8")
+LINES = SOURCE.splitlines()
+LOCATED = re.compile(r".+\.yaml:(\d+):(\d+): \S")
+SLACK_ALLOWED = re.compile(
+    r"<(?:https?://|mailto:)[^<>|\s]*(?:\|[^<>]*)?>"
+    r"|<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>|]*>"
+)
+PING = re.compile(r"@(everyone|here|channel)\b|<@[!&]?\w+>|<#\d+>|<!\w+", re.IGNORECASE)
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+hostile = st.sampled_from(
+    [
+        "@everyone",
+        "@here",
+        "<!channel>",
+        "<@U123>",
+        "<@&42>",
+        "[unclosed",
+        "]",
+        "{a: b}",
+        "- x",
+        ": :",
+        "'",
+        '"',
+        "&",
+        "\t",
+        "!!python/object:os.system",
+        "*anchor",
+        "&anchor x",
+        "2026-13-45",
+        "https://evil.example/<x>",
+        "\x00",
+        "\u202e",
+    ]
+)
+fragment = st.one_of(hostile, st.text(max_size=30))
+
+
+@st.composite
+def mutated_service(draw: st.DrawFn) -> str:
+    """The fixture's service file with a few lines replaced, dropped, repeated or cut short."""
+    lines = list(LINES)
+    for _ in range(draw(st.integers(1, 4))):
+        index = draw(st.integers(1, len(lines) - 1))
+        kind = draw(st.sampled_from(["value", "drop", "repeat", "insert", "indent", "cut"]))
+        line = lines[index]
+        if kind == "value" and ":" in line:
+            key = line.split(":", 1)[0]
+            lines[index] = f"{key}: {draw(fragment)}"
+        elif kind == "drop":
+            del lines[index]
+        elif kind == "repeat":
+            lines.insert(index, line)
+        elif kind == "insert":
+            lines.insert(index, draw(fragment))
+        elif kind == "indent":
+            lines[index] = " " * draw(st.integers(1, 3)) + line
+        else:
+            lines[index] = line[: draw(st.integers(0, len(line)))]
+        if not lines[1:]:
+            break
+    return "\n".join(lines) + "\n"
+
+
+def load(text: str) -> tuple[Path, object]:
+    """Load a copy of the fixture knowledge base with chatterbox.yaml replaced by ``text``."""
+    directory = Path(tempfile.mkdtemp(prefix="optout-fuzz-"))
+    try:
+        shutil.copytree(FIXTURE_CONTENT, directory, dirs_exist_ok=True)
+        (directory / "services" / "chatterbox.yaml").write_text(text, encoding="utf-8")
+        try:
+            return directory, load_knowledge(directory, FIXTURE_TODAY).knowledge
+        except ContentError as error:
+            return directory, error
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@FUZZ
+@given(mutated_service())
+def test_any_mutated_service_file_loads_or_every_problem_is_located(text: str) -> None:
+    directory, outcome = load(text)
+    if isinstance(outcome, ContentError):
+        assert outcome.problems
+        line_count = text.count("\n") + 1
+        for problem in outcome.problems:
+            shown = str(problem)
+            assert shown.startswith(str(directory)), shown
+            match = LOCATED.match(shown)
+            assert match, shown
+            assert 1 <= int(match.group(1)) <= line_count and int(match.group(2)) >= 1, shown
+        return
+    assistant = Assistant(lambda: outcome, FixedClock(instant("2025-09-20T12:00:00Z")))  # type: ignore[arg-type,return-value]
+    for spec in CATALOGUE:
+        for service in (None, "chatterbox"):
+            reply = assistant.run(spec.name, service)
+            render_text(reply, UTC)
+            for message in slack_render.render_reply(reply):
+                shown = json.dumps(message.payload(), ensure_ascii=False)
+                assert "<" not in SLACK_ALLOWED.sub("", shown.replace('\\"', '"')), shown
+                assert not PING.search(SLACK_ALLOWED.sub("", shown)), shown
+            for message in discord_render.render_reply(reply):
+                shown = json.dumps([message.content, message.embeds], ensure_ascii=False)
+                assert not PING.search(shown), shown
+
+
+@FUZZ
+@given(st.binary(max_size=600) | st.text(max_size=600).map(str.encode))
+def test_any_bytes_as_a_service_file_are_reported_not_raised(raw: bytes) -> None:
+    directory = Path(tempfile.mkdtemp(prefix="optout-fuzz-"))
+    try:
+        shutil.copytree(FIXTURE_CONTENT, directory, dirs_exist_ok=True)
+        (directory / "services" / "chatterbox.yaml").write_bytes(raw)
+        try:
+            load_knowledge(directory, FIXTURE_TODAY)
+        except ContentError as error:
+            assert all(LOCATED.match(str(problem)) for problem in error.problems)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+SETTINGS = sorted(setting_names())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(SETTINGS),
+        st.one_of(st.text(max_size=40), st.integers(-5, 70000).map(str), hostile),
+        max_size=8,
+    )
+)
+def test_any_environment_gives_settings_or_every_problem(environ: dict[str, str]) -> None:
+    try:
+        chosen = Settings.from_environ(environ)
+    except ConfigError as error:
+        assert error.problems
+        assert all(problem.split(":", 1)[0] in SETTINGS for problem in error.problems)
+    else:
+        assert chosen.log_format in {"text", "json"}
+        shown = repr(chosen)
+        # Short values (a token of "0") occur in any text; real secrets are long.
+        assert all(secret not in shown for secret in chosen.secrets() if len(secret) >= 8)
+
+
+def test_what_the_fuzzer_found_is_reported_with_its_place() -> None:
+    # Both used to escape the loader as exceptions: a NUL character, and a date YAML cannot build.
+    nul = SOURCE.replace("name: Chatterbox AI", "name: Chatter\x00box")
+    _, outcome = load(nul)
+    assert isinstance(outcome, ContentError)
+    assert [str(p).split("/")[-1] for p in outcome.problems][:1] == [
+        "chatterbox.yaml:3:14: YAML: character '\\x00' is not allowed"
+    ]
+    bad_date = SOURCE.replace("last_verified: 2026-11-01", "last_verified: 2026-13-45")
+    _, outcome = load(bad_date)
+    assert isinstance(outcome, ContentError)
+    assert [str(p).split("/")[-1] for p in outcome.problems][:2] == [
+        "chatterbox.yaml:9:1: last_verified: Input should be a valid date",
+        "chatterbox.yaml:9:16: YAML: month must be in 1..12",
+    ]
