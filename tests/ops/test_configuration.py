@@ -112,3 +112,16 @@ def test_the_health_command_asks_the_endpoint(
     assert "no answer on port" in capsys.readouterr().err
     monkeypatch.delenv("OPTOUT_HEALTH_PORT")
     assert main(["health", "--ready"]) == 2
+
+
+def test_the_compose_healthchecks_ask_the_endpoint_the_bots_serve() -> None:
+    from bot.__main__ import _parser
+    from tests.test_deployment import bot_services
+
+    services = bot_services()
+    for name in ("slack", "discord"):
+        service = services[name]
+        assert service["environment"]["OPTOUT_HEALTH_PORT"] == "8080"
+        check = service["healthcheck"]["test"]
+        assert check[:2] == ["CMD", "optout-bot"]
+        assert _parser().parse_args(check[2:]).handler.__name__ == "_health"
