@@ -5,6 +5,8 @@
 #   scripts/postgres.sh start        initdb a cluster in a new temporary directory, start it on a
 #                                    free loopback port; prints DATABASE_URL=… and PGDATA=…
 #   scripts/postgres.sh stop PGDATA  stop that server and delete its directory
+#   scripts/postgres.sh pause PGDATA         stop that server, keeping its data (an outage)
+#   scripts/postgres.sh resume PGDATA PORT   start it again on the same port
 #
 # initdb refuses to run as root, so as root the server runs as the `postgres` user (created by
 # the Debian package) or, failing that, a system user of our own.
@@ -72,10 +74,7 @@ start() {
     rm -f "$data.initdb.log"
     for attempt in 1 2 3; do
         port=$(free_port)
-        if as_server "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 30 start -o \
-            "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off \
-             -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
-            >/dev/null; then
+        if launch "$bin" "$data" "$port"; then
             echo "DATABASE_URL=postgresql://optout@127.0.0.1:$port/postgres"
             echo "PGDATA=$data"
             return
@@ -83,6 +82,24 @@ start() {
     done
     cat "$data/server.log" >&2
     exit 1
+}
+
+launch() {
+    local bin=$1 data=$2 port=$3
+    as_server "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 30 start -o \
+        "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off \
+         -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+        >/dev/null
+}
+
+pause() {
+    local data=${1:?usage: postgres.sh pause PGDATA}
+    as_server "$(find_bin)/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+}
+
+resume() {
+    local data=${1:?usage: postgres.sh resume PGDATA PORT} port=${2:?usage: postgres.sh resume PGDATA PORT}
+    launch "$(find_bin)" "$data" "$port" || { cat "$data/server.log" >&2; exit 1; }
 }
 
 stop() {
@@ -97,5 +114,7 @@ case "${1:-}" in
     install) install ;;
     start) start ;;
     stop) stop "${2:-}" ;;
-    *) echo "usage: $0 install | start | stop PGDATA" >&2; exit 2 ;;
+    pause) pause "${2:-}" ;;
+    resume) resume "${2:-}" "${3:-}" ;;
+    *) echo "usage: $0 install | start | stop PGDATA | pause PGDATA | resume PGDATA PORT" >&2; exit 2 ;;
 esac
