@@ -28,11 +28,14 @@ class ContentWatcher:
         live: LiveKnowledge,
         load: Callable[[], LoadResult],
         interval: float,
+        on_change: Callable[[], object] | None = None,
     ) -> None:
         self._directory = directory
         self._live = live
         self._load = load
         self._interval = interval
+        # Told after each swap, e.g. so that posted answers are brought up to date at once.
+        self._on_change = on_change
         self._seen = self.snapshot()
 
     def snapshot(self) -> Snapshot:
@@ -67,4 +70,6 @@ class ContentWatcher:
             return False
         previous = self._live.swap(result.knowledge)
         log.info("content reloaded: version %s -> %s", previous.version, result.knowledge.version)
+        if self._on_change is not None:
+            self._on_change()
         return True

@@ -28,8 +28,12 @@ log = logging.getLogger(__name__)
 COMMAND_DESCRIPTION_LIMIT = 100
 OPTION_VALUE_LIMIT = 100
 AUTOCOMPLETE_CHOICE_LIMIT = 25
+CHOICE_NAME_LIMIT = 100
 SHARE_OPTION = "share"
 SHARE_DESCRIPTION = "Post the answer in this channel for everyone (default: only you see it)"
+# A command's sub-actions (/deadline subscribe …) are the choices of one optional option, so the
+# plain command keeps working as it always did.
+ACTION_OPTION = "action"
 
 Answer = Callable[[discord.Interaction, str, dict[str, Any]], Awaitable[None]]
 Complete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
@@ -63,6 +67,13 @@ def _command(
             )
         )
         descriptions[SHARE_OPTION] = SHARE_DESCRIPTION
+    if spec.subactions:
+        parameters.append(
+            inspect.Parameter(
+                ACTION_OPTION, inspect.Parameter.KEYWORD_ONLY, annotation=str, default=None
+            )
+        )
+        descriptions[ACTION_OPTION] = _action_description(spec)
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__name__ = callback.__qualname__ = spec.name
     command = app_commands.Command(
@@ -76,7 +87,22 @@ def _command(
     for option in spec.options:
         if option.kind == "service" and option.autocomplete:
             command.autocomplete(option.name)(complete)
+    if spec.subactions:
+        # Members pick "subscribe: Post reminders …"; the callback receives "subscribe".
+        choices = [
+            app_commands.Choice(
+                name=f"{sub.name}: {sub.description}"[:CHOICE_NAME_LIMIT], value=sub.name
+            )
+            for sub in spec.subactions
+        ]
+        app_commands.choices(**{ACTION_OPTION: choices})(command)
     return command
+
+
+def _action_description(spec: CommandSpec) -> str:
+    """'Manage deadline reminders in this channel: subscribe / unsubscribe / subscriptions'."""
+    names = " / ".join(sub.name for sub in spec.subactions)
+    return f"Manage {spec.name} reminders in this channel: {names}"
 
 
 def _parameter(option: OptionSpec) -> inspect.Parameter:

@@ -7,7 +7,7 @@ answers (where they are, what they said) hooks in there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters import slack_actions as actions
 from bot.core.assistant import Assistant
+from bot.core.reply import Reply
 from bot.render.slack import Button, SlackMessage, render_notice, render_reply
 
 log = logging.getLogger(__name__)
@@ -33,14 +34,26 @@ class Target:
     channel: str | None
     user: str | None
     bot_user_id: str | None
+    team: str | None = None
+
+
+# Told of every public answer: where (target, message timestamps, first first) and which reply.
+Posted = Callable[[Target, Sequence[str], Reply], Awaitable[None]]
+
+
+async def _ignore(target: Target, stamps: Sequence[str], reply: Reply) -> None:
+    return None
 
 
 class Sharing:
     """Posts answers publicly, pins them, and answers the user privately with the outcome."""
 
-    def __init__(self, assistant: Assistant, apology: Callable[[], str]) -> None:
+    def __init__(
+        self, assistant: Assistant, apology: Callable[[], str], posted: Posted = _ignore
+    ) -> None:
         self._assistant = assistant
         self._apology = apology
+        self._posted = posted
 
     async def share(
         self,
@@ -61,24 +74,26 @@ class Sharing:
             return await self.notify(target, actions.NOT_SHAREABLE)
         messages = render_reply(reply, shared_by=target.user)
         try:
-            message_ts = await self.publish(target.client, channel, messages)
+            stamps = await self.publish(target.client, channel, messages)
         except SlackApiError as error:
             return await self._explain(target, error)
+        await self._posted(target, stamps, reply)
+        message_ts = stamps[0]
         if pin:
             return await self.pin(target, message_ts, from_button)
         await self.notify(target, actions.SHARED, from_button, actions.pin_button(message_ts))
 
     async def publish(
         self, client: AsyncWebClient, channel: str, messages: Sequence[SlackMessage]
-    ) -> str:
-        """Post an answer publicly; returns the timestamp (Slack's id) of its first message."""
-        first_ts = ""
+    ) -> list[str]:
+        """Post an answer publicly; returns the timestamps (Slack's ids) of its messages."""
+        stamps = []
         for message in messages:
             response = await client.chat_postMessage(
                 channel=channel, unfurl_links=False, unfurl_media=False, **message.payload()
             )
-            first_ts = first_ts or str(response["ts"])
-        return first_ts
+            stamps.append(str(response["ts"]))
+        return stamps
 
     async def pin(self, target: Target, message_ts: str, replace: bool = True) -> None:
         """Pin a message this bot posted in the target's channel."""

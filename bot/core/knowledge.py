@@ -282,7 +282,9 @@ class LivingPhrases(Strict):
         "Only people who can manage this channel can change its reminders. Ask one of them, or "
         "see the current ones with {deadline} subscriptions."
     )
-    unavailable: Prose = "Reminders are not available here: this bot runs without a database."
+    unavailable: Prose = (
+        "Reminders are not available right now: this bot is running without its database."
+    )
 
 
 class Phrases(Strict):

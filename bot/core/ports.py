@@ -18,6 +18,8 @@ from bot.core.reply import Reply
 
 # The subscription scope meaning "every service".
 ALL_SERVICES = "all"
+# The longest message id a store keeps (an adapter may join the ids of an answer's messages).
+MESSAGE_ID_LIMIT = 200
 
 SkipReason = Literal["passed", "missed", "moved", "gone", "failed"]
 

@@ -17,7 +17,16 @@ DEFAULT_SLASH_COMMANDS: Mapping[str, str] = {
 }
 # Slack: a leading slash, then at most 31 lowercase letters, digits, dashes or underscores.
 SLASH_COMMAND = re.compile(r"/[a-z0-9][a-z0-9_-]{0,30}")
-BOT_SCOPES = ("commands", "chat:write", "pins:write")
+# History is read only to settle a reminder left in doubt by a stopped process (did it go out?),
+# users:read only to tell whether someone changing reminders is a workspace admin or owner.
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "pins:write",
+    "channels:history",
+    "groups:history",
+    "users:read",
+)
 SHARE_WORD = "share"
 APP_NAME = "optout-bot"
 APP_DESCRIPTION = "How to stop AI companies from training on your data, with sources and dates"
@@ -38,7 +47,9 @@ def usage_hint(spec: CommandSpec) -> str:
     hint = " ".join(f"[{option.name}]" for option in spec.options)
     if spec.shareable:
         hint = f"{hint} [{SHARE_WORD}]".strip()
-    return hint
+    # Sub-actions are typed as the first word: "subscribe [service|all]" after the command.
+    forms = [hint] + [sub.usage.partition(" ")[2] for sub in spec.subactions]
+    return " | ".join(form for form in forms if form)
 
 
 def manifest(commands: Mapping[str, str], request_url: str | None = None) -> dict[str, Any]:

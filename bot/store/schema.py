@@ -28,10 +28,12 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from bot.core.ports import MESSAGE_ID_LIMIT
+
 PLATFORM = 16
 WORKSPACE = 64
 CHANNEL = 64
-MESSAGE_ID = 200
+MESSAGE_ID = MESSAGE_ID_LIMIT
 COMMAND = 32
 SERVICE = 64
 DIGEST = 32

@@ -76,9 +76,16 @@ async def test_every_catalogue_command_is_registered_with_typed_described_option
         if spec.shareable:
             assert options["share"]["type"] == 5
             assert options["share"]["required"] is False
+        if spec.subactions:
+            action = options["action"]
+            assert (action["type"], action["required"]) == (3, False)
+            assert [choice["value"] for choice in action["choices"]] == [
+                sub.name for sub in spec.subactions
+            ]
+            assert all(len(choice["name"]) <= 100 for choice in action["choices"])
         assert set(options) == {o.name for o in spec.options} | (
             {"share"} if spec.shareable else set()
-        )
+        ) | ({"action"} if spec.subactions else set())
 
 
 @pytest.mark.parametrize(

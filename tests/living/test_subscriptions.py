@@ -142,7 +142,7 @@ async def test_an_unknown_service_is_quoted_safely_with_suggestions(store: SqlSt
 async def test_without_a_database_subscriptions_are_unavailable() -> None:
     reply = await desk(None).handle(CHANNEL, "subscribe", "all", may_manage=True)
     assert reply.tone == "error"
-    assert "without a database" in text(reply)
+    assert "without its database" in text(reply)
 
 
 async def test_replies_spell_the_command_as_the_platform_types_it(store: SqlStore) -> None:

@@ -78,6 +78,7 @@ class LivingAnswers:
         self._outlets: dict[str, Outlet] = {}
         self._planned_for: tuple[str, str] | None = None
         self._wake = asyncio.Event()
+        self._stopped = False
         self._edits = EditWorker(store, clock, options.worker)
         self._reminders = ReminderWorker(store, clock, options.worker, options.policy)
         self.desk = self.desk_for(assistant)
@@ -181,14 +182,14 @@ class LivingAnswers:
         return report
 
     async def run(self) -> None:
-        """Tick until cancelled; a failed tick is logged and retried on the next one."""
-        while True:
+        """Tick until stopped or cancelled; a failed tick is logged and retried on the next one."""
+        while not self._stopped:
             more = False
             try:
                 more = (await self.tick()).more
             except Exception:
                 log.exception("living answers: a tick failed; retrying later")
-            if not more:
+            if not more and not self._stopped:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._options.tick_seconds)
@@ -198,9 +199,12 @@ class LivingAnswers:
         self._wake.set()
 
     def stop(self) -> None:
-        """Finish the call in progress, then give every other claimed item back to the queue."""
+        """Finish the call in progress, then give every other claimed item back to the queue;
+        :meth:`run` returns after the tick in progress."""
         self._edits.stopping = True
         self._reminders.stopping = True
+        self._stopped = True
+        self._wake.set()
 
     async def backlog(self, platforms: Sequence[str] | None = None) -> tuple[int, int]:
         """Queued edits and reminders not yet done, over ``platforms`` (None: all)."""
