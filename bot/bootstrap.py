@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.adapters.discord_adapter import DiscordAdapter
     from bot.adapters.discord_client import DiscordOptions
     from bot.adapters.slack_adapter import SlackAdapter, SlackOptions
+    from bot.core.living.access import LivingAccess
     from bot.core.living.service import LivingAnswers, LivingOptions
     from bot.ops.lifecycle import Operations
     from bot.store.sql_store import SqlStore
@@ -57,13 +58,15 @@ def display_zone(settings: Settings) -> tzinfo:
     return local or ZoneInfo("UTC")
 
 
-def build_slack(settings: Settings, assistant: Assistant) -> SlackAdapter:
+def build_slack(
+    settings: Settings, assistant: Assistant, living: LivingAccess | None = None
+) -> SlackAdapter:
     """The Slack adapter for these settings."""
     from bot.adapters.slack_adapter import SlackAdapter
 
     options = slack_options(settings)
     # Replies name commands as this workspace types them (/optout-help, a renamed /optout …).
-    return SlackAdapter(assistant.renamed(CommandNames.of(options.commands)), options)
+    return SlackAdapter(assistant.renamed(CommandNames.of(options.commands)), options, living)
 
 
 def slack_options(settings: Settings) -> SlackOptions:
@@ -87,16 +90,20 @@ def slack_options(settings: Settings) -> SlackOptions:
         http=http,
         host=settings.slack_host,
         port=settings.slack_port,
+        subscription_managers=settings.slack_subscription_managers,
     )
 
 
 def build_discord(
-    settings: Settings, assistant: Assistant, sync_on_start: bool = True
+    settings: Settings,
+    assistant: Assistant,
+    sync_on_start: bool = True,
+    living: LivingAccess | None = None,
 ) -> DiscordAdapter:
     """The Discord adapter, sharded when DISCORD_SHARD_COUNT is set."""
     from bot.adapters.discord_adapter import DiscordAdapter
 
-    return DiscordAdapter(assistant, discord_options(settings, sync_on_start))
+    return DiscordAdapter(assistant, discord_options(settings, sync_on_start), living)
 
 
 def discord_options(settings: Settings, sync_on_start: bool = True) -> DiscordOptions:
@@ -197,12 +204,17 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     import asyncio
 
     from bot.content_watch import ContentWatcher
+    from bot.living_runtime import LivingRuntime
     from bot.ops.lifecycle import Runner
 
     clock = SystemClock()
     assistant, live = build_assistant(settings.content_dir, clock, settings.cache_dir)
     ops = build_operations(settings)
     ops.watch_knowledge(live)
+    # Answers never wait for the database: living answers open it in the background.
+    living = LivingRuntime(settings, assistant, clock)
+    if living.enabled:
+        ops.watch_database(living.ping, living.backlog)
     runners = []
     for platform in platforms:
         if platform == "console":
@@ -211,13 +223,15 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
             console = ConsoleAdapter(assistant, display_zone(settings))
             runners.append(Runner(platform, console.run()))
         elif platform == "discord":
-            discord = build_discord(settings, assistant)
+            discord = build_discord(settings, assistant, living=living.access)
+            living.attach(discord, settings.discord_living_rate)
             discord.observer = ops.observer
             ops.watch_platform(platform, discord.connected)
             # Discord answers over the HTTP session its client closes on stop: drain first.
             runners.append(Runner(platform, discord.run(), drain_first=True))
         elif platform == "slack":
-            slack = build_slack(settings, assistant)
+            slack = build_slack(settings, assistant, living.access)
+            living.attach(slack, settings.slack_living_rate)
             slack.observer = ops.observer
             ops.watch_platform(platform, slack.connected)
             runners.append(Runner(platform, slack.run()))
@@ -230,8 +244,15 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
             live,
             ops.counting_reloads(lambda: load_content(settings.content_dir)),
             settings.reload_seconds,
+            # Posted answers are brought up to date as soon as a change is served.
+            on_change=living.access.wake,
         )
         watcher_task = asyncio.create_task(watcher.run())
+    # Stopped once the platforms are: claimed work goes back to the queues, then the store closes.
+    ops.on_stop("living answers", living.stop)
+    ops.on_stop("the database", living.close)
+    await living.prepare()
+    living.start()
     try:
         with tuned_collector():
             await ops.run(runners)

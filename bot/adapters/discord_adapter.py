@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -10,6 +11,7 @@ from discord import app_commands
 
 from bot.adapters.discord_client import DiscordOptions, make_client
 from bot.adapters.discord_commands import (
+    ACTION_OPTION,
     AUTOCOMPLETE_CHOICE_LIMIT,
     SHARE_OPTION,
     SyncState,
@@ -25,7 +27,11 @@ from bot.adapters.discord_components import (
     PostButton,
     RenderedReplies,
 )
+from bot.adapters.discord_living import DiscordLiving, DiscordPublisher
 from bot.core.assistant import Assistant
+from bot.core.clock import SystemClock
+from bot.core.living.access import LivingAccess
+from bot.core.living.subscriptions import parse_subaction
 from bot.core.reply import Reply
 from bot.ops import observe
 from bot.render import discord_actions as actions
@@ -43,16 +49,22 @@ MAX_PINS_REACHED = 30003  # Discord's error code when a channel already holds it
 class DiscordAdapter:
     """Answers application commands and button clicks from the assistant."""
 
-    def __init__(self, assistant: Assistant, options: DiscordOptions) -> None:
-        self._assistant = assistant
+    def __init__(
+        self, assistant: Assistant, options: DiscordOptions, living: LivingAccess | None = None
+    ) -> None:
+        self.assistant = assistant
         self._options = options
+        self._living = DiscordLiving(living or LivingAccess(SystemClock()), assistant)
         self.client = make_client(options, self)
+        self._ready = asyncio.Event()
+        self.client.event(self.on_ready)
         self.tree = app_commands.CommandTree(self.client)
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         for command in build_commands(self._answer, self._complete):
             self.tree.add_command(command)
         self.client.add_dynamic_items(PostButton, PinButton)
         self._rendered = RenderedReplies()
+        self.publisher = DiscordPublisher(self.client, self._rendered)
         self.sync_state = SyncState(options.sync_state)
         self.observer = observe.Observer()
 
@@ -80,6 +92,15 @@ class DiscordAdapter:
         if self._options.sync_on_start and (not shards or 0 in shards):
             await sync_if_changed(self.tree, self.sync_state)
 
+    async def on_ready(self) -> None:
+        """The gateway session is up (again)."""
+        self._ready.set()
+
+    async def ready_publisher(self) -> DiscordPublisher:
+        """The publisher living answers post and edit through, once the client is ready."""
+        await self._ready.wait()
+        return self.publisher
+
     async def sync(self, guild_id: int | None) -> int:
         """Log in, register the commands now, log out; returns how many were registered."""
         async with self.client:
@@ -89,7 +110,7 @@ class DiscordAdapter:
     async def _complete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        choices = self._assistant.autocomplete(current or "")[:AUTOCOMPLETE_CHOICE_LIMIT]
+        choices = self.assistant.autocomplete(current or "")[:AUTOCOMPLETE_CHOICE_LIMIT]
         return [app_commands.Choice(name=choice.name, value=choice.value) for choice in choices]
 
     @observe.observed("discord", lambda self, interaction, command, options: command)
@@ -99,7 +120,14 @@ class DiscordAdapter:
         # Discord types the option as a string; a forged payload may not, so insist on one.
         service = options.get("service")
         service = None if service is None else str(service)
-        reply = self._assistant.run(command, service, str(interaction.locale))
+        subaction = _subaction(command, options.get(ACTION_OPTION), service)
+        if subaction is not None:
+            # Changing reminders waits on the database: answer within Discord's 3 seconds first.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            observe.acknowledged()
+            answer = await self._living.answer(interaction, *subaction)
+            return await self._send_private(interaction, answer)
+        reply = self.assistant.run(command, service, str(interaction.locale))
         observe.replied(reply)
         if not (options.get(SHARE_OPTION) and reply.shareable and interaction.guild_id):
             return await self._send_private(interaction, reply)
@@ -117,7 +145,7 @@ class DiscordAdapter:
         """A Post or Pin click: answer again from current knowledge, then act if permitted."""
         try:
             locale = str(interaction.guild_locale or interaction.locale)
-            reply = self._assistant.run(command, service or None, locale)
+            reply = self.assistant.run(command, service or None, locale)
             message = interaction.message
             # Pin under a posted answer pins that message; anything else posts the answer first.
             posted = message is not None and not message.flags.ephemeral
@@ -144,7 +172,7 @@ class DiscordAdapter:
             if already_public:
                 target = interaction.message
             else:
-                target = (await self._publish(interaction.channel, reply, action))[0]
+                target = (await self._publish(interaction, reply, action))[0]
             if action == actions.PIN and target is not None:
                 await target.pin()
         except discord.Forbidden:
@@ -161,11 +189,16 @@ class DiscordAdapter:
             text = done(target.jump_url if target else "")
         await self._send_private(interaction, text)
 
-    async def _publish(self, channel: Any, reply: Reply, action: str) -> list[discord.Message]:
+    async def _publish(
+        self, interaction: discord.Interaction, reply: Reply, action: str
+    ) -> list[discord.Message]:
         """Post an answer as normal bot messages: the one place public answers are sent from."""
         # A posted answer offers Pin; one posted in order to pin it needs no button.
         buttons = PUBLIC if action == actions.POST else NO_BUTTONS
-        return [await channel.send(**fields) for fields in self._rendered.reply(reply, buttons)]
+        channel: Any = interaction.channel
+        posted = [await channel.send(**fields) for fields in self._rendered.reply(reply, buttons)]
+        await self._living.record(interaction, posted, reply)
+        return posted
 
     async def _send_private(self, interaction: discord.Interaction, reply: Reply | str) -> None:
         if isinstance(reply, Reply):
@@ -184,7 +217,7 @@ class DiscordAdapter:
     ) -> None:
         if isinstance(error, app_commands.CommandNotFound):
             # Discord may still list a command this version dropped: answer as the core does.
-            return await self._send_private(interaction, self._assistant.run(error.name))
+            return await self._send_private(interaction, self.assistant.run(error.name))
         await self._apologise(interaction, error)
 
     async def _apologise(self, interaction: discord.Interaction, error: BaseException) -> None:
@@ -192,7 +225,7 @@ class DiscordAdapter:
         log.error("discord interaction %s failed", interaction.id, exc_info=error)
         try:
             apology = (
-                self._assistant.knowledge().messages.for_locale(str(interaction.locale)).apology
+                self.assistant.knowledge().messages.for_locale(str(interaction.locale)).apology
             )
         except Exception:
             apology = actions.FALLBACK_APOLOGY
@@ -200,6 +233,16 @@ class DiscordAdapter:
             await self._send_private(interaction, apology)
         except Exception:  # the connection itself may be what failed
             log.warning("could not send the apology for interaction %s", interaction.id)
+
+
+def _subaction(command: str, action: Any, service: str | None) -> tuple[str, str] | None:
+    """A reminder sub-action: chosen as the action option, or typed as the service's first word."""
+    if command != "deadline":
+        return None
+    if action is not None:
+        # A forged payload may carry any action: only the catalogue's are sub-actions.
+        return parse_subaction(f"{action} {service or ''}")
+    return parse_subaction(service)
 
 
 def _in_thread(interaction: discord.Interaction) -> bool:

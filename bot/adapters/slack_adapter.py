@@ -29,8 +29,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters import slack_actions as actions
 from bot.adapters.slack_answers import AnswerCache
+from bot.adapters.slack_living import SlackLiving, SlackPublisher
 from bot.adapters.slack_sharing import Sharing, Target
 from bot.core.assistant import Assistant
+from bot.core.clock import SystemClock
+from bot.core.living.access import LivingAccess
+from bot.core.living.subscriptions import parse_subaction
 from bot.ops import observe
 from bot.ops.http import arrival
 from bot.render.slack import SlackMessage, render_notice
@@ -59,16 +63,28 @@ class SlackOptions:
     host: str = "0.0.0.0"
     port: int = 3000
     rate_limit_retries: int = 2
+    # Besides workspace admins and owners, who may change a channel's deadline reminders.
+    subscription_managers: frozenset[str] = frozenset()
 
 
 class SlackAdapter:
     """Serves the catalogue's slash commands and the Share and Pin buttons."""
 
-    def __init__(self, assistant: Assistant, options: SlackOptions) -> None:
-        self._assistant = assistant
+    def __init__(
+        self, assistant: Assistant, options: SlackOptions, living: LivingAccess | None = None
+    ) -> None:
+        self.assistant = assistant
         self._answers = AnswerCache(assistant)
-        self._sharing = Sharing(assistant, self._apology)
+        self._living = SlackLiving(
+            living or LivingAccess(SystemClock()),
+            assistant,
+            options.commands,
+            options.subscription_managers,
+        )
+        self._sharing = Sharing(assistant, self._apology, self._living.record)
         self._options = options
+        self._ready = asyncio.Event()
+        self.publisher: SlackPublisher | None = None
         self._names = {slash: name for name, slash in options.commands.items()}
         self.observer = observe.Observer()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -91,6 +107,8 @@ class SlackAdapter:
         app = self._build_app(self._session)
         await app.client.auth_test()  # a wrong token fails here, at start-up
         log.info("slack: signed in")
+        options = self._options
+        self.publisher = self._living.publisher(options.bot_token, options.api_url, self._session)
         if self._options.http:
             web_app = app.web_app(path=EVENTS_PATH)
             web_app.middlewares.append(arrival)
@@ -103,6 +121,13 @@ class SlackAdapter:
             self._socket = AsyncSocketModeHandler(app, self._options.app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack: Socket Mode connected")
+        self._ready.set()
+
+    async def ready_publisher(self) -> SlackPublisher:
+        """The publisher living answers post and edit through, once the adapter has started."""
+        await self._ready.wait()
+        assert self.publisher is not None
+        return self.publisher
 
     async def connected(self) -> bool:
         """Whether Slack can reach the bot: the HTTP server listens, or the socket is open."""
@@ -157,7 +182,16 @@ class SlackAdapter:
         context: Any,
     ) -> BoltResponse | None:
         name = self._name(command)
-        argument, share = actions.split_share(str(command.get("text") or ""))
+        text = str(command.get("text") or "")
+        subaction = parse_subaction(text) if name == "deadline" else None
+        if subaction is not None:
+            await ack()
+            target = self._target(
+                command.get("channel_id"), command.get("user_id"), client, respond, context
+            )
+            self._spawn(target, self._living.answer(target, *subaction))
+            return None
+        argument, share = actions.split_share(text)
         answer = self._answers.answer(name, argument)
         observe.replied(answer.reply)
         sharing = share and answer.reply.shareable
@@ -170,12 +204,8 @@ class SlackAdapter:
             await ack()
         else:
             await ack(response_type="ephemeral", **answer.messages[0].payload())
-        target = Target(
-            client,
-            respond,
-            actions.channel_id(command.get("channel_id")),
-            _text(command.get("user_id")),
-            context.bot_user_id,
+        target = self._target(
+            command.get("channel_id"), command.get("user_id"), client, respond, context
         )
         if sharing:
             request = actions.ButtonRequest(name, answer.reply.service_id or "")
@@ -196,19 +226,26 @@ class SlackAdapter:
     ) -> None:
         await ack()
         channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
-        target = Target(
-            client,
-            respond,
-            actions.channel_id(channel),
-            _text(_field(body, "user", "id")),
-            context.bot_user_id,
-        )
+        target = self._target(channel, _field(body, "user", "id"), client, respond, context)
         request = actions.read_button(action.get("value"))
         pin = action.get("action_id") == actions.PIN_ACTION
         if pin and request and request.message_ts:
             self._spawn(target, self._sharing.pin(target, request.message_ts))
         else:
             self._spawn(target, self._sharing.share(target, request, from_button=True, pin=pin))
+
+    @staticmethod
+    def _target(
+        channel: Any, user: Any, client: AsyncWebClient, respond: AsyncRespond, context: Any
+    ) -> Target:
+        return Target(
+            client,
+            respond,
+            actions.channel_id(channel),
+            _text(user),
+            context.bot_user_id,
+            _text(context.team_id),
+        )
 
     def _name(self, command: dict[str, Any]) -> str:
         return self._names.get(command.get("command", ""), "help")
@@ -249,7 +286,7 @@ class SlackAdapter:
 
     def _apology(self) -> str:
         try:
-            return self._assistant.knowledge().messages.for_locale(None).apology
+            return self.assistant.knowledge().messages.for_locale(None).apology
         except Exception:
             # The apology must not depend on the thing that may have failed.
             return FALLBACK_APOLOGY
