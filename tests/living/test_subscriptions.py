@@ -152,3 +152,12 @@ async def test_replies_spell_the_command_as_the_platform_types_it(store: SqlStor
     assert "- Chatterbox AI — /ai-deadline unsubscribe chatterbox" in listing
     refused = text(await renamed.handle(CHANNEL, "subscribe", "all", may_manage=False))
     assert "see the current ones with /ai-deadline subscriptions" in refused
+
+
+def test_help_lists_each_subaction_as_the_platform_types_it() -> None:
+    clock = FixedClock(instant("2026-11-20T12:00:00Z"))
+    renamed = CommandNames.of({"deadline": "/ai-deadline"})
+    help_text = text(Assistant(fixture_knowledge, clock, renamed).run("help", None))
+    for spec in DEADLINE_SUBACTIONS:
+        usage = spec.usage.replace("/deadline", "/ai-deadline")
+        assert f"- {usage} — {spec.description}." in help_text
