@@ -82,6 +82,9 @@ class FakeDiscord:
         self._waiting = 0
         self._runner: web.AppRunner | None = None
         self.callbacks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        # Messages posted in channels as they read now, by id, and the nonces they came with.
+        self.channel_messages: dict[str, dict[str, Any]] = {}
+        self._nonces: dict[tuple[str, str], str] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -182,6 +185,14 @@ class FakeDiscord:
                 await asyncio.wait_for(self._changed.wait_for(condition), seconds)
         finally:
             self._waiting -= 1
+
+    def delete(self, message_id: str) -> None:
+        """A member deletes a message: editing it now answers 404 Unknown Message."""
+        del self.channel_messages[message_id]
+
+    def posts_in(self, channel_id: str) -> list[dict[str, Any]]:
+        """Messages in a channel as they read now, oldest first."""
+        return [m for m in self.channel_messages.values() if m["channel_id"] == channel_id]
 
     def calls(self, method: str, pattern: str) -> list[Request]:
         """Recorded requests with this method whose path matches ``pattern``."""
@@ -302,9 +313,11 @@ class FakeDiscord:
                 [self._registered(command, match[1], match[2]) for command in request.body]
             )
         if match := re.fullmatch(r"/channels/(\d+)/messages", path):
-            return _json(self._message(match[1], request.body, bot=bot))
+            return _json(self._channel_post(match[1], request.body, bot))
         if re.fullmatch(r"/channels/(\d+)/messages/pins/(\d+)", path):
             return web.Response(status=204)
+        if match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path):
+            return self._change(method, match[1], match[2], request.body)
         return _json({"message": "404: Not Found", "code": 0}, 404)
 
     def _callback(self, interaction_id: str, body: dict[str, Any]) -> web.Response:
@@ -330,6 +343,34 @@ class FakeDiscord:
             "resource": {"type": kind, "message": message},
         }
         return _json(answer)
+
+    def _channel_post(self, channel_id: str, body: Any, bot: Bot) -> dict[str, Any]:
+        """A new message; with ``enforce_nonce``, a nonce seen before returns that message."""
+        nonce = body.get("nonce") if isinstance(body, dict) else None
+        earlier = self._nonces.get((channel_id, str(nonce)))
+        if nonce is not None and body.get("enforce_nonce") and earlier in self.channel_messages:
+            return self.channel_messages[earlier]
+        message = self._message(channel_id, body, bot=bot)
+        if nonce is not None:
+            message["nonce"] = nonce
+            self._nonces[(channel_id, str(nonce))] = message["id"]
+        self.channel_messages[message["id"]] = message
+        return message
+
+    def _change(self, method: str, channel_id: str, message_id: str, body: Any) -> web.Response:
+        """PATCH edits a message, DELETE deletes it; either answers 404 once it is gone."""
+        message = self.channel_messages.get(message_id)
+        if message is None or message["channel_id"] != channel_id:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        if method == "DELETE":
+            del self.channel_messages[message_id]
+            return web.Response(status=204)
+        if isinstance(body, dict):
+            message.update(
+                {key: body[key] for key in ("content", "embeds", "components") if key in body}
+            )
+        message["edited_timestamp"] = "2025-09-20T12:05:00+00:00"
+        return _json(message)
 
     def _bot_by_app(self, application_id: str) -> Bot | None:
         return next(
@@ -631,12 +672,12 @@ class DiscordHarness:
         }
         return Settings.from_environ(environ)
 
-    async def start(self, assistant: Any, **extra: str) -> Any:
+    async def start(self, assistant: Any, living: Any = None, **extra: str) -> Any:
         """Build the adapter as ``serve`` does and wait until its gateway session is up."""
         from bot.bootstrap import build_discord
 
         sessions = self.bot.sessions
-        self.adapter = build_discord(self.settings(**extra), assistant)
+        self.adapter = build_discord(self.settings(**extra), assistant, living=living)
         self._task = asyncio.create_task(self.adapter.run())
         await self.fake.wait_until(
             lambda: self.bot.sessions > sessions or bool(self._task and self._task.done())

@@ -28,6 +28,7 @@ from bot.adapters.slack_adapter import SlackAdapter
 from bot.bootstrap import slack_options
 from bot.config import Settings
 from bot.core.assistant import Assistant
+from bot.core.living.access import LivingAccess
 
 SIGNING_SECRET = "fake-signing-secret"
 BOT_TOKEN = "xoxb-fake-bot-token"
@@ -83,6 +84,10 @@ class FakeSlack:
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self.socket_acks: dict[str, dict[str, Any]] = {}
         self.faults: dict[str, list[Fault]] = {}
+        # Messages in channels as they read now, by (channel, ts); deleting one is a user's act.
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        # Users whose users.info says they are workspace admins.
+        self.admins: set[str] = set()
         self.app_url = ""
         self.port = 0
         self._stamps = itertools.count(1)
@@ -101,6 +106,7 @@ class FakeSlack:
         """Serve on a free loopback port."""
         app = web.Application()
         app.router.add_post("/api/{method}", self._web_api)
+        app.router.add_get("/api/{method}", self._web_api)
         app.router.add_post("/response/{name}", self._response_url)
         app.router.add_get("/link", self._socket_mode)
         self._runner = web.AppRunner(app, access_log=None)
@@ -127,6 +133,16 @@ class FakeSlack:
     def called(self, method: str) -> list[dict[str, Any]]:
         """Parameters of every call of ``method`` so far."""
         return [call.params for call in self.calls if call.method == method]
+
+    def delete(self, channel: str, ts: str) -> None:
+        """Someone deletes a message: later updates of it fail with message_not_found."""
+        del self.messages[(channel, ts)]
+
+    def posts_in(self, channel: str) -> list[dict[str, Any]]:
+        """Messages in a channel as they read now, oldest first."""
+        return [
+            message for (where, _), message in sorted(self.messages.items()) if where == channel
+        ]
 
     def responded(self, name: str) -> list[dict[str, Any]]:
         """Bodies posted to one ``response_url``."""
@@ -270,7 +286,7 @@ class FakeSlack:
         params: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
             params.update(await request.json())
-        else:
+        elif request.method == "POST":
             params.update(await request.post())
         authorization = request.headers.get("Authorization")
         self.calls.append(Call(method, params, authorization))
@@ -305,10 +321,35 @@ class FakeSlack:
         if method == "chat.postMessage":
             stamp = f"1700000000.{next(self._stamps):06d}"
             message = {"type": "message", "ts": stamp, "bot_id": BOT_ID, **params}
+            self.messages[(str(params.get("channel")), stamp)] = message
             return {"ok": True, "channel": params.get("channel"), "ts": stamp, "message": message}
+        if method in ("chat.update", "chat.delete"):
+            key = (str(params.get("channel")), str(params.get("ts")))
+            if key not in self.messages:
+                return {"ok": False, "error": "message_not_found"}
+            if method == "chat.delete":
+                del self.messages[key]
+            else:
+                self.messages[key].update(params)
+            return {"ok": True, "channel": key[0], "ts": key[1]}
+        if method == "conversations.history":
+            return self._history(params)
+        if method == "users.info":
+            user = str(params.get("user"))
+            return {"ok": True, "user": {"id": user, "is_admin": user in self.admins}}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         return {"ok": True}
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, as Slack lists them; metadata only when asked for."""
+        found = list(reversed(self.posts_in(str(params.get("channel")))))
+        with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        messages = [
+            {key: value for key, value in message.items() if key != "metadata" or with_metadata}
+            for message in found[: int(params.get("limit") or 100)]
+        ]
+        return {"ok": True, "messages": messages, "has_more": False}
 
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -336,7 +377,11 @@ class FakeSlack:
 
 @asynccontextmanager
 async def serve_slack(
-    assistant: Assistant, http: bool = True, retries: int = 2, **settings: Any
+    assistant: Assistant,
+    http: bool = True,
+    retries: int = 2,
+    living: LivingAccess | None = None,
+    **settings: Any,
 ) -> AsyncIterator[tuple[FakeSlack, SlackAdapter]]:
     """A fake Slack and the bot, built by the composition root and pointed at each other."""
     fake = FakeSlack()
@@ -352,7 +397,7 @@ async def serve_slack(
         reload_seconds=0,
     )
     options = slack_options(replace(chosen, **settings))
-    adapter = SlackAdapter(assistant, replace(options, rate_limit_retries=retries))
+    adapter = SlackAdapter(assistant, replace(options, rate_limit_retries=retries), living)
     try:
         await adapter.start()
         fake.app_url = f"http://127.0.0.1:{adapter.port}/slack/events"

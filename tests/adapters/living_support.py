@@ -1,0 +1,94 @@
+"""Living answers beside a real adapter, for the end-to-end tests: a SQLite store built by the
+composition root, a clock the test moves, and ticks the test runs one at a time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from bot.bootstrap import build_living, open_store
+from bot.config import Settings
+from bot.core.assistant import Assistant
+from bot.core.library import KnowledgeBase, LiveKnowledge
+from bot.core.living.access import LivingAccess
+from bot.core.living.pacing import Pacer
+from bot.core.living.service import LivingAnswers, TickReport
+from bot.core.ports import ChannelRef, Publisher
+from bot.store.sql_store import SqlStore
+from tests.living.editions import both, log_change, move_deadline
+from tests.living.fakes import SteppingClock
+from tests.support import fixture_knowledge, instant
+
+START = instant("2026-11-20T12:00:00Z")
+# 09:00 in Los Angeles three days before the fixture's launch deadline: a reminder falls due.
+REMINDER_DUE = instant("2026-12-07T17:00:00Z")
+MOVED_LAUNCH = both(
+    move_deadline("launch", "2026-12-17"),
+    log_change("2026-11-21", "Moved the launch of the new policy to 17 December 2026."),
+)
+UPDATE_LINE = "Updated 20 Nov 2026: Moved the launch of the new policy to 17 December 2026"
+
+
+class LivingBench:
+    """One bot's living answers on a SQLite file, driven tick by tick."""
+
+    def __init__(
+        self, store: SqlStore, live: LiveKnowledge, assistant: Assistant, clock: SteppingClock
+    ) -> None:
+        self.store = store
+        self.live = live
+        # What the adapter answers with: the same knowledge and clock as living answers.
+        self.assistant = assistant
+        self.clock = clock
+        self.access = LivingAccess(clock)
+        self.pacers: dict[str, Pacer] = {}
+
+    def attach(self, publisher: Publisher, assistant: Assistant) -> Pacer:
+        """Attach a platform, paced in the test's own time: waiting moves the clock."""
+
+        async def wait(seconds: float) -> None:
+            self.clock.advance(seconds=seconds)
+
+        pacer = Pacer(50, burst=10, sleep=wait, monotonic=lambda: self.clock.now().timestamp())
+        self.access.attach(publisher, pacer, assistant)
+        self.pacers[publisher.platform] = pacer
+        return pacer
+
+    def publish(self, knowledge: KnowledgeBase) -> None:
+        """A new edition of the knowledge base is served (a reload)."""
+        self.live.swap(knowledge)
+
+    @property
+    def living(self) -> LivingAnswers:
+        assert self.access.living is not None
+        return self.access.living
+
+    async def tick(self) -> TickReport:
+        """One round of living answers."""
+        return await self.living.tick()
+
+    async def tracked(self) -> int:
+        """How many posted messages are tracked."""
+        return sum(group.count for group in await self.store.groups())
+
+    async def subscriptions(self, channel: ChannelRef) -> list[str]:
+        return await self.store.subscriptions(channel)
+
+
+@asynccontextmanager
+async def living_bench(tmp_path: Path, **settings: Any) -> AsyncIterator[LivingBench]:
+    """Living answers as ``serve`` builds them, on a SQLite file under ``tmp_path``."""
+    chosen = Settings(database_url=f"sqlite:///{tmp_path / 'data' / 'optout.db'}", **settings)
+    store = await open_store(chosen)
+    assert store is not None
+    clock = SteppingClock(START)
+    live = LiveKnowledge(fixture_knowledge())
+    assistant = Assistant(live, clock)
+    bench = LivingBench(store, live, assistant, clock)
+    bench.access.connect(build_living(chosen, store, assistant, clock))
+    try:
+        yield bench
+    finally:
+        await store.close()
