@@ -57,7 +57,6 @@ class DiscordAdapter:
         self._living = DiscordLiving(living or LivingAccess(SystemClock()), assistant)
         self.client = make_client(options, self)
         self._ready = asyncio.Event()
-        self.client.event(self.on_ready)
         self.tree = app_commands.CommandTree(self.client)
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         for command in build_commands(self._answer, self._complete):
@@ -91,13 +90,11 @@ class DiscordAdapter:
         shards = self._options.shard_ids
         if self._options.sync_on_start and (not shards or 0 in shards):
             await sync_if_changed(self.tree, self.sync_state)
-
-    async def on_ready(self) -> None:
-        """The gateway session is up (again)."""
+        # Posting and editing are REST calls: logged in is enough, the gateway need not be up.
         self._ready.set()
 
     async def ready_publisher(self) -> DiscordPublisher:
-        """The publisher living answers post and edit through, once the client is ready."""
+        """The publisher living answers post and edit through, once the client is logged in."""
         await self._ready.wait()
         return self.publisher
 
