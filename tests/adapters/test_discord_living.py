@@ -21,6 +21,8 @@ import pytest
 
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.core.ports import ChannelRef
+from bot.core.reply import Reply, Section
+from bot.core.richtext import Text
 from tests.adapters.fake_discord import (
     CHANNEL_ID,
     EVERY_PERMISSION,
@@ -249,3 +251,43 @@ async def test_a_reminder_retried_in_doubt_is_still_one_message(bot: Bot) -> Non
     assert [post.body["nonce"] for post in posts] == [job.key, job.key]
     assert len(bot.fake.posts_in(CHANNEL_ID)) == 1  # Discord returned the first one
     assert await bench.store.reminder_backlog() == 0
+
+
+# -- answers over several messages --------------------------------------------------------------
+
+
+def long_reply(sections: int) -> Reply:
+    """An answer long enough for several Discord messages (one embed field per section)."""
+    parts = tuple(Section(f"Part {n}", ((Text(f"Paragraph {n}."),),)) for n in range(sections))
+    return Reply(
+        command="changes", title="Changes", summary=(Text("All of them."),), sections=parts
+    )
+
+
+async def test_an_answer_that_now_needs_fewer_messages_deletes_the_rest(bot: Bot) -> None:
+    publisher = bot.adapter.publisher
+    reply = bot.bench.assistant.run("optout", "chatterbox")
+    first = await publisher.post(CHANNEL, reply, "first-part")
+    second = await publisher.post(CHANNEL, reply, "second-part")
+    await bot.bench.access.record(CHANNEL, [first.message_id, second.message_id], reply)
+    bot.bench.publish(edition(chatterbox=MOVED_LAUNCH))
+    assert (await bot.bench.tick()).edits["discord"].done == 1
+    assert [r.path.rsplit("/", 1)[1] for r in bot.fake.calls("PATCH", MESSAGE)] == [
+        first.message_id
+    ]
+    assert [r.path.rsplit("/", 1)[1] for r in bot.fake.calls("DELETE", MESSAGE)] == [
+        second.message_id
+    ]
+    assert [message["id"] for message in bot.fake.posts_in(CHANNEL_ID)] == [first.message_id]
+
+
+async def test_an_answer_that_grew_keeps_its_messages_and_says_where_the_rest_is(bot: Bot) -> None:
+    publisher = bot.adapter.publisher
+    posted = await publisher.post(CHANNEL, long_reply(10), "short")
+    await publisher.edit(posted, long_reply(120))
+    [edit] = bot.fake.calls("PATCH", MESSAGE)
+    assert edit.body["content"] == (
+        "This updated answer no longer fits here; /changes shows all of it."
+    )
+    assert len(edit.body["embeds"]) == 1
+    assert len(bot.fake.posts_in(CHANNEL_ID)) == 1  # nothing posted out of place

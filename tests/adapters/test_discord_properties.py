@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.catalogue import CATALOGUE
+from bot.core.catalogue import CATALOGUE, DEADLINE_SUBACTIONS
 from bot.render.discord_actions import PIN_TEMPLATE, POST_TEMPLATE
 from tests.adapters.fake_discord import BackgroundDiscord, autocomplete, click, sent_message, slash
 from tests.support import assistant_at
@@ -118,6 +118,25 @@ def test_any_button_click_gets_a_safe_reply(
         app_permissions=app_permissions,
         guild=in_guild,
     )
+    body = live.interact(payload)
+    assert body["type"] in (4, 5)
+    assert body["data"]["flags"] == 64
+    assert_safe(body)
+    settle(live, payload, body)
+
+
+@EXAMPLES
+@given(
+    action=st.sampled_from([spec.name for spec in DEADLINE_SUBACTIONS]) | hostile_text,
+    service=hostile_text,
+    permissions=permission_bits,
+    in_guild=st.booleans(),
+)
+def test_any_reminder_action_gets_a_safe_private_reply(
+    live: BackgroundDiscord, action: str, service: str, permissions: int, in_guild: bool
+) -> None:
+    options = {"action": action, "service": service}
+    payload = slash(live.bot, "deadline", options, permissions=permissions, guild=in_guild)
     body = live.interact(payload)
     assert body["type"] in (4, 5)
     assert body["data"]["flags"] == 64

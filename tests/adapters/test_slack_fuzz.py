@@ -11,7 +11,8 @@ import itertools
 import json
 import re
 from collections.abc import Coroutine, Iterator
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -19,9 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters import slack_actions as actions
+from bot.core.catalogue import DEADLINE_SUBACTIONS
+from bot.core.living.subscriptions import parse_subaction
+from bot.core.ports import ALL_SERVICES, ChannelRef
 from bot.render.slack_manifest import slash_commands
-from tests.adapters.fake_slack import FakeSlack, serve_slack
-from tests.support import assistant_at
+from tests.adapters.fake_slack import CHANNEL_ID, TEAM_ID, FakeSlack, serve_slack
+from tests.adapters.living_support import LivingBench, living_bench
+from tests.support import assistant_at, fixture_knowledge
 
 T = TypeVar("T")
 ALLOWED_TOKEN = re.compile(
@@ -59,9 +64,38 @@ class Running:
         self.loop.close()
 
 
+class RunningWithReminders:
+    """The same, with living answers on a SQLite store and one workspace admin."""
+
+    def __init__(self, directory: Path) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._stack = AsyncExitStack()
+        self.bench: LivingBench = self.run(self._stack.enter_async_context(living_bench(directory)))
+        served = serve_slack(self.bench.assistant, living=self.bench.access)
+        self.fake: FakeSlack = self.run(self._stack.enter_async_context(served))[0]
+        self.fake.admins.add(ADMIN)
+        self.names = itertools.count(1)
+
+    def run(self, work: Coroutine[Any, Any, T]) -> T:
+        return self.loop.run_until_complete(work)
+
+    def close(self) -> None:
+        self.run(self._stack.aclose())
+        self.loop.close()
+
+
 @pytest.fixture
 def running() -> Iterator[Running]:
     served = Running()
+    try:
+        yield served
+    finally:
+        served.close()
+
+
+@pytest.fixture
+def reminders(tmp_path: Path) -> Iterator[RunningWithReminders]:
+    served = RunningWithReminders(tmp_path)
     try:
         yield served
     finally:
@@ -79,8 +113,9 @@ def test_any_command_text_gets_a_private_answer_without_mentions(
     if answer.body:
         assert answer.body["response_type"] == "ephemeral"
     else:
-        # Only the share word leaves the ack empty; the outcome follows on the response URL.
-        assert text.split()[-1].casefold() == "share"
+        # Only the share word and the sub-actions of /deadline leave the ack empty; the outcome
+        # follows on the response URL.
+        assert text.split()[-1].casefold() == "share" or parse_subaction(text)
         running.run(running.fake.wait_for(lambda: running.fake.responded(name)))
     assert_no_mentions(running.fake, answer.text)
 
@@ -109,6 +144,33 @@ def test_any_button_payload_gets_a_clear_private_outcome(
     assert outcome["response_type"] == "ephemeral"
     assert outcome["blocks"][0]["text"]["text"]
     assert_no_mentions(running.fake, json.dumps(outcome, ensure_ascii=False))
+
+
+ADMIN = "U0ADMIN"
+SUBACTION_HEADS = [spec.name for spec in DEADLINE_SUBACTIONS] + ["SUBSCRIBE", "Unsubscribe"]
+
+
+@FUZZ
+@given(
+    head=st.sampled_from(SUBACTION_HEADS),
+    argument=st.one_of(words, hostile, st.sampled_from(["all", "chatterbox", "cbx", "ALL"])),
+    user=st.one_of(st.just(ADMIN), st.just("U0ALICE"), words),
+)
+def test_any_reminder_subaction_gets_a_private_answer_and_stores_only_real_scopes(
+    reminders: RunningWithReminders, head: str, argument: str, user: str
+) -> None:
+    name = f"s{next(reminders.names)}"
+    fake = reminders.fake
+    answer = reminders.run(
+        fake.command("/deadline", f"{head} {argument}", user=user, response=name)
+    )
+    assert answer.status == 200
+    [outcome] = reminders.run(fake.wait_for(lambda: fake.responded(name)))
+    assert outcome["response_type"] == "ephemeral" and outcome["blocks"]
+    assert_no_mentions(fake, json.dumps(outcome, ensure_ascii=False))
+    channel = ChannelRef("slack", TEAM_ID, CHANNEL_ID)
+    known = {service.id for service in fixture_knowledge().services} | {ALL_SERVICES}
+    assert set(reminders.run(reminders.bench.subscriptions(channel))) <= known
 
 
 def assert_no_mentions(fake: FakeSlack, *texts: str) -> None:

@@ -21,12 +21,15 @@ import pytest
 
 from bot.adapters import slack_actions as actions
 from bot.adapters.slack_adapter import SlackAdapter
-from bot.adapters.slack_living import LIVING_EVENT
+from bot.adapters.slack_living import LIVING_EVENT, fit
 from bot.bootstrap import open_store
 from bot.config import Settings
 from bot.core.clock import FixedClock
 from bot.core.living.access import LivingAccess
 from bot.core.ports import ChannelRef
+from bot.core.reply import Reply, Section
+from bot.core.richtext import Text
+from bot.render.slack import MAX_BLOCKS_PER_MESSAGE, render_reply
 from bot.store.sql_store import SqlStore
 from tests.adapters.fake_slack import CHANNEL_ID, TEAM_ID, USER_ID, FakeSlack, serve_slack
 from tests.adapters.living_support import (
@@ -296,3 +299,45 @@ async def test_serve_edits_a_shared_answer_when_its_content_file_changes(tmp_pat
 
 async def _tracked(store: SqlStore) -> int:
     return sum(group.count for group in await store.groups())
+
+
+# -- answers over several messages --------------------------------------------------------------
+
+
+def long_reply(sections: int) -> Reply:
+    """An answer long enough for several Slack messages (one block per section)."""
+    parts = tuple(Section(f"Part {n}", ((Text(f"Paragraph {n}."),),)) for n in range(sections))
+    return Reply(
+        command="changes", title="Changes", summary=(Text("All of them."),), sections=parts
+    )
+
+
+async def test_an_answer_that_now_needs_fewer_messages_deletes_the_rest(bot: Bot) -> None:
+    publisher = await bot.adapter.ready_publisher()
+    reply = bot.bench.assistant.run("optout", "chatterbox")
+    first = await publisher.post(CHANNEL, reply, "first-part")
+    second = await publisher.post(CHANNEL, reply, "second-part")
+    await bot.bench.access.record(CHANNEL, [first.message_id, second.message_id], reply)
+    bot.bench.publish(edition(chatterbox=MOVED_LAUNCH))
+    assert (await bot.bench.tick()).edits["slack"].done == 1
+    assert [call["ts"] for call in bot.fake.called("chat.update")] == [first.message_id]
+    assert [call["ts"] for call in bot.fake.called("chat.delete")] == [second.message_id]
+    assert [message["ts"] for message in bot.fake.posts_in(CHANNEL_ID)] == [first.message_id]
+
+
+async def test_an_answer_that_grew_keeps_its_messages_and_says_where_the_rest_is(bot: Bot) -> None:
+    publisher = await bot.adapter.ready_publisher()
+    posted = await publisher.post(CHANNEL, long_reply(10), "short")
+    await publisher.edit(posted, long_reply(120))
+    [update] = bot.fake.called("chat.update")
+    assert len(update["blocks"]) <= MAX_BLOCKS_PER_MESSAGE
+    assert "/changes shows all of it" in json.dumps(update["blocks"][-1])
+    assert len(bot.fake.called("chat.postMessage")) == 1  # nothing posted out of place
+
+
+def test_fitting_pages_keeps_short_answers_whole() -> None:
+    pages = render_reply(long_reply(120))
+    assert len(pages) == 3
+    assert fit(pages, 3, "note") == pages
+    [cut] = fit(pages, 1, "note")
+    assert cut.blocks[:-1] == pages[0].blocks[:-1] and "note" in json.dumps(cut.blocks[-1])
