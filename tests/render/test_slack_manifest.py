@@ -8,7 +8,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.config import ConfigError, Settings
-from bot.core.catalogue import CATALOGUE
+from bot.core.catalogue import CATALOGUE, COMMANDS
 from bot.render.slack_manifest import BOT_SCOPES, SLASH_COMMAND, manifest, slash_commands
 
 
@@ -74,3 +74,15 @@ def test_bad_command_names_are_refused_with_a_reason(value: str, problem: str) -
     with pytest.raises(ConfigError) as caught:
         Settings.from_environ({"SLACK_COMMANDS": value})
     assert any(problem in line for line in caught.value.problems)
+
+
+def test_the_deadline_usage_hint_shows_its_subactions() -> None:
+    listed = manifest(slash_commands())["features"]["slash_commands"]
+    [deadline] = [entry for entry in listed if entry["command"] == "/deadline"]
+    for sub in COMMANDS["deadline"].subactions:
+        assert sub.usage.removeprefix("/deadline ") in deadline["usage_hint"]
+
+
+def test_reminders_need_history_for_posts_in_doubt_and_users_read_for_admins() -> None:
+    scopes = manifest(slash_commands())["oauth_config"]["scopes"]["bot"]
+    assert {"channels:history", "groups:history", "users:read"} <= set(scopes)
