@@ -253,10 +253,12 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     ops.on_stop("the database", living.close)
     await living.prepare()
     living.start()
+    halting = asyncio.create_task(living.halt_when(ops.stopping))
     try:
         with tuned_collector():
             await ops.run(runners)
     finally:
+        halting.cancel()
         if watcher_task:
             watcher_task.cancel()
 

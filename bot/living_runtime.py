@@ -105,13 +105,24 @@ class LivingRuntime:
             raise DatabaseDownError("the living-answers database is not open")
         return await living.backlog()
 
-    async def stop(self) -> None:
-        """Finish the call in progress, give every other claimed item back, end the loop."""
+    def halt(self) -> None:
+        """Take no new work from now on (a stop was asked for); :meth:`stop` awaits the loop."""
         for task in self._attaching:
             task.cancel()
         living = self.access.living
         if living is not None:
             living.stop()
+
+    async def halt_when(self, stopping: asyncio.Event) -> None:
+        """:meth:`halt` as soon as ``stopping`` is set, while the platforms still have their
+        connections for the call in progress."""
+        await stopping.wait()
+        self.halt()
+
+    async def stop(self) -> None:
+        """Finish the call in progress, give every other claimed item back, end the loop."""
+        self.halt()
+        living = self.access.living
         if self._loop is not None:
             if living is None:
                 self._loop.cancel()  # still waiting for the database

@@ -87,3 +87,25 @@ async def test_serve_answers_while_the_database_is_unreachable(tmp_path: Path) -
             await until_status(port, "/readyz", 503)  # not ready, but answering
     finally:
         await fake.stop()
+
+
+async def test_a_stop_request_ends_the_loop_without_waiting_for_its_next_tick(
+    tmp_path: Path,
+) -> None:
+    clock = SteppingClock(instant("2026-11-20T12:00:00Z"))
+    assistant = Assistant(LiveKnowledge(fixture_knowledge()), clock)
+    database = f"sqlite:///{tmp_path / 'optout.db'}"
+    runtime = LivingRuntime(
+        Settings(database_url=database, living_tick_seconds=3600), assistant, clock
+    )
+    await runtime.prepare()
+    runtime.start()
+    await until_true(lambda: runtime.access.available)
+    stopping = asyncio.Event()
+    halting = asyncio.create_task(runtime.halt_when(stopping))
+    stopping.set()
+    await halting
+    async with asyncio.timeout(2):  # the loop was waiting for an hour-long tick
+        await runtime.stop()
+    await runtime.close()
+    assert not runtime.access.available
