@@ -28,6 +28,7 @@ MANAGE_CHANNELS = 1 << 4
 MANAGE_GUILD = 1 << 5
 # Either lets a member change a channel's reminders.
 MANAGERS = ADMINISTRATOR | MANAGE_CHANNELS | MANAGE_GUILD
+# Waited when a 429 that discord.py gave up on carries no Retry-After header.
 DEFAULT_RETRY_AFTER = 5.0
 GREW = "This updated answer no longer fits here; {command} shows all of it."
 OUTSIDE_SERVER = (

@@ -43,7 +43,7 @@ GONE = frozenset(
         "cant_delete_message",
     }
 )
-# Slack asks for this many seconds when a 429 carries no Retry-After.
+# Waited when a 429 comes without a Retry-After (Slack always sends one; a proxy may not).
 DEFAULT_RETRY_AFTER = 30.0
 SLACK_LIMITED = "ratelimited"
 GREW = "This updated answer no longer fits here; {command} shows all of it."
