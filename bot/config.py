@@ -6,11 +6,15 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.catalogue import COMMANDS
 from bot.render.slack_manifest import SLASH_COMMAND, slash_commands
 
+# A group of Settings fields, parsed together and passed on by keyword; Settings' own
+# constructor checks the names and types.
+SettingsGroup = dict[str, Any]
 PLATFORMS = ("console", "discord", "slack")
 LOG_FORMATS = ("text", "json")
 # A SQLite file under ./data: living answers work with nothing to install.
@@ -198,7 +202,7 @@ def _url_password(url: str | None) -> str | None:
         return None
 
 
-def _operations_settings(env: Mapping[str, str], problems: list[str]) -> dict[str, object]:
+def _operations_settings(env: Mapping[str, str], problems: list[str]) -> SettingsGroup:
     """The health endpoint's address, the log format, and how long a graceful stop may take."""
     chosen: dict[str, object] = {}
     raw_port = env.get("OPTOUT_HEALTH_PORT", "").strip()
@@ -256,7 +260,7 @@ def _port(raw: str | None, problems: list[str]) -> int:
     return 3000
 
 
-def _discord_settings(env: Mapping[str, str], problems: list[str]) -> dict[str, object]:
+def _discord_settings(env: Mapping[str, str], problems: list[str]) -> SettingsGroup:
     """DISCORD_* settings: endpoints, the shard range this process runs, and the sync state file."""
     chosen: dict[str, object] = {}
     for name, key in (
@@ -311,7 +315,7 @@ def _shard_ids(raw: str, count: int | None, problems: list[str]) -> tuple[int, .
     return tuple(sorted(set(ids)))
 
 
-def _living_settings(env: Mapping[str, str], problems: list[str]) -> dict[str, object]:
+def _living_settings(env: Mapping[str, str], problems: list[str]) -> SettingsGroup:
     """DATABASE_URL, reminder timing, the pace of background edits, who manages subscriptions."""
     chosen: dict[str, object] = {}
     url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
