@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.core.catalogue import CommandNames
+from bot.core.living.service import TickReport
 from bot.core.ports import ChannelRef, MessageGoneError, RateLimitedError
 from bot.store.sql_store import SqlStore
 from tests.living.bots import START, Bot
@@ -239,3 +241,26 @@ async def test_answers_on_a_platform_with_renamed_commands_keep_their_names(
     edited = bot.platform.messages[message.message_id]
     assert edited.edits == 1
     assert "QuietNote Pro — /ai-optout quietnote" in edited.text
+
+
+async def test_a_wake_up_during_a_tick_leads_to_another_tick(store: SqlStore) -> None:
+    bot = Bot(store)
+    ticks: list[int] = []
+
+    async def tick() -> TickReport:
+        ticks.append(len(ticks))
+        if len(ticks) == 1:
+            bot.living.wake()  # a reload lands while this round is still running
+        return TickReport()
+
+    bot.living.tick = tick  # type: ignore[method-assign]
+    running = asyncio.create_task(bot.living.run())
+    try:
+        for _ in range(100):
+            if len(ticks) >= 2:
+                break
+            await asyncio.sleep(0.01)
+        assert len(ticks) >= 2, "the wake-up was lost: the next tick would wait a whole interval"
+    finally:
+        bot.living.stop()
+        await asyncio.wait_for(running, 5)

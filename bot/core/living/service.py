@@ -184,13 +184,15 @@ class LivingAnswers:
     async def run(self) -> None:
         """Tick until stopped or cancelled; a failed tick is logged and retried on the next one."""
         while not self._stopped:
+            # Cleared before the tick, not after: a wake-up (a reload, say) that arrives while a
+            # tick is running must lead to another tick, not be lost.
+            self._wake.clear()
             more = False
             try:
                 more = (await self.tick()).more
             except Exception:
                 log.exception("living answers: a tick failed; retrying later")
             if not more and not self._stopped:
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._options.tick_seconds)
 
