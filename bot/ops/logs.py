@@ -119,3 +119,5 @@ def quiet_libraries(level: str = "INFO") -> None:
     floor = max(logging.getLevelName(level), logging.INFO)
     for name in PAYLOAD_LOGGERS:
         logging.getLogger(name).setLevel(floor)
+    # SQLAlchemy logs every statement with its parameters at INFO: never wanted in the bot's log.
+    logging.getLogger("sqlalchemy").setLevel(max(floor, logging.WARNING))
