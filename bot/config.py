@@ -207,7 +207,7 @@ def _operations_settings(env: Mapping[str, str], problems: list[str]) -> Setting
     chosen: dict[str, object] = {}
     raw_port = env.get("OPTOUT_HEALTH_PORT", "").strip()
     if raw_port and raw_port.lower() != "off":
-        if raw_port.isdigit() and int(raw_port) <= 65535:
+        if raw_port.isdecimal() and int(raw_port) <= 65535:
             chosen["health_port"] = int(raw_port)
         else:
             problems.append("OPTOUT_HEALTH_PORT: must be a port number (0-65535) or off")
@@ -254,7 +254,7 @@ def _slack_commands(raw: str, problems: list[str]) -> dict[str, str]:
 def _port(raw: str | None, problems: list[str]) -> int:
     if not raw:
         return 3000
-    if raw.isdigit() and 0 <= int(raw) <= 65535:
+    if raw.isdecimal() and 0 <= int(raw) <= 65535:
         return int(raw)
     problems.append("SLACK_PORT: must be a TCP port number (0 to 65535)")
     return 3000
@@ -289,7 +289,7 @@ def _whole_number(
     raw = env.get(name)
     if not raw:
         return None
-    if raw.isdigit() and int(raw) >= minimum:
+    if raw.isdecimal() and int(raw) >= minimum:
         return int(raw)
     problems.append(f"{name}: must be a whole number of at least {minimum}")
     return None
@@ -302,7 +302,7 @@ def _shard_ids(raw: str, count: int | None, problems: list[str]) -> tuple[int, .
     ids: list[int] = []
     for part in (piece.strip() for piece in raw.split(",")):
         first, _, last = part.partition("-")
-        if not first.isdigit() or (last and not last.isdigit()):
+        if not first.isdecimal() or (last and not last.isdecimal()):
             problems.append(f"DISCORD_SHARD_IDS: {part!r} is not a shard number or range like 0-3")
             return None
         ids.extend(range(int(first), int(last or first) + 1))
@@ -328,7 +328,7 @@ def _living_settings(env: Mapping[str, str], problems: list[str]) -> SettingsGro
     raw_offsets = env.get("REMINDER_OFFSETS", "").replace("d", "")
     if raw_offsets.strip():
         parts = [part.strip() for part in raw_offsets.split(",") if part.strip()]
-        if parts and all(part.isdigit() and int(part) <= 365 for part in parts):
+        if parts and all(part.isdecimal() and int(part) <= 365 for part in parts):
             chosen["reminder_offsets"] = tuple(sorted({int(part) for part in parts}, reverse=True))
         else:
             problems.append("REMINDER_OFFSETS: days before a deadline, e.g. 14,3,1,0")

@@ -81,7 +81,7 @@ class DiscordPublisher:
                     raise
 
     def _channel(self, channel: ChannelRef) -> discord.PartialMessageable:
-        guild = int(channel.workspace) if channel.workspace.isdigit() else None
+        guild = int(channel.workspace) if channel.workspace.isdecimal() else None
         return self._client.get_partial_messageable(int(channel.channel), guild_id=guild)
 
 

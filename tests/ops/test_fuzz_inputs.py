@@ -192,3 +192,15 @@ def test_what_the_fuzzer_found_is_reported_with_its_place() -> None:
         "chatterbox.yaml:9:1: last_verified: Input should be a valid date",
         "chatterbox.yaml:9:16: YAML: month must be in 1..12",
     ]
+
+
+def test_unicode_digits_that_int_refuses_are_reported_not_raised() -> None:
+    from bot.config import ConfigError
+
+    try:
+        Settings.from_environ({"DISCORD_APPLICATION_ID": "²", "SLACK_PORT": "³"})
+    except ConfigError as error:
+        assert any("DISCORD_APPLICATION_ID" in problem for problem in error.problems)
+        assert any("SLACK_PORT" in problem for problem in error.problems)
+    else:
+        raise AssertionError("superscript digits were accepted")
