@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -211,7 +212,10 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     assistant, live = build_assistant(settings.content_dir, clock, settings.cache_dir)
     ops = build_operations(settings)
     ops.watch_knowledge(live)
-    # Answers never wait for the database: living answers open it in the background.
+    # Answers never wait for the database: living answers open it in the background. The
+    # console posts nothing publicly, so alone it needs no database at all.
+    if all(platform == "console" for platform in platforms):
+        settings = replace(settings, database_url=None)
     living = LivingRuntime(settings, assistant, clock)
     if living.enabled:
         ops.watch_database(living.ping, living.backlog)
