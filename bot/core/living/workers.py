@@ -9,8 +9,9 @@ again; a repeated edit is harmless.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.core.assistant import Assistant
 from bot.core.clock import Clock
@@ -65,6 +66,16 @@ class Drained:
     claimed: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
 
+    async def hand_back(
+        self,
+        postpone: Callable[[list[int], datetime], Awaitable[object]],
+        jobs: Sequence[EditJob] | Sequence[ReminderJob],
+        until: datetime,
+    ) -> None:
+        """Return claimed jobs not (or not successfully) tried to their queue until ``until``."""
+        await postpone([job.id for job in jobs], until)
+        self.postponed += len(jobs)
+
     @property
     def full(self) -> bool:
         """True when the pass took a whole batch, so more work may be waiting."""
@@ -93,8 +104,9 @@ class EditWorker:
         report.claimed = len(jobs)
         for position, job in enumerate(jobs):
             if self.stopping:
-                await self._store.postpone_edits([j.id for j in jobs[position:]], self._clock.now())
-                report.postponed += len(jobs) - position
+                await report.hand_back(
+                    self._store.postpone_edits, jobs[position:], self._clock.now()
+                )
                 break
             await outlet.pacer.acquire()
             try:
@@ -105,8 +117,7 @@ class EditWorker:
             except RateLimitedError as limit:
                 outlet.pacer.limited(limit.retry_after)
                 until = self._clock.now() + timedelta(seconds=limit.retry_after)
-                await self._store.postpone_edits([j.id for j in jobs[position:]], until)
-                report.postponed += len(jobs) - position
+                await report.hand_back(self._store.postpone_edits, jobs[position:], until)
                 break
             except Exception:
                 log.exception("living answers: an edit on %s failed", outlet.publisher.platform)
@@ -157,9 +168,9 @@ class ReminderWorker:
         for position, job in enumerate(jobs):
             if self.stopping:
                 # Not tried by this process; a post already in doubt stays in doubt.
-                rest = [j.id for j in jobs[position:]]
-                await self._store.postpone_reminders(rest, self._clock.now())
-                report.postponed += len(jobs) - position
+                await report.hand_back(
+                    self._store.postpone_reminders, jobs[position:], self._clock.now()
+                )
                 break
             try:
                 outcome = await self._deliver(outlet, job)
@@ -167,8 +178,7 @@ class ReminderWorker:
                 outlet.pacer.limited(limit.retry_after)
                 until = self._clock.now() + timedelta(seconds=limit.retry_after)
                 # The refused post is known not to exist; later ones were not tried.
-                await self._store.postpone_reminders([j.id for j in jobs[position:]], until)
-                report.postponed += len(jobs) - position
+                await report.hand_back(self._store.postpone_reminders, jobs[position:], until)
                 break
             except Exception:
                 log.exception("living answers: a reminder on %s failed", outlet.publisher.platform)
