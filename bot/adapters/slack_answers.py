@@ -1,14 +1,13 @@
-"""Private answers rendered once per question and minute, so that an ack costs a lookup.
+"""Private answers rendered once per reply, so that an ack costs a lookup.
 
-Slack acks must leave fast and a busy channel asks the same few questions; the key includes the
-knowledge-base version (a reload is seen at once) and the minute (countdowns stay current).
+The core already answers the same question within a minute (and knowledge-base version) with
+the same reply object; rendering is memoised on that object, so Slack needs no clock or version
+of its own and a reload or a new minute is seen at once.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +17,6 @@ from bot.core.reply import Reply
 from bot.render.slack import SlackMessage, render_reply
 
 ANSWER_CACHE_SIZE = 512
-CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,28 +29,20 @@ class PrivateAnswer:
 
 
 class AnswerCache:
-    """Answers to ``(command, argument)``, rendered for Slack and kept for a minute."""
+    """Answers to ``(command, argument)``, rendered for Slack once per core reply."""
 
-    def __init__(
-        self,
-        assistant: Assistant,
-        size: int = ANSWER_CACHE_SIZE,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
+    def __init__(self, assistant: Assistant, size: int = ANSWER_CACHE_SIZE) -> None:
         self._assistant = assistant
-        self._clock = clock
-        self._lookup = lru_cache(maxsize=size)(self._render)
+        self._render = lru_cache(maxsize=size)(_render)
 
     def answer(self, command: str, argument: str) -> PrivateAnswer:
-        """The private answer, computed at most once per minute and knowledge-base version."""
-        version = self._assistant.knowledge().version
-        bucket = int(self._clock() // CACHE_SECONDS)
-        return self._lookup(version, command, argument[:MAX_INPUT_CHARS], bucket)
+        """The private answer; the core's reply cache decides when it is computed afresh."""
+        return self._render(self._assistant.run(command, argument[:MAX_INPUT_CHARS]))
 
-    def _render(self, version: str, command: str, argument: str, bucket: int) -> PrivateAnswer:
-        reply = self._assistant.run(command, argument)
-        # Buttons name the service, not the words typed: a shared answer never repeats them.
-        buttons = answer_buttons(command, reply.service_id or "") if reply.shareable else ()
-        messages = tuple(render_reply(reply, buttons))
-        body = json.dumps({"response_type": "ephemeral", **messages[0].payload()})
-        return PrivateAnswer(reply, messages, body)
+
+def _render(reply: Reply) -> PrivateAnswer:
+    # Buttons name the service, not the words typed: a shared answer never repeats them.
+    buttons = answer_buttons(reply.command, reply.service_id or "") if reply.shareable else ()
+    messages = tuple(render_reply(reply, buttons))
+    body = json.dumps({"response_type": "ephemeral", **messages[0].payload()})
+    return PrivateAnswer(reply, messages, body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 from bot.adapters.slack_answers import AnswerCache
 from bot.core.assistant import Assistant
@@ -13,15 +14,13 @@ from tests.support import fixture_knowledge, instant
 
 
 def test_an_answer_is_reused_within_the_minute_and_renewed_after_it() -> None:
-    now = [600.0]
+    clock = FixedClock(instant("2025-09-20T12:00:00Z"))
     live = LiveKnowledge(fixture_knowledge())
-    cache = AnswerCache(
-        Assistant(live, FixedClock(instant("2025-09-20T12:00:00Z"))), clock=lambda: now[0]
-    )
+    cache = AnswerCache(Assistant(live, clock))
     first = cache.answer("optout", "chatterbox")
-    now[0] += 59
+    clock.instant += timedelta(seconds=59)
     assert cache.answer("optout", "chatterbox") is first
-    now[0] += 1
+    clock.instant += timedelta(seconds=1)
     assert cache.answer("optout", "chatterbox") is not first
 
 
