@@ -88,6 +88,7 @@ def slack_options(settings: Settings) -> SlackOptions:
         signing_secret=settings.slack_signing_secret or "",
         app_token=settings.slack_app_token,
         api_url=settings.slack_api_url,
+        api_timeout=settings.slack_api_timeout,
         http=http,
         host=settings.slack_host,
         port=settings.slack_port,

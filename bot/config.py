@@ -62,6 +62,10 @@ class Settings:
     slack_http: bool = False
     slack_host: str = "0.0.0.0"
     slack_port: int = 3000
+    # Seconds a call to a platform's API may take (Slack: every Web API call; Discord: the
+    # background posts and edits of living answers).
+    slack_api_timeout: float = 30.0
+    discord_api_timeout: float = 30.0
     # Living answers (docs/living-answers.md); None when DATABASE_URL=off.
     database_url: str | None = field(default=DEFAULT_DATABASE_URL, repr=False)
     reminder_offsets: tuple[int, ...] = (14, 3, 1, 0)
@@ -107,12 +111,14 @@ class Settings:
         if slack_api_url and not slack_api_url.startswith(("http://", "https://")):
             problems.append("SLACK_API_URL: must be an http:// or https:// URL")
         discord = _discord_settings(env, problems)
+        timeouts = _api_timeouts(env, problems)
         living = _living_settings(env, problems)
         operations = _operations_settings(env, problems)
         if problems:
             raise ConfigError(problems)
         return cls(
             **discord,
+            **timeouts,
             **living,
             **operations,
             content_dir=Path(env.get("OPTOUT_CONTENT_DIR") or DEFAULT_CONTENT),
@@ -219,6 +225,21 @@ def _operations_settings(env: Mapping[str, str], problems: list[str]) -> Setting
     grace = _number(env, "OPTOUT_SHUTDOWN_SECONDS", problems, positive=True)
     if grace is not None:
         chosen["shutdown_seconds"] = grace
+    return chosen
+
+
+def _api_timeouts(env: Mapping[str, str], problems: list[str]) -> SettingsGroup:
+    """SLACK_API_TIMEOUT and DISCORD_API_TIMEOUT: how long a stalled platform may hold a call."""
+    chosen: dict[str, object] = {}
+    for name, key in (
+        ("SLACK_API_TIMEOUT", "slack_api_timeout"),
+        ("DISCORD_API_TIMEOUT", "discord_api_timeout"),
+    ):
+        seconds = _number(env, name, problems, positive=True)
+        if seconds is not None and seconds == float("inf"):
+            problems.append(f"{name}: must be a finite number of seconds")
+        elif seconds is not None:
+            chosen[key] = seconds
     return chosen
 
 

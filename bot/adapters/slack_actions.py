@@ -45,6 +45,16 @@ NOT_PINNABLE = (
     "Share the answer again to pin a fresh copy."
 )
 RESTRICTED = "This workspace's settings don't let me post in this channel."
+# A call Slack did not answer within SLACK_API_TIMEOUT may still have been carried out.
+SHARE_UNCONFIRMED = (
+    "Slack did not confirm the post in time, so it may or may not be in this channel. "
+    "Look there before sharing again."
+)
+PIN_UNCONFIRMED = (
+    "Slack did not confirm the pin in time; it may have worked. "
+    "Look at this channel's pinned messages before trying again."
+)
+SLACK_TOO_SLOW = "Slack did not answer in time. Please try again in a moment."
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,9 @@ class SlackOptions:
     signing_secret: str = ""
     app_token: str | None = None
     api_url: str | None = None
+    # Seconds any Web API call may take. slack_sdk's own timeout is not applied to a session
+    # passed in, so it is set on the session every client of this adapter shares.
+    api_timeout: float = 30.0
     http: bool = False
     host: str = "0.0.0.0"
     port: int = 3000
@@ -103,12 +106,15 @@ class SlackAdapter:
 
     async def start(self) -> None:
         """Check the token, then listen over HTTP or connect over Socket Mode."""
-        self._session = aiohttp.ClientSession()
+        timeout = aiohttp.ClientTimeout(total=self._options.api_timeout)
+        self._session = aiohttp.ClientSession(timeout=timeout)
         app = self._build_app(self._session)
         await app.client.auth_test()  # a wrong token fails here, at start-up
         log.info("slack: signed in")
         options = self._options
-        self.publisher = self._living.publisher(options.bot_token, options.api_url, self._session)
+        self.publisher = self._living.publisher(
+            options.bot_token, options.api_url, self._session, options.api_timeout
+        )
         if self._options.http:
             web_app = app.web_app(path=EVENTS_PATH)
             web_app.middlewares.append(arrival)
@@ -159,6 +165,7 @@ class SlackAdapter:
         # about SLACK_BOT_TOKEN; every per-request client copies these settings.
         client = app.client
         client.session = session
+        client.timeout = options.api_timeout
         if options.api_url:
             client.base_url = options.api_url.rstrip("/") + "/"
         client.retry_handlers = [

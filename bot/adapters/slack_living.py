@@ -17,6 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetr
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.adapters.slack_actions import SLACK_TOO_SLOW
 from bot.adapters.slack_sharing import Target
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess, joined_parts, message_parts
@@ -143,6 +144,9 @@ async def _call(
     """The response; Slack errors meaning "gone" or "slow down" become the core's errors."""
     try:
         return await request
+    except TimeoutError:
+        # The call may still have been carried out: the core treats the post as in doubt.
+        raise PublishError("slack did not answer within SLACK_API_TIMEOUT") from None
     except SlackApiError as error:
         code = error.response.get("error")
         if code in keep:
@@ -181,10 +185,14 @@ class SlackLiving:
         self._managers = managers
 
     def publisher(
-        self, token: str, api_url: str | None, session: aiohttp.ClientSession
+        self,
+        token: str,
+        api_url: str | None,
+        session: aiohttp.ClientSession,
+        timeout: float = 30.0,
     ) -> SlackPublisher:
         """A publisher with a client of its own: no rate-limit retries, the pacer does that."""
-        client = AsyncWebClient(token=token, session=session)
+        client = AsyncWebClient(token=token, session=session, timeout=timeout)
         if api_url:
             client.base_url = api_url.rstrip("/") + "/"
         client.retry_handlers = [AsyncConnectionErrorRetryHandler()]
@@ -207,7 +215,11 @@ class SlackLiving:
         channel = ChannelRef(PLATFORM, target.team or "", target.channel)
         may_manage = False
         if needs_permission(action) and self._living.available:
-            may_manage = await self._may_manage(target)
+            try:
+                may_manage = await self._may_manage(target)
+            except TimeoutError:
+                log.warning("slack: users.info got no answer in time")
+                return [render_notice(SLACK_TOO_SLOW)]
         reply = await self._living.subscriptions(
             self._assistant, channel, action, argument, may_manage
         )

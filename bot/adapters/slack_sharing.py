@@ -77,6 +77,10 @@ class Sharing:
             stamps = await self.publish(target.client, channel, messages)
         except SlackApiError as error:
             return await self._explain(target, error)
+        except TimeoutError:
+            # Never posted again: Slack may have posted it and only the answer was late.
+            log.warning("slack: chat.postMessage got no answer in time")
+            return await self.notify(target, actions.SHARE_UNCONFIRMED)
         await self._posted(target, stamps, reply)
         message_ts = stamps[0]
         if pin:
@@ -103,6 +107,9 @@ class Sharing:
             await target.client.pins_add(channel=target.channel, timestamp=message_ts)
         except SlackApiError as error:
             return await self._explain(target, error, actions.SHARED + " ")
+        except TimeoutError:
+            log.warning("slack: pins.add got no answer in time")
+            return await self.notify(target, actions.PIN_UNCONFIRMED)
         await self.notify(target, actions.PINNED, replace)
 
     async def notify(

@@ -41,6 +41,7 @@ SETTINGS: dict[str, Callable[[Settings], object]] = {
     "SLACK_HOST": lambda s: s.slack_host,
     "SLACK_PORT": lambda s: s.slack_port,
     "SLACK_API_URL": lambda s: s.slack_api_url or "Slack's own",
+    "SLACK_API_TIMEOUT": lambda s: s.slack_api_timeout,
     "DISCORD_TOKEN": lambda s: _secret(s.discord_token),
     "DISCORD_APPLICATION_ID": lambda s: s.discord_application_id or "read from the token",
     "DISCORD_SHARD_COUNT": lambda s: s.discord_shard_count or "Discord decides",
@@ -48,6 +49,7 @@ SETTINGS: dict[str, Callable[[Settings], object]] = {
     "DISCORD_SYNC_STATE": lambda s: s.discord_sync_state,
     "DISCORD_API_BASE": lambda s: s.discord_api_base or "Discord's own",
     "DISCORD_GATEWAY_URL": lambda s: s.discord_gateway_url or "Discord's own",
+    "DISCORD_API_TIMEOUT": lambda s: s.discord_api_timeout,
 }
 # Settings fields that are not read from the environment (command-line options set them).
 FROM_OPTIONS = frozenset({"slack_http"})

@@ -3,13 +3,14 @@
 It also plays Slack's part towards the app: it signs slash commands and button clicks exactly as
 Slack does (HMAC-SHA256 over ``v0:{timestamp}:{body}``) and posts them to the app over HTTP, or
 pushes them as Socket Mode envelopes. Everything it receives is recorded; faults (Slack errors,
-429 with Retry-After) are scripted per Web API method. The real slack-bolt talks to it over real
-sockets on 127.0.0.1.
+429 with Retry-After, answers that come too late) are scripted per Web API method. The real
+slack-bolt talks to it over real sockets on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -84,6 +85,8 @@ class FakeSlack:
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self.socket_acks: dict[str, dict[str, Any]] = {}
         self.faults: dict[str, list[Fault]] = {}
+        # Seconds by which the next answers of a method are late, by method.
+        self.delays: dict[str, list[float]] = {}
         # Messages in channels as they read now, by (channel, ts); deleting one is a user's act.
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         # Users whose users.info says they are workspace admins.
@@ -93,6 +96,7 @@ class FakeSlack:
         self._stamps = itertools.count(1)
         self._ids = itertools.count(1)
         self._changed = asyncio.Event()
+        self._stopping = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
         self._sockets: list[web.WebSocketResponse] = []
@@ -116,7 +120,8 @@ class FakeSlack:
         self._client = aiohttp.ClientSession()
 
     async def stop(self) -> None:
-        """Close sockets and the server."""
+        """Close sockets and the server; late answers still pending are given up."""
+        self._stopping.set()
         for socket in self._sockets:
             await socket.close()
         if self._client:
@@ -129,6 +134,11 @@ class FakeSlack:
     def fail(self, method: str, error: str, **details: Any) -> None:
         """Answer the next call(s) of ``method`` with a Slack error (or a 429)."""
         self.faults.setdefault(method, []).append(Fault(error, **details))
+
+    def slow(self, method: str, seconds: float, times: int = 1) -> None:
+        """Carry out the next call(s) of ``method`` but answer ``seconds`` late: a call the app
+        gave up on may still have taken effect, as on the real Slack."""
+        self.delays.setdefault(method, []).extend([seconds] * times)
 
     def called(self, method: str) -> list[dict[str, Any]]:
         """Parameters of every call of ``method`` so far."""
@@ -294,6 +304,14 @@ class FakeSlack:
         expected = "Bearer xapp-" if method == "apps.connections.open" else "Bearer xoxb-"
         if not (authorization or "").startswith(expected):
             return web.json_response({"ok": False, "error": "not_authed"})
+        answer = self._scripted(method, params)
+        delays = self.delays.get(method)
+        if delays:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), delays.pop(0))
+        return answer
+
+    def _scripted(self, method: str, params: dict[str, Any]) -> web.Response:
         queue = self.faults.get(method)
         if queue:
             fault = queue[0]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -90,16 +92,23 @@ async def until(probe: Any, expected: int, attempts: int = 200) -> None:
     raise AssertionError(f"never reached {expected}")
 
 
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
+@asynccontextmanager
+async def living_bot(tmp_path: Path, **settings: Any) -> AsyncIterator[Bot]:
+    """The bot with living answers on a SQLite file, against a fresh fake Slack."""
     async with living_bench(tmp_path) as bench:
         managers = frozenset({MANAGER})
         async with serve_slack(
-            bench.assistant, living=bench.access, slack_subscription_managers=managers
+            bench.assistant, living=bench.access, slack_subscription_managers=managers, **settings
         ) as (fake, adapter):
             bench.attach(await adapter.ready_publisher(), adapter.assistant)
             fake.admins.add(ADMIN)
             yield Bot(fake, adapter, bench)
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
+    async with living_bot(tmp_path) as running:
+        yield running
 
 
 # -- edits of shared answers --------------------------------------------------------------------
@@ -247,6 +256,86 @@ async def held_by_a_stopped_process(bot: Bot) -> None:
     publisher = await bot.adapter.ready_publisher()
     await publisher.post(job.channel, bench.assistant.run("deadline", "chatterbox"), job.key)
     bench.clock.advance(minutes=3)
+
+
+# -- reminders and permission checks under 500s and timeouts -------------------------------------
+
+# SLACK_API_TIMEOUT for these tests: long enough for a loaded machine, short for a test.
+SLACK_TIMEOUT = 1.0
+# Slack answers this late (or when the fake stops): far beyond the timeout.
+STALLED = 60.0
+
+
+async def due_reminder(bot: Bot) -> None:
+    """A channel subscribed to Chatterbox, and the clock where its reminder falls due."""
+    await bot.bench.tick()
+    await bot.ask("subscribe chatterbox", user=ADMIN)
+    bot.bench.clock.set(REMINDER_DUE)
+
+
+async def test_a_reminder_refused_with_a_500_goes_out_on_a_later_round_once(bot: Bot) -> None:
+    await due_reminder(bot)
+    bot.fake.fail("chat.postMessage", "internal_error", status=500)
+    first = (await bot.bench.tick()).reminders["slack"]
+    assert (first.done, first.failed) == (0, 1)
+    assert bot.fake.posts_in(CHANNEL_ID) == []
+    assert (await bot.bench.tick()).reminders["slack"].claimed == 0  # held until its lease ends
+    bot.bench.clock.advance(minutes=3)
+    assert (await bot.bench.tick()).reminders["slack"].done == 1
+    [posted] = bot.fake.posts_in(CHANNEL_ID)
+    assert posted["text"].startswith("Reminder: Chatterbox AI")
+    # A 500 may come after Slack posted: the channel was read before posting again.
+    assert len(bot.fake.called("conversations.history")) == 1
+    assert len(bot.fake.called("chat.postMessage")) == 2
+    assert await bot.bench.store.reminder_backlog() == 0
+
+
+async def test_a_reminder_slack_confirms_too_late_is_found_later_not_posted_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with living_bot(tmp_path, slack_api_timeout=SLACK_TIMEOUT) as bot:
+        await due_reminder(bot)
+        bot.fake.slow("chat.postMessage", STALLED)
+        started = time.perf_counter()
+        first = (await bot.bench.tick()).reminders["slack"]
+        assert time.perf_counter() - started < SLACK_TIMEOUT + 2  # the round was not held
+        assert (first.done, first.failed) == (0, 1)
+        assert len(bot.fake.posts_in(CHANNEL_ID)) == 1  # Slack posted; only its answer was late
+        bot.bench.clock.advance(minutes=3)
+        assert (await bot.bench.tick()).reminders["slack"].done == 1
+        assert len(bot.fake.called("chat.postMessage")) == 1
+        assert len(bot.fake.posts_in(CHANNEL_ID)) == 1
+        assert await bot.bench.store.reminder_backlog() == 0
+    assert "slack did not answer within SLACK_API_TIMEOUT" in caplog.text
+
+
+async def test_a_reminder_in_doubt_is_not_posted_while_the_history_cannot_be_read(
+    tmp_path: Path,
+) -> None:
+    async with living_bot(tmp_path, slack_api_timeout=SLACK_TIMEOUT) as bot:
+        await due_reminder(bot)
+        bot.fake.slow("chat.postMessage", STALLED)
+        await bot.bench.tick()
+        bot.bench.clock.advance(minutes=3)
+        bot.fake.slow("conversations.history", STALLED)
+        assert (await bot.bench.tick()).reminders["slack"].done == 0
+        assert len(bot.fake.called("chat.postMessage")) == 1  # unchecked doubt: not posted
+        bot.bench.clock.advance(minutes=3)
+        assert (await bot.bench.tick()).reminders["slack"].done == 1
+        assert len(bot.fake.called("chat.postMessage")) == 1
+        assert len(bot.fake.posts_in(CHANNEL_ID)) == 1
+
+
+async def test_a_permission_check_slack_answers_too_late_changes_nothing_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with living_bot(tmp_path, slack_api_timeout=SLACK_TIMEOUT) as bot:
+        bot.fake.slow("users.info", STALLED)
+        assert actions.SLACK_TOO_SLOW in await bot.ask("subscribe chatterbox", user=ADMIN)
+        assert await bot.bench.subscriptions(CHANNEL) == []
+        accepted = await bot.ask("subscribe chatterbox", user=ADMIN)
+        assert "This channel will get reminders for Chatterbox AI" in accepted
+    assert not [record for record in caplog.records if record.exc_info]
 
 
 # -- through serve(): the composition root wires all of it ----------------------------------------

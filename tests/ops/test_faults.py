@@ -25,7 +25,8 @@ from tests.adapters.fake_discord import (
     sent_message,
     slash,
 )
-from tests.adapters.fake_slack import serve_slack
+from tests.adapters.fake_slack import CHANNEL_ID as SLACK_CHANNEL_ID
+from tests.adapters.fake_slack import FakeSlack, serve_slack
 from tests.support import assistant_at, fixture_knowledge
 
 NOW = "2025-09-20T12:00:00+00:00"
@@ -147,3 +148,67 @@ async def test_a_dropped_slack_socket_reconnects_and_answers_again() -> None:
         assert ack["blocks"][0]["text"]["text"] == "Deadlines: Chatterbox AI"
         assert len(fake.called("apps.connections.open")) == 2
         assert await adapter.connected()
+
+
+# -- Slack answering later than SLACK_API_TIMEOUT ------------------------------------------------
+
+# Long enough for a loaded machine to answer an ordinary call in time, short enough for a test.
+SLACK_TIMEOUT = 1.0
+# Slack answers this late (or when the fake stops): far beyond the timeout.
+STALLED = 60.0
+
+
+def shown(reply: dict[str, Any]) -> str:
+    """The notice a private reply shows."""
+    return str(reply["blocks"][0]["text"]["text"])
+
+
+def no_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    """Nothing was logged as a bug: a slow Slack is a known fault, not a traceback."""
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+async def still_answering(fake: FakeSlack) -> None:
+    """Commands are answered and shares posted as before."""
+    answer = await fake.command("/deadline", "chatterbox", response="after")
+    assert answer.status == 200 and shown(answer.body) == "Deadlines: Chatterbox AI"
+    before = len(fake.called("chat.postMessage"))
+    await fake.click(actions.SHARE_ACTION, '{"c":"optout","a":"quietnote"}', response="again")
+    assert shown((await fake.wait_for(lambda: fake.responded("again")))[0]) == actions.SHARED
+    assert len(fake.called("chat.postMessage")) == before + 1
+
+
+@pytest.mark.parametrize("entry", ["button", "share word"])
+async def test_a_share_slack_confirms_too_late_is_explained_and_never_posted_twice(
+    entry: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with serve_slack(assistant_at(NOW), slack_api_timeout=SLACK_TIMEOUT) as (fake, _):
+        fake.slow("chat.postMessage", STALLED)
+        started = time.perf_counter()
+        if entry == "button":
+            await fake.click(actions.SHARE_ACTION, '{"c":"optout","a":"chatterbox"}')
+        else:
+            assert (await fake.command("/optout", "chatterbox share", response="r2")).status == 200
+        [reply] = await fake.wait_for(lambda: fake.responded("r2"), within=SLACK_TIMEOUT + 3)
+        waited = time.perf_counter() - started
+        assert shown(reply) == actions.SHARE_UNCONFIRMED
+        assert reply["response_type"] == "ephemeral"
+        assert SLACK_TIMEOUT <= waited < SLACK_TIMEOUT + 2  # the setting, not aiohttp's 5 minutes
+        # Slack did post it; the bot never tried a second time.
+        assert len(fake.called("chat.postMessage")) == 1
+        assert len(fake.posts_in(SLACK_CHANNEL_ID)) == 1
+        await still_answering(fake)
+    no_traceback(caplog)
+
+
+async def test_a_pin_slack_confirms_too_late_is_explained(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with serve_slack(assistant_at(NOW), slack_api_timeout=SLACK_TIMEOUT) as (fake, _):
+        fake.slow("pins.add", STALLED)
+        await fake.click(actions.PIN_ACTION, '{"ts":"1700000000.000001"}')
+        [reply] = await fake.wait_for(lambda: fake.responded("r2"), within=SLACK_TIMEOUT + 3)
+        assert shown(reply) == actions.PIN_UNCONFIRMED
+        assert len(fake.called("pins.add")) == 1
+        await still_answering(fake)
+    no_traceback(caplog)
