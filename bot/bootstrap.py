@@ -122,6 +122,7 @@ def discord_options(settings: Settings, sync_on_start: bool = True) -> DiscordOp
         shard_count=settings.discord_shard_count,
         shard_ids=settings.discord_shard_ids,
         sync_on_start=sync_on_start,
+        api_timeout=settings.discord_api_timeout,
     )
 
 

@@ -63,7 +63,7 @@ class DiscordAdapter:
             self.tree.add_command(command)
         self.client.add_dynamic_items(PostButton, PinButton)
         self._rendered = RenderedReplies()
-        self.publisher = DiscordPublisher(self.client, self._rendered)
+        self.publisher = DiscordPublisher(self.client, self._rendered, options.api_timeout)
         self.sync_state = SyncState(options.sync_state)
         self.observer = observe.Observer()
 

@@ -22,6 +22,8 @@ class DiscordOptions:
     shard_ids: tuple[int, ...] | None = None
     sync_on_start: bool = True
     guild_ready_timeout: float = 2.0
+    # Seconds a background post or edit of living answers may take (DISCORD_API_TIMEOUT).
+    api_timeout: float = 30.0
 
 
 class Startup(Protocol):

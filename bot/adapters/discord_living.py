@@ -4,10 +4,16 @@ A post carries its idempotency key as the message nonce; discord.py sends it wit
 ``enforce_nonce``, so Discord itself returns the earlier message instead of posting twice when a
 post in doubt is retried within minutes. discord.py waits out ordinary 429s by itself (it sleeps
 for the Retry-After and retries); what it gives up on reaches the core's pacer as a rate limit.
+
+discord.py sets no timeout on REST calls: only aiohttp's default (five minutes) bounds one, and it
+retries 5xx answers for up to 25 seconds more. A reminder round waits for each post, so every
+call here is bounded by ``timeout`` (DISCORD_API_TIMEOUT), discord.py's waits included; a post
+cut short is in doubt, and its retry carries the same nonce.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Sequence
 from typing import Any, TypeVar
@@ -43,9 +49,12 @@ class DiscordPublisher:
 
     platform = PLATFORM
 
-    def __init__(self, client: discord.Client, rendered: RenderedReplies) -> None:
+    def __init__(
+        self, client: discord.Client, rendered: RenderedReplies, timeout: float = 30.0
+    ) -> None:
         self._client = client
         self._rendered = rendered
+        self._timeout = timeout
 
     async def post(self, channel: ChannelRef, reply: Reply, key: str) -> MessageRef:
         """Post ``reply`` with ``key`` as the nonce of its first message."""
@@ -54,7 +63,7 @@ class DiscordPublisher:
         for index, fields in enumerate(self._rendered.reply(reply, NO_BUTTONS)):
             # Discord takes nonces of up to 25 characters; the core's keys have 20.
             nonce = key if index == 0 else f"{key}-{index}"
-            message = await _call(target.send(**fields, nonce=nonce))
+            message = await _call(target.send(**fields, nonce=nonce), self._timeout)
             ids.append(str(message.id))
         return MessageRef(channel, joined_parts(ids))
 
@@ -72,9 +81,10 @@ class DiscordPublisher:
             partial = target.get_partial_message(int(part))
             try:
                 if index < len(pages):
-                    await _call(partial.edit(**{"content": None, "view": None, **pages[index]}))
+                    fields = {"content": None, "view": None, **pages[index]}
+                    await _call(partial.edit(**fields), self._timeout)
                 else:
-                    await _call(partial.delete())
+                    await _call(partial.delete(), self._timeout)
             except MessageGoneError:
                 # Only the first message stands for the answer; a later part may be gone.
                 if index == 0:
@@ -98,10 +108,13 @@ def _grew(reply: Reply) -> str:
     return GREW.format(command=f"/{reply.command} {reply.service_id or ''}".strip())
 
 
-async def _call(request: Awaitable[Result]) -> Result:
-    """The result; Discord's "gone" and "slow down" become the core's errors."""
+async def _call(request: Awaitable[Result], seconds: float) -> Result:
+    """The result within ``seconds``; Discord's "gone" and "slow down" become the core's errors."""
     try:
-        return await request
+        async with asyncio.timeout(seconds):
+            return await request
+    except TimeoutError:
+        raise PublishError("discord did not answer within DISCORD_API_TIMEOUT") from None
     except (discord.NotFound, discord.Forbidden) as error:
         raise MessageGoneError(f"discord answered {error.status}") from None
     except discord.RateLimited as error:

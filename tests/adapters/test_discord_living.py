@@ -9,7 +9,10 @@ Channels or Manage Server to change anything.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.core.ports import ChannelRef
@@ -251,6 +255,124 @@ async def test_a_reminder_retried_in_doubt_is_still_one_message(bot: Bot) -> Non
     assert [post.body["nonce"] for post in posts] == [job.key, job.key]
     assert len(bot.fake.posts_in(CHANNEL_ID)) == 1  # Discord returned the first one
     assert await bench.store.reminder_backlog() == 0
+
+
+# -- reminders under 500s and timeouts -----------------------------------------------------------
+
+CHANNEL_POSTS = rf"/channels/{CHANNEL_ID}/messages"
+SERVER_ERROR = {"message": "500: Internal Server Error", "code": 0}
+# Discord answers this late (or when the fake stops): far beyond any timeout here.
+STALLED = 60.0
+
+
+class FlakyDiscord(FakeDiscord):
+    """The fake, where a channel post can be carried out and then answered late, or with a 500."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Seconds by which the next channel posts are answered late, in order.
+        self.late: list[float] = []
+        # How many of the next channel posts are answered 500 after being posted.
+        self.failing_after_posting = 0
+        self._stopping = asyncio.Event()
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        await super().stop()
+
+    async def _route(self, request: Request) -> web.Response:
+        answer = await super()._route(request)
+        if request.method == "POST" and re.fullmatch(CHANNEL_POSTS, request.path):
+            if self.failing_after_posting:
+                self.failing_after_posting -= 1
+                return web.json_response(SERVER_ERROR, status=500)
+            if self.late:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), self.late.pop(0))
+        return answer
+
+
+@contextlib.asynccontextmanager
+async def flaky_bot(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **settings: str
+) -> AsyncIterator[tuple[Bot, FlakyDiscord]]:
+    """The bot with living answers against a flaky fake, with a channel subscribed and the
+    clock where its reminder falls due."""
+    import discord
+
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    gateway = discord.gateway.DiscordWebSocket
+    monkeypatch.setattr(gateway, "DEFAULT_GATEWAY", gateway.DEFAULT_GATEWAY)
+    fake = FlakyDiscord()
+    await fake.start()
+    try:
+        async with living_bench(tmp_path) as bench:
+            harness = DiscordHarness(fake, tmp_path / "discord-commands.json")
+            adapter = await harness.start(bench.assistant, living=bench.access, **settings)
+            bench.attach(await adapter.ready_publisher(), adapter.assistant)
+            bot = Bot(harness, bench)
+            try:
+                await bench.tick()
+                await bot.ask({"action": "subscribe", "service": "chatterbox"})
+                bench.clock.set(REMINDER_DUE)
+                yield bot, fake
+            finally:
+                await harness.stop()
+    finally:
+        await fake.stop()
+
+
+async def test_a_reminder_answered_500_after_it_was_posted_is_still_one_message(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async with flaky_bot(monkeypatch, tmp_path) as (bot, fake):
+        fake.failing_after_posting = 1
+        # discord.py tries again a second later, with the same nonce.
+        assert (await bot.bench.tick()).reminders["discord"].done == 1
+        posts = fake.calls("POST", CHANNEL_POSTS)
+        assert len(posts) == 2 and posts[0].body["nonce"] == posts[1].body["nonce"]
+        assert len(fake.posts_in(CHANNEL_ID)) == 1
+        assert await bot.bench.store.reminder_backlog() == 0
+
+
+async def test_500s_that_outlast_the_timeout_leave_the_reminder_for_a_later_round(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async with flaky_bot(monkeypatch, tmp_path, DISCORD_API_TIMEOUT="0.5") as (bot, fake):
+        for _ in range(5):
+            fake.fail_next("POST", CHANNEL_POSTS, 500, SERVER_ERROR)
+        started = time.perf_counter()
+        first = (await bot.bench.tick()).reminders["discord"]
+        # Cut short in discord.py's first wait before retrying, not after its 25 s of retries.
+        assert time.perf_counter() - started < 2
+        assert (first.done, first.failed) == (0, 1)
+        assert fake.posts_in(CHANNEL_ID) == []
+        fake.faults.clear()
+        assert (await bot.bench.tick()).reminders["discord"].claimed == 0  # leased until later
+        bot.bench.clock.advance(minutes=3)
+        assert (await bot.bench.tick()).reminders["discord"].done == 1
+        [message] = fake.posts_in(CHANNEL_ID)
+        assert message["embeds"][0]["title"] == "Reminder: Chatterbox AI"
+        assert await bot.bench.store.reminder_backlog() == 0
+
+
+async def test_a_reminder_discord_answers_too_late_goes_out_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with flaky_bot(monkeypatch, tmp_path, DISCORD_API_TIMEOUT="1") as (bot, fake):
+        fake.late.append(STALLED)
+        started = time.perf_counter()
+        first = (await bot.bench.tick()).reminders["discord"]
+        assert time.perf_counter() - started < 3  # the round was not held for the stall
+        assert (first.done, first.failed) == (0, 1)
+        assert len(fake.posts_in(CHANNEL_ID)) == 1  # Discord posted; only its answer was late
+        bot.bench.clock.advance(minutes=3)
+        assert (await bot.bench.tick()).reminders["discord"].done == 1
+        posts = fake.calls("POST", CHANNEL_POSTS)
+        assert len(posts) == 2 and posts[0].body["nonce"] == posts[1].body["nonce"]
+        assert len(fake.posts_in(CHANNEL_ID)) == 1  # the retry got the first message back
+        assert await bot.bench.store.reminder_backlog() == 0
+    assert "discord did not answer within DISCORD_API_TIMEOUT" in caplog.text
 
 
 # -- answers over several messages --------------------------------------------------------------
