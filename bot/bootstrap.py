@@ -227,6 +227,7 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
             from bot.adapters.console_adapter import ConsoleAdapter
 
             console = ConsoleAdapter(assistant, display_zone(settings))
+            console.observer = ops.observer
             runners.append(Runner(platform, console.run()))
         elif platform == "discord":
             discord = build_discord(settings, assistant, living=living.access)

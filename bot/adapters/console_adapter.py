@@ -10,12 +10,18 @@ from datetime import tzinfo
 from typing import TextIO
 
 from bot.core.assistant import Assistant
+from bot.core.catalogue import COMMANDS
+from bot.ops import observe
 from bot.render.console import render_text
 
 log = logging.getLogger(__name__)
 
 PROMPT = "optout> "
 QUIT_COMMANDS = frozenset({"/quit", "/exit", "quit", "exit"})
+PLATFORM = "console"
+# The metrics' name for a line that names no command of the catalogue (never the words typed).
+UNKNOWN_COMMAND = "unknown"
+FALLBACK_APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 class ConsoleAdapter:
@@ -32,6 +38,7 @@ class ConsoleAdapter:
         self._zone = zone
         self._stdin = stdin or sys.stdin
         self._stdout = stdout or sys.stdout
+        self.observer = observe.Observer()
 
     async def run(self) -> None:
         """Serve the prompt until the user leaves."""
@@ -52,11 +59,22 @@ class ConsoleAdapter:
 
     def answer(self, command: str) -> str:
         """One command's reply as text; a bug becomes an apology, never a traceback."""
+        with self.observer.scope(PLATFORM, command_name(command)) as scope:
+            try:
+                reply = self._assistant.answer_text(command)
+                observe.replied(reply)
+                return render_text(reply, self._zone)
+            except Exception:
+                log.exception("console command failed")
+                scope.outcome = observe.FAILED
+                return self._apology()
+
+    def _apology(self) -> str:
         try:
-            return render_text(self._assistant.answer_text(command), self._zone)
-        except Exception:
-            log.exception("console command failed")
             return self._assistant.knowledge().messages.en.apology
+        except Exception:
+            # The apology must not depend on the thing that may have failed.
+            return FALLBACK_APOLOGY
 
     def _read(self, interactive: bool) -> str | None:
         if interactive:
@@ -70,6 +88,13 @@ class ConsoleAdapter:
     def _write(self, text: str) -> None:
         self._stdout.write(text)
         self._stdout.flush()
+
+
+def command_name(line: str) -> str:
+    """The catalogue command a line starts with (``/optout claude`` or ``optout claude``)."""
+    words = line.split(maxsplit=1)
+    name = words[0].lstrip("/").casefold() if words else ""
+    return name if name in COMMANDS else UNKNOWN_COMMAND
 
 
 def _enable_line_editing() -> None:
