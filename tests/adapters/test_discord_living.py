@@ -2,7 +2,8 @@
 
 Posted answers are recorded and edited in place (their Pin button kept); deleted ones are
 forgotten; 429s are waited out by discord.py, or hold the queue when discord.py gives up;
-reminders carry their key as an enforced nonce, so a post retried in doubt is still one message;
+reminders carry their key as an enforced nonce, so a post retried in doubt (after a stop, a 500
+or an answer later than DISCORD_API_TIMEOUT) is still one message;
 and the /deadline action option (or the sub-action typed as the first word) needs Manage
 Channels or Manage Server to change anything.
 """

@@ -2,7 +2,8 @@
 
 Shared answers are recorded and edited in place with ``chat.update``; deleted ones are
 forgotten; a 429 holds the queue for its Retry-After; reminders are posted exactly once, a post
-left in doubt by a stopped process is found by its metadata instead of being posted again; and
+left in doubt by a stopped process, a 500 or an answer later than SLACK_API_TIMEOUT is found by
+its metadata instead of being posted again; and
 the sub-actions of /deadline check who may change a channel's reminders.
 """
 

@@ -125,3 +125,23 @@ def test_the_compose_healthchecks_ask_the_endpoint_the_bots_serve() -> None:
         check = service["healthcheck"]["test"]
         assert check[:2] == ["CMD", "optout-bot"]
         assert _parser().parse_args(check[2:]).handler.__name__ == "_health"
+
+
+def test_platform_api_timeouts_are_checked_and_shown(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.config import ConfigError
+
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_environ({"SLACK_API_TIMEOUT": "0", "DISCORD_API_TIMEOUT": "inf"})
+    assert refused.value.problems == [
+        "SLACK_API_TIMEOUT: must be a positive number",
+        "DISCORD_API_TIMEOUT: must be a finite number of seconds",
+    ]
+    defaults = Settings.from_environ({})
+    assert (defaults.slack_api_timeout, defaults.discord_api_timeout) == (30.0, 30.0)
+    monkeypatch.setenv("SLACK_API_TIMEOUT", "2.5")
+    monkeypatch.setenv("OPTOUT_CONTENT_DIR", str(FIXTURE_CONTENT))
+    assert main(["check-config"]) == 0
+    out = capsys.readouterr().out
+    assert "SLACK_API_TIMEOUT=2.5\n" in out and "DISCORD_API_TIMEOUT=30.0\n" in out
