@@ -100,4 +100,3 @@ def test_console_in_a_real_terminal_prompts_answers_and_leaves_on_ctrl_d() -> No
         if process.poll() is None:
             process.kill()
         os.close(controller)
-
