@@ -162,19 +162,21 @@ def cold_start() -> None:
         start = time.perf_counter()
         subprocess.run(command, env=uncached, capture_output=True, check=True, cwd=ROOT)
         without = time.perf_counter() - start
-    probe = (
-        "import sys, bot.__main__ as m; m.main(['ask', '/optout claude']);"
-        "sdks = ('discord', 'slack_bolt', 'slack_sdk', 'sqlalchemy');"
-        "print(sorted(k for k in sdks if k in sys.modules))"
-    )
-    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+        probe = (
+            "import sys, bot.__main__ as m; m.main(['ask', '/optout claude']);"
+            "sdks = ('discord', 'slack_bolt', 'slack_sdk', 'sqlalchemy', 'pydantic', 'yaml');"
+            "print(sorted(k for k in sdks if k in sys.modules))"
+        )
+        loaded = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, env=env
+        )
     print('\n== cold start: optout-bot ask "/optout claude" (whole process)')
     print(
         f"median {statistics.median(runs) * 1000:.0f} ms, best {min(runs) * 1000:.0f} ms"
         f" over 10 runs with the content cache (target < 300 ms);"
         f" {without * 1000:.0f} ms without it"
     )
-    print(f"platform SDKs imported: {loaded.stdout.strip().splitlines()[-1]}")
+    print(f"SDKs, validator and YAML parser imported: {loaded.stdout.strip().splitlines()[-1]}")
 
 
 if __name__ == "__main__":

@@ -272,7 +272,7 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _schema(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content_loader import service_schema
+    from bot.content_schema import service_schema
 
     print(json.dumps(service_schema(), indent=2, ensure_ascii=False))
     return 0

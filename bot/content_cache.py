@@ -25,11 +25,13 @@ _PACKAGE = Path(__file__).resolve().parent
 # The modules whose code shapes what a loaded knowledge base contains.
 _MODEL_SOURCES = (
     "core/knowledge.py",
+    "core/constraints.py",
     "core/richtext.py",
     "core/rules.py",
     "core/lookup.py",
     "core/library.py",
     "content_loader.py",
+    "content_schema.py",
     "content_cache.py",
     "yaml_source.py",
 )

@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
-from bot.core.knowledge import Messages, Service
+from bot.core.knowledge import Service
 from bot.core.library import KnowledgeBase
 from bot.core.rules import Location, check_services
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema.json"
 
@@ -50,15 +51,18 @@ class LoadResult:
 
 
 Positions = dict[Location, tuple[int, int]]  # the same shape as bot.yaml_source.Positions
-RecordT = TypeVar("RecordT", bound=BaseModel)
+RecordT = TypeVar("RecordT")
 
 
 def load_knowledge(directory: Path, today: date) -> LoadResult:
     """Read, parse and validate a content directory; raise ``ContentError`` listing all errors."""
+    # Imported here: a knowledge base read from the cache never needs a validator.
+    from bot.content_schema import MESSAGES, SERVICE
+
     problems: list[ContentProblem] = []
     digest = hashlib.sha256()
     messages_path = directory / "messages.yaml"
-    messages = _load_record(messages_path, Messages, problems, digest)
+    messages = _load_record(messages_path, MESSAGES, problems, digest)
     services: list[Service] = []
     positions: dict[str, tuple[Path, Positions]] = {}
     files = sorted((directory / "services").glob("*.yaml"))
@@ -66,7 +70,7 @@ def load_knowledge(directory: Path, today: date) -> LoadResult:
         problems.append(ContentProblem(directory / "services", 1, 1, "no service files found"))
     for path in files:
         where: Positions = {}
-        service = _load_record(path, Service, problems, digest, where, schema_comment=True)
+        service = _load_record(path, SERVICE, problems, digest, where, schema_comment=True)
         if service is None:
             continue
         if service.id != path.stem:
@@ -94,7 +98,7 @@ def load_knowledge(directory: Path, today: date) -> LoadResult:
 
 def _load_record(
     path: Path,
-    model: type[RecordT],
+    validator: TypeAdapter[RecordT],
     problems: list[ContentProblem],
     digest: Any,
     where: Positions | None = None,
@@ -117,8 +121,10 @@ def _load_record(
     data = _parse(path, text, problems, positions)
     if data is None:
         return None
+    from bot.content_schema import ValidationError
+
     try:
-        return model.model_validate(data)
+        return validator.validate_python(data)
     except ValidationError as error:
         for detail in error.errors():
             line, column = _locate(positions, detail["loc"])
@@ -151,7 +157,7 @@ def _dotted(location: tuple[Any, ...]) -> str:
 
 def _message(detail: Any) -> str:
     message = str(detail["msg"])
-    if detail["type"] == "extra_forbidden":
+    if detail["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         return "unknown key (check the spelling against content/schema.json)"
     if message.startswith("Value error, "):
         return message.removeprefix("Value error, ")
@@ -162,13 +168,3 @@ def content_files(directory: Path) -> Iterator[Path]:
     """Every file whose change should trigger a reload."""
     yield directory / "messages.yaml"
     yield from sorted((directory / "services").glob("*.yaml"))
-
-
-def service_schema() -> dict[str, Any]:
-    """The JSON Schema of a service file, for editors and ``content/schema.json``."""
-    schema = Service.model_json_schema()
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://github.com/optout-bot/optout-bot/content/schema.json",
-        **schema,
-    }

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content_loader import load_knowledge
+from bot.content_schema import SERVICE
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.knowledge import Service
@@ -62,4 +63,4 @@ def make_service(
         ],
     }
     record.update(extra)
-    return Service.model_validate(record)
+    return SERVICE.validate_python(record)

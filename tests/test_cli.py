@@ -119,6 +119,29 @@ def test_python_dash_m_bot_ask_works_without_importing_platform_sdks() -> None:
     assert "LOADED []" in result.stdout
 
 
+def test_an_answer_from_the_content_cache_needs_no_validator_or_yaml_parser(
+    tmp_path: Path,
+) -> None:
+    probe = (
+        "import sys, bot.__main__ as cli; code = cli.main(['ask', '/optout chatterbox', "
+        f"'--content', {str(FIXTURE_CONTENT)!r}]);"
+        "print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'yaml'}));"
+        "sys.exit(code)"
+    )
+    env = {**os.environ, "OPTOUT_CACHE_DIR": str(tmp_path)}
+
+    def loaded() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, env=env
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Chatterbox" in result.stdout
+        return result.stdout.splitlines()[-1]
+
+    assert loaded() == "LOADED ['pydantic', 'yaml']"  # the first run fills the cache
+    assert loaded() == "LOADED []"
+
+
 def test_module_entry_point_runs() -> None:
     result = run_cli("ask", "/help", "--content", str(FIXTURE_CONTENT))
     assert result.returncode == 0, result.stderr

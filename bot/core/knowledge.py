@@ -7,42 +7,29 @@ same structure, field by field.
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import Annotated, Literal, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any, Literal, TypeVar
+from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from bot.core.constraints import (
+    RECORD_CONFIG,
+    Described,
+    HttpsOnly,
+    IanaZone,
+    Length,
+    Markup,
+    Matching,
+    OnOffWords,
+)
 
-from bot.core.richtext import MarkupError, parse_labels
-
-_HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]{1,5})?(/[^\s<>\"]*)?$")
-# Raw platform mention syntax must never reach a channel through content.
-_MENTION = re.compile(r"@(everyone|here|channel)\b|<[@#!]|<t:\d", re.IGNORECASE)
-
-
-def _checked_markup(value: str) -> str:
-    try:
-        parse_labels(value)
-    except MarkupError as error:
-        raise ValueError(str(error)) from None
-    if _MENTION.search(value):
-        raise ValueError("contains mention syntax (@everyone, @here, <@…>, <!…>); rephrase it")
-    return value
-
-
-def _checked_url(value: str) -> str:
-    if not _HTTPS_URL.match(value):
-        raise ValueError("must be a well-formed https:// URL")
-    return value
-
-
-Prose = Annotated[str, Field(min_length=1, max_length=1500), AfterValidator(_checked_markup)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_checked_markup)]
-HttpsUrl = Annotated[str, Field(max_length=500), AfterValidator(_checked_url)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
-SourceRefs = Annotated[list[Identifier], Field(min_length=1)]
+Prose = Annotated[str, Length(1, 1500), Markup()]
+ShortText = Annotated[str, Length(1, 200), Markup()]
+HttpsUrl = Annotated[str, Length(maximum=500), HttpsOnly()]
+Identifier = Annotated[str, Matching(r"^[a-z0-9][a-z0-9-]{0,62}$")]
+SourceRefs = Annotated[list[Identifier], Length(minimum=1)]
+ClockTime = Annotated[str, Matching(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 
 Category = Literal[
     "assistants", "social", "workplace", "developer", "creative", "publishing", "devices"
@@ -53,19 +40,18 @@ Surface = Literal[
 SourceKind = Literal["vendor", "regulator", "news", "other"]
 
 
-PhrasesT = TypeVar("PhrasesT", bound="Strict")
+PhrasesT = TypeVar("PhrasesT", "Phrases", "LivingPhrases")
 
 
-class Strict(BaseModel):
-    """Base for content records: unknown keys are errors and records never change."""
+class Record:
+    """Base of every content record; each is also a frozen, keyword-only dataclass."""
 
-    # Validators are built on first use: a knowledge base read from the cache never needs them.
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
-    )
+    # How the loader's validator treats a record: unknown keys are errors, blanks are trimmed.
+    __pydantic_config__ = RECORD_CONFIG
 
 
-class Source(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Source(Record):
     """A page a fact was confirmed against."""
 
     id: Identifier
@@ -73,43 +59,39 @@ class Source(Strict):
     title: ShortText
     publisher: ShortText
     kind: SourceKind
-    published: date | None = Field(None, description="The date the page itself shows, if any.")
-    accessed: date = Field(description="When the page was read to confirm the facts citing it.")
+    published: Annotated[date | None, Described("The date the page itself shows, if any.")] = None
+    accessed: Annotated[date, Described("When the page was read to confirm the facts citing it.")]
 
 
-class Fact(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Fact(Record):
     """One sourced statement."""
 
     text: Prose
     sources: SourceRefs
 
 
-class Coverage(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Coverage(Record):
     """Who the policy reaches and who it does not."""
 
-    covered: list[ShortText] = Field(min_length=1)
-    not_covered: list[ShortText] = []
+    covered: Annotated[list[ShortText], Length(minimum=1)]
+    not_covered: list[ShortText] = field(default_factory=list)
     regions: ShortText | None = None
     sources: SourceRefs
 
 
-class DefaultSetting(Strict):
+@dataclass(frozen=True, kw_only=True)
+class DefaultSetting(Record):
     """What happens if a user does nothing."""
 
-    state: Literal["on", "off", "varies", "not-applicable"]
+    state: Annotated[Literal["on", "off", "varies", "not-applicable"], OnOffWords()]
     text: Prose
     sources: SourceRefs
 
-    @field_validator("state", mode="before")
-    @classmethod
-    def _yaml_booleans(cls, value: object) -> object:
-        # YAML 1.1 reads a bare `on`/`off` as a boolean; authors mean the words.
-        if isinstance(value, bool):
-            return "on" if value else "off"
-        return value
 
-
-class OptOut(Strict):
+@dataclass(frozen=True, kw_only=True)
+class OptOut(Record):
     """Whether a user can opt out at all, and how in one phrase."""
 
     kind: Literal["setting", "form", "request", "admin", "none", "not-needed"]
@@ -117,17 +99,19 @@ class OptOut(Strict):
     sources: SourceRefs
 
 
-class StepGroup(Strict):
+@dataclass(frozen=True, kw_only=True)
+class StepGroup(Record):
     """Numbered steps for one surface (web, iOS, Android, an admin console …)."""
 
     surface: Surface
     title: ShortText | None = None
     settings_url: HttpsUrl | None = None
-    steps: list[Prose] = Field(min_length=1, max_length=15)
+    steps: Annotated[list[Prose], Length(1, 15)]
     sources: SourceRefs
 
 
-class Check(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Check(Record):
     """How to confirm the current state of the setting."""
 
     text: Prose
@@ -135,7 +119,8 @@ class Check(Strict):
     sources: SourceRefs
 
 
-class Retention(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Retention(Record):
     """How long data is kept under a given condition."""
 
     condition: ShortText
@@ -143,7 +128,8 @@ class Retention(Strict):
     sources: SourceRefs
 
 
-class Control(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Control(Record):
     """A related control: temporary chats, deleting history, an objection form …"""
 
     name: ShortText
@@ -152,7 +138,8 @@ class Control(Strict):
     sources: SourceRefs
 
 
-class Reschedule(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Reschedule(Record):
     """An earlier date of a deadline that was later moved."""
 
     due: date
@@ -161,38 +148,22 @@ class Reschedule(Strict):
     sources: SourceRefs
 
 
-class Deadline(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Deadline(Record):
     """A dated event: a date by which to act, or the date a policy takes effect."""
 
     id: Identifier
     title: ShortText
     kind: Literal["deadline", "effective"]
     due: date
-    time: str | None = Field(None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    timezone: str = "UTC"
-    action: Prose | None = Field(None, description="What to do before the date.")
-    after: Prose | None = Field(None, description="What can still be done once it has passed.")
-    history: list[Reschedule] = Field([], description="Earlier dates, oldest first.")
+    time: ClockTime | None = None
+    timezone: Annotated[str, IanaZone()] = "UTC"
+    action: Annotated[Prose | None, Described("What to do before the date.")] = None
+    after: Annotated[Prose | None, Described("What can still be done once it has passed.")] = None
+    history: Annotated[list[Reschedule], Described("Earlier dates, oldest first.")] = field(
+        default_factory=list
+    )
     sources: SourceRefs
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown IANA time zone {value!r}") from None
-        return value
-
-    @model_validator(mode="after")
-    def _history_in_order(self) -> Deadline:
-        dues = [entry.due for entry in self.history]
-        announced = [entry.announced for entry in self.history if entry.announced]
-        if announced != sorted(announced):
-            raise ValueError("history must be ordered oldest first")
-        if self.due in dues:
-            raise ValueError("history repeats the current date; list only earlier dates")
-        return self
 
     @cached_property
     def instant(self) -> datetime:
@@ -206,7 +177,8 @@ class Deadline(Strict):
         return self.instant if self.time else self.instant + timedelta(days=1)
 
 
-class Change(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Change(Record):
     """A dated entry in a service's policy change log."""
 
     date: date
@@ -214,31 +186,38 @@ class Change(Strict):
     sources: SourceRefs
 
 
-class Service(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Service(Record):
     """Everything the bot knows about one service's AI-training opt-out."""
 
     id: Identifier
     name: ShortText
     category: Category
-    aliases: list[ShortText] = []
+    aliases: list[ShortText] = field(default_factory=list)
     summary: Prose
     last_verified: date
     opt_out: OptOut
     applies_to: Coverage
     default: DefaultSetting
-    steps: list[StepGroup] = []
+    steps: list[StepGroup] = field(default_factory=list)
     check: Check | None = None
-    does_not: list[Fact] = Field([], description="What opting out does not do.")
-    retention: list[Retention] = []
-    related_controls: list[Control] = []
-    disagreements: list[Fact] = Field([], description="Where sources disagree; say what each says.")
-    deadlines: list[Deadline] = []
-    changes: list[Change] = Field([], description="Policy change log, oldest first.")
-    related: list[Identifier] = []
-    sources: list[Source] = Field(min_length=1)
-    no_vendor_source: Prose | None = Field(
-        None, description="Why no vendor page is cited, when none exists."
+    does_not: Annotated[list[Fact], Described("What opting out does not do.")] = field(
+        default_factory=list
     )
+    retention: list[Retention] = field(default_factory=list)
+    related_controls: list[Control] = field(default_factory=list)
+    disagreements: Annotated[
+        list[Fact], Described("Where sources disagree; say what each says.")
+    ] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    changes: Annotated[list[Change], Described("Policy change log, oldest first.")] = field(
+        default_factory=list
+    )
+    related: list[Identifier] = field(default_factory=list)
+    sources: Annotated[list[Source], Length(minimum=1)]
+    no_vendor_source: Annotated[
+        Prose | None, Described("Why no vendor page is cited, when none exists.")
+    ] = None
 
     @cached_property
     def source_by_id(self) -> dict[str, Source]:
@@ -246,7 +225,8 @@ class Service(Strict):
         return {source.id: source for source in self.sources}
 
 
-class LivingPhrases(Strict):
+@dataclass(frozen=True, kw_only=True)
+class LivingPhrases(Record):
     """Phrases of living answers: update lines, reminders and subscriptions.
 
     Every field has an English default, so a messages file needs a ``living`` block only to
@@ -287,7 +267,8 @@ class LivingPhrases(Strict):
     )
 
 
-class Phrases(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Phrases(Record):
     """The bot's own fixed phrases in one language; placeholders use ``{name}``."""
 
     help_title: ShortText
@@ -318,26 +299,28 @@ class Phrases(Strict):
     category_names: dict[Category, ShortText]
     surface_names: dict[Surface, ShortText]
     section_names: dict[str, ShortText]
-    living: LivingPhrases = Field(default_factory=LivingPhrases)
+    living: LivingPhrases = field(default_factory=LivingPhrases)
 
     def with_commands(self, slashes: dict[str, str]) -> Phrases:
         """These phrases with ``{optout}``-style placeholders spelled as typed on a platform."""
         return _spelled(self, slashes)
 
 
-def _spelled(record: PhrasesT, slashes: dict[str, str]) -> PhrasesT:
-    updates: dict[str, object] = {}
-    for field_name, value in record:
-        if isinstance(value, Strict):
-            updates[field_name] = _spelled(value, slashes)
+def _spelled(phrases: PhrasesT, slashes: dict[str, str]) -> PhrasesT:
+    updates: dict[str, Any] = {}
+    for name in (entry.name for entry in fields(phrases)):
+        value = getattr(phrases, name)
+        if isinstance(value, LivingPhrases):
+            updates[name] = _spelled(value, slashes)
         elif isinstance(value, str) and "{" in value:
-            for name, slash in slashes.items():
-                value = value.replace("{" + name + "}", slash)
-            updates[field_name] = value
-    return record.model_copy(update=updates)
+            for command, slash in slashes.items():
+                value = value.replace("{" + command + "}", slash)
+            updates[name] = value
+    return replace(phrases, **updates)
 
 
-class Messages(Strict):
+@dataclass(frozen=True, kw_only=True)
+class Messages(Record):
     """Phrases by locale; English is required and is the fallback."""
 
     en: Phrases

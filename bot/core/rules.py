@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import BaseModel
-
-from bot.core.knowledge import Service
+from bot.core.knowledge import Deadline, Record, Service
 from bot.core.lookup import normalise
 
 STALE_AFTER = timedelta(days=180)
@@ -69,18 +67,19 @@ def _check_sources(service: Service) -> list[Problem]:
     return problems
 
 
-def _references(record: BaseModel, location: Location) -> list[tuple[Location, str]]:
+def _references(record: Record, location: Location) -> list[tuple[Location, str]]:
     """Every ``sources`` reference inside a record, with its location."""
+    assert is_dataclass(record)
     found: list[tuple[Location, str]] = []
-    for name in type(record).model_fields:
+    for name in (entry.name for entry in fields(record)):
         value = getattr(record, name)
         if name == "sources" and isinstance(value, list) and value and isinstance(value[0], str):
             found.extend(((*location, name, i), ref) for i, ref in enumerate(value))
-        elif isinstance(value, BaseModel):
+        elif isinstance(value, Record):
             found.extend(_references(value, (*location, name)))
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                if isinstance(item, BaseModel):
+                if isinstance(item, Record):
                     found.extend(_references(item, (*location, name, index)))
     return found
 
@@ -112,10 +111,22 @@ def _check_dates(service: Service, today: date) -> list[Problem]:
                     "is after the date the page was accessed",
                 )
             )
+    for index, deadline in enumerate(service.deadlines):
+        problems.extend(_check_history(service.id, ("deadlines", index), deadline))
     logged = [change.date for change in service.changes]
     if logged != sorted(logged):
         problems.append(Problem(service.id, ("changes",), "changes must be ordered oldest first"))
     return problems
+
+
+def _check_history(service_id: str, location: Location, deadline: Deadline) -> list[Problem]:
+    announced = [entry.announced for entry in deadline.history if entry.announced]
+    if announced != sorted(announced):
+        return [Problem(service_id, location, "history must be ordered oldest first")]
+    if deadline.due in (entry.due for entry in deadline.history):
+        message = "history repeats the current date; list only earlier dates"
+        return [Problem(service_id, location, message)]
+    return []
 
 
 def _check_names(services: Sequence[Service]) -> list[Problem]:

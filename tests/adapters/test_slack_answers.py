@@ -37,7 +37,7 @@ async def test_a_reloaded_knowledge_base_is_answered_at_once() -> None:
 
 def renamed(knowledge: KnowledgeBase, service_id: str, name: str) -> KnowledgeBase:
     services = tuple(
-        service.model_copy(update={"name": name}) if service.id == service_id else service
+        dataclasses.replace(service, name=name) if service.id == service_id else service
         for service in knowledge.services
     )
     return dataclasses.replace(knowledge, services=services, version=knowledge.version + "-renamed")

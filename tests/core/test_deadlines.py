@@ -1,9 +1,10 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.core.reply import Reply
 from bot.core.richtext import Strong, When, plain
+from bot.core.rules import check_services
 from bot.core.timing import describe_relative
 from tests.support import assistant_at, make_service
 
@@ -103,22 +104,36 @@ def test_day_countdown_words(now: str, expected: str) -> None:
     assert describe_relative(when, datetime.fromisoformat(now)) == expected
 
 
+def moved_deadline(*history: tuple[str, str]) -> dict[str, object]:
+    earlier = [{"due": due, "announced": said, "sources": ["s"]} for due, said in history]
+    return {
+        "id": "d",
+        "title": "T",
+        "kind": "deadline",
+        "due": "2025-10-08",
+        "history": earlier,
+        "sources": ["s"],
+    }
+
+
 def test_history_out_of_order_is_rejected() -> None:
-    with pytest.raises(ValueError, match="oldest first"):
-        make_service(
-            "x",
-            "X",
-            deadlines=[
-                {
-                    "id": "d",
-                    "title": "T",
-                    "kind": "deadline",
-                    "due": "2025-10-08",
-                    "history": [
-                        {"due": "2025-09-30", "announced": "2025-09-10", "sources": ["s"]},
-                        {"due": "2025-09-28", "announced": "2025-08-28", "sources": ["s"]},
-                    ],
-                    "sources": ["s"],
-                }
-            ],
-        )
+    history = (("2025-09-30", "2025-09-10"), ("2025-09-28", "2025-08-28"))
+    service = make_service("x", "X", deadlines=[moved_deadline(*history)])
+    problems = check_services([service], date(2026, 11, 28))
+    assert [(p.location, p.message) for p in problems] == [
+        (("deadlines", 0), "history must be ordered oldest first")
+    ]
+
+
+def test_history_repeating_the_current_date_is_rejected() -> None:
+    service = make_service("x", "X", deadlines=[moved_deadline(("2025-10-08", "2025-09-10"))])
+    problems = check_services([service], date(2026, 11, 28))
+    assert [(p.location, p.message) for p in problems] == [
+        (("deadlines", 0), "history repeats the current date; list only earlier dates")
+    ]
+
+
+def test_history_in_order_passes() -> None:
+    history = (("2025-09-28", "2025-08-28"), ("2025-09-30", "2025-09-10"))
+    service = make_service("x", "X", deadlines=[moved_deadline(*history)])
+    assert check_services([service], date(2026, 11, 28)) == []

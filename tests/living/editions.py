@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from bot.core.knowledge import Service
+from bot.content_schema import SERVICE
 from bot.core.library import KnowledgeBase
 from tests.support import fixture_knowledge
 
@@ -18,11 +18,11 @@ def edition(base: KnowledgeBase | None = None, **edits: Callable[[Record], None]
     knowledge = base or fixture_knowledge()
     services = []
     for service in knowledge.services:
-        record = service.model_dump(mode="json")
+        record = SERVICE.dump_python(service, mode="json")
         if service.id in edits:
             edits[service.id](record)
-        services.append(Service.model_validate(record))
-    digest = hashlib.sha256(repr([s.model_dump(mode="json") for s in services]).encode())
+        services.append(SERVICE.validate_python(record))
+    digest = hashlib.sha256(repr([SERVICE.dump_python(s, mode="json") for s in services]).encode())
     return KnowledgeBase(tuple(services), knowledge.messages, digest.hexdigest()[:12])
 
 

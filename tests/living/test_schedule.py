@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -33,7 +34,7 @@ def launch() -> Deadline:
 
 
 def at_time(clock: str) -> Deadline:
-    return Deadline.model_validate({**launch().model_dump(), "time": clock})
+    return dataclasses.replace(launch(), time=clock)
 
 
 def known(since: datetime = KNOWN_SINCE) -> list[KnownDeadline]:
