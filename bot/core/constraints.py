@@ -26,32 +26,38 @@ _HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]{1,5})?(/[
 _MENTION = re.compile(r"@(everyone|here|channel)\b|<[@#!]|<t:\d", re.IGNORECASE)
 
 
+class _Limit:
+    """A limit that the validator of the field's own type can enforce by itself."""
+
+    def limits(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Handler) -> Any:
+        schema = handler(source)
+        schema.update(self.limits())
+        return schema
+
+
 @dataclass(frozen=True, slots=True)
-class Length:
+class Length(_Limit):
     """Bounds on the length of a string or the number of items in a list."""
 
     minimum: int | None = None
     maximum: int | None = None
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: Handler) -> Any:
-        schema = handler(source)
-        if self.minimum is not None:
-            schema["min_length"] = self.minimum
-        if self.maximum is not None:
-            schema["max_length"] = self.maximum
-        return schema
+    def limits(self) -> dict[str, Any]:
+        bounds = {"min_length": self.minimum, "max_length": self.maximum}
+        return {key: bound for key, bound in bounds.items() if bound is not None}
 
 
 @dataclass(frozen=True, slots=True)
-class Matching:
+class Matching(_Limit):
     """A string that matches a regular expression as a whole."""
 
     pattern: str
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: Handler) -> Any:
-        schema = handler(source)
-        schema["pattern"] = self.pattern
-        return schema
+    def limits(self) -> dict[str, Any]:
+        return {"pattern": self.pattern}
 
 
 @dataclass(frozen=True, slots=True)
