@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.core.catalogue import CommandNames
 from bot.core.living.service import TickReport
-from bot.core.ports import ChannelRef, MessageGoneError, RateLimitedError
+from bot.core.ports import ChannelRef, MessageGoneError, PublishError, RateLimitedError
 from bot.store.sql_store import SqlStore
 from tests.living.bots import START, Bot
 from tests.living.editions import both, edition, log_change, move_deadline
@@ -199,6 +202,34 @@ async def test_a_failing_post_is_retried_after_its_lease_then_given_up(store: Sq
         bot.clock.advance(minutes=3)
     assert await store.reminder_backlog() == 0
     assert bot.platform.posts_in(GENERAL) == []
+
+
+@pytest.mark.parametrize(
+    ("error", "logged"),
+    [
+        (PublishError("fake answered 500"), ("WARNING", "failed: fake answered 500", False)),
+        (RuntimeError("boom"), ("ERROR", "failed", True)),
+    ],
+)
+async def test_a_platform_refusal_is_one_warning_and_a_bug_keeps_its_traceback(
+    store: SqlStore,
+    caplog: pytest.LogCaptureFixture,
+    error: Exception,
+    logged: tuple[str, str, bool],
+) -> None:
+    bot = Bot(store)
+    await bot.living.tick()
+    await store.subscribe(GENERAL, "chatterbox", bot.clock.now())
+    bot.clock.set(instant("2026-12-07T17:00:00Z"))
+    bot.platform.refuse.append(error)
+    with caplog.at_level(logging.WARNING, logger="bot.core.living.workers"):
+        report = await bot.living.tick()
+    assert report.reminders["fake"].failed == 1
+    [record] = [r for r in caplog.records if r.name == "bot.core.living.workers"]
+    level, words, traceback = logged
+    assert record.levelname == level
+    assert record.getMessage() == f"living answers: a reminder on fake {words}"
+    assert (record.exc_info is not None) is traceback
 
 
 async def test_backlog_counts_queued_work(store: SqlStore) -> None:

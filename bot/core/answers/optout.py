@@ -76,8 +76,7 @@ def answer_list(
         members = grouped.get(category)
         if members:
             items = tuple(
-                (Strong(member.name), Text(f" — {command} {member.id}"))
-                for member in members
+                (Strong(member.name), Text(f" — {command} {member.id}")) for member in members
             )
             sections.append(Section(title, items=items))
     return Reply(

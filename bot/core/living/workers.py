@@ -23,6 +23,7 @@ from bot.core.ports import (
     EditJob,
     MessageGoneError,
     Publisher,
+    PublishError,
     RateLimitedError,
     ReminderJob,
     Store,
@@ -119,8 +120,8 @@ class EditWorker:
                 until = self._clock.now() + timedelta(seconds=limit.retry_after)
                 await report.hand_back(self._store.postpone_edits, jobs[position:], until)
                 break
-            except Exception:
-                log.exception("living answers: an edit on %s failed", outlet.publisher.platform)
+            except Exception as error:
+                _log_failure("an edit", outlet, error)
                 await self._store.postpone_edits([job.id], self._clock.now() + EDIT_BACKOFF)
                 report.failed += 1
             else:
@@ -180,8 +181,8 @@ class ReminderWorker:
                 # The refused post is known not to exist; later ones were not tried.
                 await report.hand_back(self._store.postpone_reminders, jobs[position:], until)
                 break
-            except Exception:
-                log.exception("living answers: a reminder on %s failed", outlet.publisher.platform)
+            except Exception as error:
+                _log_failure("a reminder", outlet, error)
                 await self._give_up_after_attempts(job)
                 report.failed += 1
                 continue
@@ -225,3 +226,12 @@ class ReminderWorker:
         # Otherwise the claim stays: when its lease runs out the post is retried, in doubt.
         if job.attempts >= MAX_ATTEMPTS:
             await self._store.reminder_skipped(job.id, "failed", self._clock.now())
+
+
+def _log_failure(what: str, outlet: Outlet, error: Exception) -> None:
+    # A platform's refusal (a 500, a timeout) is an expected fault: one line, no traceback.
+    platform = outlet.publisher.platform
+    if isinstance(error, PublishError):
+        log.warning("living answers: %s on %s failed: %s", what, platform, error)
+    else:
+        log.error("living answers: %s on %s failed", what, platform, exc_info=error)
