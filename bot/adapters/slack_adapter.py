@@ -21,16 +21,13 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters import slack_actions as actions
 from bot.adapters.slack_answers import AnswerCache
 from bot.adapters.slack_living import SlackLiving, SlackPublisher
-from bot.adapters.slack_sharing import Sharing, Target
+from bot.adapters.slack_sharing import RetryDroppedCallsExceptPosts, Sharing, Target
 from bot.core.assistant import Assistant
 from bot.core.clock import SystemClock
 from bot.core.living.access import LivingAccess
@@ -169,7 +166,7 @@ class SlackAdapter:
         if options.api_url:
             client.base_url = options.api_url.rstrip("/") + "/"
         client.retry_handlers = [
-            AsyncConnectionErrorRetryHandler(),
+            RetryDroppedCallsExceptPosts(),
             AsyncRateLimitErrorRetryHandler(max_retry_count=options.rate_limit_retries),
         ]
         for slash in options.commands.values():

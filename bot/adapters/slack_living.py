@@ -13,12 +13,11 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.adapters.slack_actions import SLACK_TOO_SLOW
-from bot.adapters.slack_sharing import Target
+from bot.adapters.slack_sharing import RetryDroppedCallsExceptPosts, Target
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess, joined_parts, message_parts
 from bot.core.living.subscriptions import needs_permission
@@ -147,6 +146,9 @@ async def _call(
     except TimeoutError:
         # The call may still have been carried out: the core treats the post as in doubt.
         raise PublishError("slack did not answer within SLACK_API_TIMEOUT") from None
+    except aiohttp.ClientConnectionError as error:
+        # Retried at once unless it was a post, which may have been carried out: in doubt.
+        raise PublishError(f"slack connection failed: {type(error).__name__}") from None
     except SlackApiError as error:
         code = error.response.get("error")
         if code in keep:
@@ -195,7 +197,7 @@ class SlackLiving:
         client = AsyncWebClient(token=token, session=session, timeout=timeout)
         if api_url:
             client.base_url = api_url.rstrip("/") + "/"
-        client.retry_handlers = [AsyncConnectionErrorRetryHandler()]
+        client.retry_handlers = [RetryDroppedCallsExceptPosts()]
         return SlackPublisher(client, self._commands)
 
     async def record(self, target: Target, stamps: Sequence[str], reply: Reply) -> None:

@@ -87,6 +87,8 @@ class FakeSlack:
         self.faults: dict[str, list[Fault]] = {}
         # Seconds by which the next answers of a method are late, by method.
         self.delays: dict[str, list[float]] = {}
+        # How many more calls of a method are carried out and then left unanswered, by method.
+        self.drops: dict[str, int] = {}
         # Messages in channels as they read now, by (channel, ts); deleting one is a user's act.
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         # Users whose users.info says they are workspace admins.
@@ -139,6 +141,11 @@ class FakeSlack:
         """Carry out the next call(s) of ``method`` but answer ``seconds`` late: a call the app
         gave up on may still have taken effect, as on the real Slack."""
         self.delays.setdefault(method, []).extend([seconds] * times)
+
+    def drop(self, method: str, times: int = 1) -> None:
+        """Carry out the next call(s) of ``method``, then close the connection unanswered: the
+        app sees a dropped connection for a call that took effect."""
+        self.drops[method] = self.drops.get(method, 0) + times
 
     def called(self, method: str) -> list[dict[str, Any]]:
         """Parameters of every call of ``method`` so far."""
@@ -305,6 +312,10 @@ class FakeSlack:
         if not (authorization or "").startswith(expected):
             return web.json_response({"ok": False, "error": "not_authed"})
         answer = self._scripted(method, params)
+        if self.drops.get(method):
+            self.drops[method] -= 1
+            assert request.transport is not None
+            request.transport.close()
         delays = self.delays.get(method)
         if delays:
             with contextlib.suppress(TimeoutError):

@@ -291,6 +291,21 @@ async def test_a_reminder_refused_with_a_500_goes_out_on_a_later_round_once(bot:
     assert await bot.bench.store.reminder_backlog() == 0
 
 
+async def test_a_reminder_whose_connection_drops_after_slack_posted_is_not_posted_again(
+    bot: Bot,
+) -> None:
+    await due_reminder(bot)
+    bot.fake.drop("chat.postMessage")
+    first = (await bot.bench.tick()).reminders["slack"]
+    assert (first.done, first.failed) == (0, 1)
+    assert len(bot.fake.posts_in(CHANNEL_ID)) == 1  # Slack posted; the answer was lost
+    bot.bench.clock.advance(minutes=3)
+    assert (await bot.bench.tick()).reminders["slack"].done == 1
+    assert len(bot.fake.called("chat.postMessage")) == 1
+    assert len(bot.fake.posts_in(CHANNEL_ID)) == 1
+    assert await bot.bench.store.reminder_backlog() == 0
+
+
 async def test_a_reminder_slack_confirms_too_late_is_found_later_not_posted_again(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -201,6 +201,30 @@ async def test_a_share_slack_confirms_too_late_is_explained_and_never_posted_twi
     no_traceback(caplog)
 
 
+async def test_a_share_whose_connection_drops_after_slack_posted_is_explained_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with serve_slack(assistant_at(NOW)) as (fake, _):
+        fake.drop("chat.postMessage")
+        await fake.click(actions.SHARE_ACTION, '{"c":"optout","a":"chatterbox"}')
+        [reply] = await fake.wait_for(lambda: fake.responded("r2"))
+        assert shown(reply) == actions.SHARE_UNCONFIRMED
+        # Slack did post it; a second post would have been a duplicate.
+        assert len(fake.called("chat.postMessage")) == 1
+        assert len(fake.posts_in(SLACK_CHANNEL_ID)) == 1
+        await still_answering(fake)
+    no_traceback(caplog)
+
+
+async def test_a_pin_whose_connection_drops_is_retried_at_once() -> None:
+    async with serve_slack(assistant_at(NOW)) as (fake, _):
+        fake.drop("pins.add")
+        await fake.click(actions.PIN_ACTION, '{"ts":"1700000000.000001"}')
+        [reply] = await fake.wait_for(lambda: fake.responded("r2"))
+        assert shown(reply) == actions.PINNED
+        assert len(fake.called("pins.add")) == 2
+
+
 async def test_a_pin_slack_confirms_too_late_is_explained(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
