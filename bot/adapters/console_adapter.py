@@ -21,7 +21,6 @@ QUIT_COMMANDS = frozenset({"/quit", "/exit", "quit", "exit"})
 PLATFORM = "console"
 # The metrics' name for a line that names no command of the catalogue (never the words typed).
 UNKNOWN_COMMAND = "unknown"
-FALLBACK_APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 class ConsoleAdapter:
@@ -67,14 +66,7 @@ class ConsoleAdapter:
             except Exception:
                 log.exception("console command failed")
                 scope.outcome = observe.FAILED
-                return self._apology()
-
-    def _apology(self) -> str:
-        try:
-            return self._assistant.knowledge().messages.en.apology
-        except Exception:
-            # The apology must not depend on the thing that may have failed.
-            return FALLBACK_APOLOGY
+                return self._assistant.apology()
 
     def _read(self, interactive: bool) -> str | None:
         if interactive:

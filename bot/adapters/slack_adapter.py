@@ -44,7 +44,6 @@ BOLT_LOG.setLevel(logging.WARNING)
 
 EVENTS_PATH = "/slack/events"
 STOP_GRACE_SECONDS = 5.0
-FALLBACK_APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +80,7 @@ class SlackAdapter:
             options.commands,
             options.subscription_managers,
         )
-        self._sharing = Sharing(assistant, self._apology, self._living.record)
+        self._sharing = Sharing(assistant, assistant.apology, self._living.record)
         self._options = options
         self._ready = asyncio.Event()
         self.publisher: SlackPublisher | None = None
@@ -288,15 +287,8 @@ class SlackAdapter:
             except Exception:
                 log.exception("slack: could not deliver the apology")
 
-    def _apology(self) -> str:
-        try:
-            return self.assistant.knowledge().messages.for_locale(None).apology
-        except Exception:
-            # The apology must not depend on the thing that may have failed.
-            return FALLBACK_APOLOGY
-
     def _apology_notice(self) -> SlackMessage:
-        return render_notice(self._apology())
+        return render_notice(self.assistant.apology())
 
 
 def _button_name(action: dict[str, Any]) -> str:

@@ -23,6 +23,8 @@ MAX_ECHO_CHARS = 60
 # Discord caps choice names and values at 100 characters.
 MAX_CHOICE_CHARS = 100
 REPLY_CACHE_SIZE = 4096
+# Said when a bug stopped an answer and even the knowledge base's own apology cannot be read.
+FALLBACK_APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,14 @@ class Assistant:
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base answers currently come from."""
         return self._knowledge()
+
+    def apology(self, locale: str | None = None) -> str:
+        """What to say when a bug stopped an answer; it never fails itself."""
+        try:
+            return self._knowledge().messages.for_locale(locale).apology
+        except Exception:
+            # The apology must not depend on the thing that may have failed.
+            return FALLBACK_APOLOGY
 
     def _unknown_command(self, name: str, phrases: Phrases, now: datetime) -> Reply:
         from rapidfuzz import process  # lazy: only a mistyped command needs it

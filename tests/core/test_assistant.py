@@ -1,6 +1,9 @@
+from bot.core.assistant import FALLBACK_APOLOGY, Assistant
+from bot.core.clock import FixedClock
+from bot.core.library import KnowledgeBase
 from bot.core.reply import Reply
 from bot.core.richtext import Label, Link, Strong, UserText, When, plain
-from tests.support import assistant_at
+from tests.support import assistant_at, instant
 
 NOW = "2025-09-20T12:00:00+00:00"
 
@@ -167,3 +170,17 @@ def test_autocomplete_returns_ids_as_values() -> None:
     choices = assistant_at(NOW).autocomplete("chat")
     assert choices[0].value == "chatterbox"
     assert choices[0].name == "Chatterbox AI"
+
+
+def test_the_apology_comes_from_the_messages_file() -> None:
+    assistant = assistant_at("2025-09-20T12:00:00Z")
+    assert assistant.apology() == assistant.knowledge().messages.en.apology
+    assert assistant.apology("fr") == assistant.knowledge().messages.en.apology
+
+
+def test_the_apology_survives_a_knowledge_base_that_cannot_be_read() -> None:
+    def unreadable() -> KnowledgeBase:
+        raise RuntimeError("disk gone")
+
+    assistant = Assistant(unreadable, FixedClock(instant("2025-09-20T12:00:00Z")))
+    assert assistant.apology() == FALLBACK_APOLOGY

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.console_adapter import FALLBACK_APOLOGY, ConsoleAdapter
-from bot.core.assistant import Assistant
+from bot.adapters.console_adapter import ConsoleAdapter
+from bot.core.assistant import FALLBACK_APOLOGY, Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.ops.observe import BotMetrics, Observer
