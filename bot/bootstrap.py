@@ -22,7 +22,8 @@ from bot.core.library import LiveKnowledge
 if TYPE_CHECKING:
     from bot.adapters.discord_adapter import DiscordAdapter
     from bot.adapters.discord_client import DiscordOptions
-    from bot.adapters.slack_adapter import SlackAdapter, SlackOptions
+    from bot.adapters.slack_adapter import SlackAdapter
+    from bot.adapters.slack_app import SlackOptions
     from bot.core.living.access import LivingAccess
     from bot.core.living.service import LivingAnswers, LivingOptions
     from bot.ops.lifecycle import Operations
@@ -72,7 +73,7 @@ def build_slack(
 
 def slack_options(settings: Settings) -> SlackOptions:
     """Slack's settings: Socket Mode when an app token is set, unless HTTP mode is asked for."""
-    from bot.adapters.slack_adapter import SlackOptions
+    from bot.adapters.slack_app import SlackOptions
     from bot.render.slack_manifest import slash_commands
 
     if not settings.slack_bot_token:

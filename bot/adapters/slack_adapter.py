@@ -11,59 +11,30 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Coroutine, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
 import aiohttp
-from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters import slack_actions as actions
 from bot.adapters.slack_answers import AnswerCache
+from bot.adapters.slack_app import Listener, SlackOptions, build_app, open_session
 from bot.adapters.slack_living import SlackLiving, SlackPublisher
-from bot.adapters.slack_sharing import RetryDroppedCallsExceptPosts, Sharing, Target
+from bot.adapters.slack_sharing import Sharing, Target
 from bot.core.assistant import Assistant
 from bot.core.clock import SystemClock
 from bot.core.living.access import LivingAccess
 from bot.core.living.subscriptions import parse_subaction
 from bot.ops import observe
-from bot.ops.http import arrival
 from bot.render.slack import SlackMessage, render_notice
 
 log = logging.getLogger(__name__)
-# bolt logs whole request bodies (user ids, command text) at INFO when a signature is wrong;
-# its loggers copy this one's level.
-BOLT_LOG = logging.getLogger(f"{__name__}.bolt")
-BOLT_LOG.setLevel(logging.WARNING)
 
-EVENTS_PATH = "/slack/events"
 STOP_GRACE_SECONDS = 5.0
-
-
-@dataclass(frozen=True, slots=True)
-class SlackOptions:
-    """How to reach Slack and how Slack reaches us (Socket Mode unless ``http``)."""
-
-    bot_token: str
-    commands: Mapping[str, str]
-    signing_secret: str = ""
-    app_token: str | None = None
-    api_url: str | None = None
-    # Seconds any Web API call may take. slack_sdk's own timeout is not applied to a session
-    # passed in, so it is set on the session every client of this adapter shares.
-    api_timeout: float = 30.0
-    http: bool = False
-    host: str = "0.0.0.0"
-    port: int = 3000
-    rate_limit_retries: int = 2
-    # Besides workspace admins and owners, who may change a channel's deadline reminders.
-    subscription_managers: frozenset[str] = frozenset()
 
 
 class SlackAdapter:
@@ -88,9 +59,12 @@ class SlackAdapter:
         self.observer = observe.Observer()
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
-        self._runner: web.AppRunner | None = None
-        self._socket: AsyncSocketModeHandler | None = None
-        self.port: int | None = None
+        self._listener: Listener | None = None
+
+    @property
+    def port(self) -> int | None:
+        """The port of the HTTP server, once it listens (HTTP mode only)."""
+        return self._listener.port if self._listener else None
 
     async def run(self) -> None:
         """Serve until cancelled."""
@@ -102,27 +76,16 @@ class SlackAdapter:
 
     async def start(self) -> None:
         """Check the token, then listen over HTTP or connect over Socket Mode."""
-        timeout = aiohttp.ClientTimeout(total=self._options.api_timeout)
-        self._session = aiohttp.ClientSession(timeout=timeout)
+        options = self._options
+        self._session = open_session(options)
         app = self._build_app(self._session)
         await app.client.auth_test()  # a wrong token fails here, at start-up
         log.info("slack: signed in")
-        options = self._options
         self.publisher = self._living.publisher(
             options.bot_token, options.api_url, self._session, options.api_timeout
         )
-        if self._options.http:
-            web_app = app.web_app(path=EVENTS_PATH)
-            web_app.middlewares.append(arrival)
-            self._runner = web.AppRunner(web_app, access_log=None)
-            await self._runner.setup()
-            await web.TCPSite(self._runner, self._options.host, self._options.port).start()
-            self.port = self._runner.addresses[0][1]
-            log.info("slack: HTTP mode on port %s, path %s", self.port, EVENTS_PATH)
-        else:
-            self._socket = AsyncSocketModeHandler(app, self._options.app_token)
-            await self._socket.connect_async()  # type: ignore[no-untyped-call]
-            log.info("slack: Socket Mode connected")
+        self._listener = Listener(app, options)
+        await self._listener.start()
         self._ready.set()
 
     async def ready_publisher(self) -> SlackPublisher:
@@ -133,42 +96,20 @@ class SlackAdapter:
 
     async def connected(self) -> bool:
         """Whether Slack can reach the bot: the HTTP server listens, or the socket is open."""
-        if self._socket is not None:
-            return bool(await self._socket.client.is_connected())  # type: ignore[no-untyped-call]
-        return self._runner is not None and self.port is not None
+        return self._listener is not None and await self._listener.connected()
 
     async def stop(self) -> None:
         """Stop taking requests, let follow-ups finish briefly, close connections."""
-        if self._socket:
-            await self._socket.close_async()  # type: ignore[no-untyped-call]
-        if self._runner:
-            await self._runner.cleanup()
+        if self._listener:
+            await self._listener.stop()
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
         if self._session:
             await self._session.close()
 
     def _build_app(self, session: aiohttp.ClientSession) -> AsyncApp:
-        options = self._options
-        app = AsyncApp(
-            name="optout-bot",
-            token=options.bot_token,
-            signing_secret=options.signing_secret,
-            process_before_response=True,
-            logger=BOLT_LOG,
-        )
-        # Configured on bolt's own client (not a client passed in) so that bolt does not warn
-        # about SLACK_BOT_TOKEN; every per-request client copies these settings.
-        client = app.client
-        client.session = session
-        client.timeout = options.api_timeout
-        if options.api_url:
-            client.base_url = options.api_url.rstrip("/") + "/"
-        client.retry_handlers = [
-            RetryDroppedCallsExceptPosts(),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=options.rate_limit_retries),
-        ]
-        for slash in options.commands.values():
+        app = build_app(self._options, session)
+        for slash in self._options.commands.values():
             app.command(slash)(self._on_command)
         app.action(actions.SHARE_ACTION)(self._on_button)
         app.action(actions.PIN_ACTION)(self._on_button)

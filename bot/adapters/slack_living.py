@@ -17,7 +17,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.adapters.slack_actions import SLACK_TOO_SLOW
-from bot.adapters.slack_sharing import RetryDroppedCallsExceptPosts, Target
+from bot.adapters.slack_app import RetryDroppedCallsExceptPosts
+from bot.adapters.slack_sharing import Target
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess, joined_parts, message_parts
 from bot.core.living.subscriptions import needs_permission

@@ -9,12 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import aiohttp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters import slack_actions as actions
@@ -26,21 +24,6 @@ log = logging.getLogger(__name__)
 
 # Errors where "Shared in this channel." would be untrue.
 _NOTHING_POSTED = frozenset({"not_in_channel", "channel_not_found"})
-# Slack has no idempotency key for a post: sent again, it is posted again.
-_POST_METHOD = "/chat.postMessage"
-
-
-class RetryDroppedCallsExceptPosts(AsyncConnectionErrorRetryHandler):
-    """Repeats a call whose connection failed, unless it was a post.
-
-    A connection can drop after Slack has carried out the call; repeating an edit or a read is
-    harmless, repeating a post duplicates it. A post that failed this way is left in doubt.
-    """
-
-    async def _can_retry_async(self, *, request: Any, **details: Any) -> bool:
-        if str(request.url).endswith(_POST_METHOD):
-            return False
-        return await super()._can_retry_async(request=request, **details)
 
 
 @dataclass(frozen=True, slots=True)
