@@ -8,13 +8,18 @@ autocomplete is timed the same way. Rounds alternate between the two clients so 
 elsewhere on the machine falls on both alike.
 
     .venv/bin/python bench/discord_interactions.py [--interactions 3000] [--rounds 10]
-        [--content content --service claude] [--stdlib-json]
+        [--content content --service claude] [--stdlib-json] [--profile DIR]
+
+``--profile DIR`` runs cProfile inside each client's event loop during the measured rounds and
+writes ``DIR/bare.pstats`` and ``DIR/bot.pstats``, commands only (figures are then slower: for finding where the
+CPU goes, not for comparing throughput).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import multiprocessing
 import statistics
 import sys
@@ -39,7 +44,10 @@ DESCRIPTIONS = {
 def client_process(
     target: str, api_base: str, gateway: str, content: str, stdlib_json: bool, pipe: Any
 ) -> None:
-    """Child process: one client connected to the fake; answers 'cpu' with its CPU seconds."""
+    """Child process: one client connected to the fake; answers 'cpu' with its CPU seconds.
+
+    'profile' starts cProfile on the event loop's thread; a path ends it and writes the stats.
+    """
     import logging
 
     logging.disable(logging.WARNING)
@@ -58,12 +66,20 @@ async def _run_client(target: str, api_base: str, gateway: str, content: str, pi
     loop = asyncio.get_running_loop()
     stopped = asyncio.Event()
 
+    profiler = cProfile.Profile()
+
     def serve_pipe() -> None:
         while True:
             request = pipe.recv()
             if request == "stop":
                 loop.call_soon_threadsafe(stopped.set)
                 return
+            if request == "profile":
+                # cProfile watches one thread: the loop's, where every interaction is handled.
+                loop.call_soon_threadsafe(profiler.enable)
+            elif request != "cpu":
+                loop.call_soon_threadsafe(profiler.disable)
+                loop.call_soon_threadsafe(profiler.dump_stats, request)
             pipe.send(time.process_time())
 
     client = _bot(api_base, gateway, content) if target == "bot" else _bare(api_base, gateway)
@@ -148,8 +164,9 @@ async def drive(
     return total / (time.perf_counter() - began), latencies
 
 
-def cpu(pipe: Any) -> float:
-    pipe.send("cpu")
+def cpu(pipe: Any, request: str = "cpu") -> float:
+    """The client's CPU seconds so far (after carrying out ``request``)."""
+    pipe.send(request)
     return float(pipe.recv())
 
 
@@ -182,10 +199,18 @@ async def measure(args: argparse.Namespace) -> dict[tuple[str, int], Phase]:
 
         for target in TARGETS:  # warm up: connections, caches
             await drive(fake, bots[target], command(target), 50, 500)
+        profiling = args.profile
+        if profiling:
+            for pipe in pipes.values():
+                cpu(pipe, "profile")
         results: dict[tuple[str, int], Phase] = {}
         plans = [(level, [(target, command(target)) for target in TARGETS]) for level in LEVELS]
         plans += [(level, [("autocomplete", typing("bot"))]) for level in (1, 50)]
         for level, kinds in plans:
+            if profiling and kinds[0][0] == "autocomplete":
+                # The profiles cover the commands alone, so that both clients' compare.
+                _write_profiles(pipes, profiling)
+                profiling = None
             count = max(args.interactions // 4, 400) if level == 1 else args.interactions
             each = count // args.rounds
             for round_number in range(args.rounds):
@@ -211,6 +236,12 @@ async def measure(args: argparse.Namespace) -> dict[tuple[str, int], Phase]:
             if process.is_alive():
                 process.terminate()
         await fake.stop()
+
+
+def _write_profiles(pipes: dict[str, Any], folder: str) -> None:
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for target, pipe in pipes.items():
+        cpu(pipe, str(Path(folder, f"{target}.pstats").resolve()))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -273,6 +304,7 @@ def main() -> None:
     parser.add_argument(
         "--stdlib-json", action="store_true", help="both clients without orjson, for comparison"
     )
+    parser.add_argument("--profile", help="write each client's cProfile stats to this folder")
     args = parser.parse_args()
     report(asyncio.run(measure(args)), args)
 

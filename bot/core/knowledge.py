@@ -1,5 +1,7 @@
 """The knowledge base model: one validated record per service, plus the bot's own phrases.
 
+Records are plain frozen dataclasses, cheap to build and to unpickle; the constraints on their
+fields are markers (``constraints``) that the loader's validator applies when files are read.
 Strings that may contain exact interface labels use the ``[Label]`` notation (see ``richtext``).
 All English text sits in plain string fields so that a translation can later be laid over the
 same structure, field by field.

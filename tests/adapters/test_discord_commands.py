@@ -15,7 +15,7 @@ import pytest
 from bot.core.assistant import Assistant
 from bot.core.catalogue import CATALOGUE
 from bot.core.clock import FixedClock
-from bot.core.library import KnowledgeBase
+from bot.core.library import KnowledgeBase, LiveKnowledge
 from bot.render.discord import render_reply, size
 from tests.adapters.fake_discord import (
     CHANNEL_ID,
@@ -226,6 +226,22 @@ async def test_a_command_discord_still_lists_but_the_bot_dropped_gets_the_cores_
     body = await harness.fake.interact(harness.bot, slash(harness.bot, "optuot"))
     assert body["data"]["flags"] == EPHEMERAL
     assert embeds_of(body)[0]["description"].startswith("There is no command /optuot. Try /optout")
+
+
+async def test_an_answer_changes_as_soon_as_the_knowledge_base_is_reloaded(
+    harness: DiscordHarness,
+) -> None:
+    messages = fixture_knowledge().messages
+    live = LiveKnowledge(KnowledgeBase((make_service("acme", "Acme Chat"),), messages, "1"))
+    assistant = Assistant(live, FixedClock(instant(NOW)))
+    await started(harness, assistant)
+    fake, bot = harness.fake, harness.bot
+    before = await fake.interact(bot, slash(bot, "optout", {"service": "acme"}))
+    live.swap(KnowledgeBase((make_service("acme", "Acme Assistant"),), messages, "2"))
+    after = await fake.interact(bot, slash(bot, "optout", {"service": "acme"}))
+    assert "Acme Chat" in embeds_of(before)[0]["title"]
+    assert "Acme Assistant" in embeds_of(after)[0]["title"]
+    assert embeds_of(after) == list(render_reply(assistant.run("optout", "acme"))[0].embeds)
 
 
 async def test_a_long_answer_continues_in_private_followups(harness: DiscordHarness) -> None:
