@@ -10,9 +10,9 @@ elsewhere on the machine falls on both alike.
     .venv/bin/python bench/discord_interactions.py [--interactions 3000] [--rounds 10]
         [--content content --service claude] [--stdlib-json] [--profile DIR]
 
-``--profile DIR`` runs cProfile inside each client's event loop during the measured rounds and
-writes ``DIR/bare.pstats`` and ``DIR/bot.pstats``, commands only (figures are then slower: for finding where the
-CPU goes, not for comparing throughput).
+``--profile DIR`` runs cProfile inside each client's event loop during the measured command
+rounds and writes ``DIR/bare.pstats`` and ``DIR/bot.pstats`` (figures are then slower: for
+finding where the CPU goes, not for comparing throughput).
 """
 
 from __future__ import annotations
