@@ -7,8 +7,20 @@ in flight and times each until its callback arrives; each client reports the CPU
 autocomplete is timed the same way. Rounds alternate between the two clients so that load from
 elsewhere on the machine falls on both alike.
 
+The fake shares the machine's two cores with the clients, so its own work is kept small and the
+same for both: it encodes and decodes JSON with orjson, as discord.py does in both clients. (With
+the standard library's json it spent about 60 µs more on each bot interaction than on a bare
+one, echoing the larger answer, and the comparison charged that to the bot.) Each client's own
+CPU per interaction is reported beside the fake's, so either can be judged alone.
+
     .venv/bin/python bench/discord_interactions.py [--interactions 3000] [--rounds 10]
-        [--content content --service claude] [--stdlib-json] [--profile DIR]
+        [--content content --service claude] [--stdlib-json] [--same-answer] [--profile DIR]
+
+``--same-answer`` adds a third client to the rotation: the bare client, unchanged but for its
+answer, which is the bot's own answer to the question (embeds and buttons, rendered once before
+the run). What separates it from the bare client is the size of the answer, which discord.py
+encodes and sends, and parses again from Discord's reply, and which the fake must read and echo;
+what separates the bot from it is the bot's own work per interaction.
 
 ``--profile DIR`` runs cProfile inside each client's event loop during the measured command
 rounds and writes ``DIR/bare.pstats`` and ``DIR/bot.pstats`` (figures are then slower: for
@@ -34,15 +46,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LEVELS = (1, 50, 200)
-TARGETS = {"bare": "bare-token", "bot": "bot-token"}
+TARGETS = {"bare": "bare-token", "bot": "bot-token", "same": "same-token"}
 DESCRIPTIONS = {
     "bare": "bare discord.Client + CommandTree, /optout answers a fixed text (ephemeral)",
     "bot": "optout-bot: /optout <service> answered with its embeds and Post/Pin buttons",
+    "same": "the bare client answering with the bot's answer, rendered once before the run",
 }
 
 
 def client_process(
-    target: str, api_base: str, gateway: str, content: str, stdlib_json: bool, pipe: Any
+    target: str,
+    api_base: str,
+    gateway: str,
+    question: tuple[str, str],
+    stdlib_json: bool,
+    pipe: Any,
 ) -> None:
     """Child process: one client connected to the fake; answers 'cpu' with its CPU seconds.
 
@@ -59,10 +77,12 @@ def client_process(
         # What discord.py does when orjson is not installed.
         discord.utils._to_json = lambda obj: json.dumps(obj, separators=(",", ":"))
         discord.utils._from_json = json.loads
-    asyncio.run(_run_client(target, api_base, gateway, content, pipe))
+    asyncio.run(_run_client(target, api_base, gateway, question, pipe))
 
 
-async def _run_client(target: str, api_base: str, gateway: str, content: str, pipe: Any) -> None:
+async def _run_client(
+    target: str, api_base: str, gateway: str, question: tuple[str, str], pipe: Any
+) -> None:
     loop = asyncio.get_running_loop()
     stopped = asyncio.Event()
 
@@ -82,7 +102,11 @@ async def _run_client(target: str, api_base: str, gateway: str, content: str, pi
                 loop.call_soon_threadsafe(profiler.dump_stats, request)
             pipe.send(time.process_time())
 
-    client = _bot(api_base, gateway, content) if target == "bot" else _bare(api_base, gateway)
+    content, service = question
+    if target == "bot":
+        client = _bot(api_base, gateway, content)
+    else:
+        client = _bare(api_base, gateway, _answer(content, service) if target == "same" else None)
     threading.Thread(target=serve_pipe, daemon=True).start()
     runner = asyncio.create_task(client.start(TARGETS[target]))
     await stopped.wait()
@@ -111,7 +135,17 @@ def _bot(api_base: str, gateway: str, content: str) -> Any:
     return build_discord(settings, assistant).client
 
 
-def _bare(api_base: str, gateway: str) -> Any:
+def _answer(content: str, service: str) -> list[dict[str, Any]]:
+    """The bot's private answer to ``/optout service``, as discord.py ``send`` arguments."""
+    from bot.adapters.discord_components import PRIVATE, RenderedReplies
+    from bot.bootstrap import build_assistant
+    from bot.core.clock import SystemClock
+
+    assistant, _ = build_assistant(Path(content), SystemClock(), None)
+    return RenderedReplies().reply(assistant.run("optout", service), PRIVATE)
+
+
+def _bare(api_base: str, gateway: str, answer: list[dict[str, Any]] | None) -> Any:
     import discord
     import yarl
     from discord import app_commands
@@ -125,7 +159,11 @@ def _bare(api_base: str, gateway: str) -> Any:
 
     @tree.command(name="optout", description="A fixed answer")
     async def optout(interaction: discord.Interaction, service: str | None = None) -> None:
-        await interaction.response.send_message("A fixed answer.", ephemeral=True)
+        if answer is None:
+            return await interaction.response.send_message("A fixed answer.", ephemeral=True)
+        await interaction.response.send_message(**answer[0], ephemeral=True)
+        for fields in answer[1:]:
+            await interaction.followup.send(**fields, ephemeral=True)
 
     return client
 
@@ -175,14 +213,22 @@ async def measure(args: argparse.Namespace) -> dict[tuple[str, int], Phase]:
 
     fake = FakeDiscord(record=False)
     await fake.start()
-    bots = {target: fake.add_bot(token) for target, token in TARGETS.items()}
+    clients = [target for target in TARGETS if target != "same" or args.same_answer]
+    bots = {target: fake.add_bot(TARGETS[target]) for target in clients}
     context = multiprocessing.get_context("spawn")
     pipes, processes = {}, []
-    for target in TARGETS:
+    for target in clients:
         mine, theirs = context.Pipe()
         process = context.Process(
             target=client_process,
-            args=(target, fake.api_base, fake.gateway_url, args.content, args.stdlib_json, theirs),
+            args=(
+                target,
+                fake.api_base,
+                fake.gateway_url,
+                (args.content, args.service),
+                args.stdlib_json,
+                theirs,
+            ),
             daemon=True,
         )
         process.start()
@@ -197,14 +243,14 @@ async def measure(args: argparse.Namespace) -> dict[tuple[str, int], Phase]:
         def typing(target: str) -> Any:
             return lambda: autocomplete(bots[target], "optout", args.typed)
 
-        for target in TARGETS:  # warm up: connections, caches
+        for target in clients:  # warm up: connections, caches
             await drive(fake, bots[target], command(target), 50, 500)
         profiling = args.profile
         if profiling:
             for pipe in pipes.values():
                 cpu(pipe, "profile")
         results: dict[tuple[str, int], Phase] = {}
-        plans = [(level, [(target, command(target)) for target in TARGETS]) for level in LEVELS]
+        plans = [(level, [(target, command(target)) for target in clients]) for level in LEVELS]
         plans += [(level, [("autocomplete", typing("bot"))]) for level in (1, 50)]
         for level, kinds in plans:
             if profiling and kinds[0][0] == "autocomplete":
@@ -250,21 +296,33 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
 
 
+def compare(mine: Phase, theirs: Phase, name: str, other: str) -> str:
+    """Throughput ratio of two clients (median round, and the spread) and their p50 difference."""
+    # Each round's clients ran back to back, so their ratio is the least disturbed figure.
+    ratios = sorted(a / b for a, b in zip(mine.rates, theirs.rates, strict=True))
+    extra = percentile(mine.latencies, 0.5) - percentile(theirs.latencies, 0.5)
+    return (
+        f"{name}/{other} throughput {statistics.median(ratios):.2f}x "
+        f"(rounds {ratios[0]:.2f}–{ratios[-1]:.2f}), p50 {extra:+.2f} ms"
+    )
+
+
 def report(results: dict[tuple[str, int], Phase], args: argparse.Namespace) -> None:
     print(
         f"Discord interactions, '/optout service:{args.service}', {args.interactions} per client "
         f"and level in {args.rounds} alternating rounds (median round)"
         f"{', stdlib json' if args.stdlib_json else ''}"
     )
-    for target, description in DESCRIPTIONS.items():
-        print(f"  {target:5} {description}")
+    clients = [target for target in TARGETS if (target, LEVELS[0]) in results]
+    for target in clients:
+        print(f"  {target:5} {DESCRIPTIONS[target]}")
     print()
     header = f"{'in flight':>9}  {'client':5} {'int/s':>7} {'p50 ms':>7} {'p99 ms':>7}"
     # A client's CPU per interaction in its least disturbed round estimates its own cost best.
     # The fake's own CPU shows when it, not the client, limits throughput.
     print(f"{header} {'CPU µs/int':>10} {'lowest':>7} {'fake CPU':>8}")
     for level in LEVELS:
-        for target in TARGETS:
+        for target in clients:
             phase = results[(target, level)]
             print(
                 f"{level:>9}  {target:5} {statistics.median(phase.rates):7.0f} "
@@ -273,14 +331,12 @@ def report(results: dict[tuple[str, int], Phase], args: argparse.Namespace) -> N
                 f"{min(phase.cpu_per_interaction) * 1e6:7.0f} "
                 f"{statistics.median(phase.fake_cpu_per_interaction) * 1e6:8.0f}"
             )
-        bot, bare = results[("bot", level)], results[("bare", level)]
-        # Each round's clients ran back to back, so their ratio is the least disturbed figure.
-        ratios = sorted(mine / theirs for mine, theirs in zip(bot.rates, bare.rates, strict=True))
-        extra = percentile(bot.latencies, 0.5) - percentile(bare.latencies, 0.5)
-        print(
-            f"{'':>9}  bot/bare throughput {statistics.median(ratios):.2f}x "
-            f"(rounds {ratios[0]:.2f}–{ratios[-1]:.2f}), p50 {extra:+.2f} ms"
+        pairs = [("bot", "bare")] + (
+            [("same", "bare"), ("bot", "same")] if "same" in clients else []
         )
+        for mine, theirs in pairs:
+            compared = compare(results[(mine, level)], results[(theirs, level)], mine, theirs)
+            print(f"{'':>9}  {compared}")
     print()
     for level in (1, 50):
         phase = results[("autocomplete", level)]
@@ -303,6 +359,9 @@ def main() -> None:
     parser.add_argument("--typed", default="ch", help="what autocomplete is asked to complete")
     parser.add_argument(
         "--stdlib-json", action="store_true", help="both clients without orjson, for comparison"
+    )
+    parser.add_argument(
+        "--same-answer", action="store_true", help="add the bare client answering as the bot does"
     )
     parser.add_argument("--profile", help="write each client's cProfile stats to this folder")
     args = parser.parse_args()
