@@ -9,7 +9,7 @@ elsewhere on the machine falls on both alike.
 
 The fake shares the machine's two cores with the clients, so its own work is kept small and the
 same for both: it encodes and decodes JSON with orjson, as discord.py does in both clients. (With
-the standard library's json it spent about 60 µs more on each bot interaction than on a bare
+the standard library's json it spent about 55 µs more on each bot interaction than on a bare
 one, echoing the larger answer, and the comparison charged that to the bot.) Each client's own
 CPU per interaction is reported beside the fake's, so either can be judged alone.
 
