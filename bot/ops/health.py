@@ -125,6 +125,8 @@ class HealthServer:
                 metrics.edit_queue.set(edits)
                 metrics.reminder_backlog.set(reminders)
         metrics.draining.set(1 if self.draining else 0)
+        # Read when scraped rather than kept up to date by every command.
+        metrics.in_flight.set(self.observer.in_flight)
         return web.Response(body=metrics.expose().encode(), headers={"Content-Type": CONTENT_TYPE})
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 from typing import TypeVar
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -29,7 +31,7 @@ class Metric:
     def _key(self, values: Sequence[str]) -> LabelValues:
         if len(values) != len(self.labels):
             raise ValueError(f"{self.name} takes labels {self.labels}, got {tuple(values)}")
-        return tuple(str(value) for value in values)
+        return tuple(values)
 
     def samples(self) -> Iterable[tuple[str, LabelValues, tuple[str, ...], float]]:
         """(suffix, label values, extra label pair, value) for every sample."""
@@ -124,35 +126,38 @@ class Histogram(Metric):
     def observe(self, amount: float, *values: str) -> None:
         """Record one observation."""
         key = self._key(values)
+        # Each observation lands in one slot (the first bucket whose bound is not below it, or
+        # the slot past the last bucket); the cumulative counts are added up when read.
+        slot = bisect_left(self.buckets, amount)
         with self._lock:
-            # One slot per bucket, then +Inf, then the sum.
-            series = self._series.setdefault(key, [0.0] * (len(self.buckets) + 2))
-            for index, bound in enumerate(self.buckets):
-                if amount <= bound:
-                    series[index] += 1
-            series[-2] += 1
+            series = self._series.get(key)
+            if series is None:
+                # One slot per bucket, one above the last bucket, then the sum.
+                series = self._series[key] = [0.0] * (len(self.buckets) + 2)
+            series[slot] += 1
             series[-1] += amount
 
     def count(self, *values: str) -> int:
         """How many observations one series holds."""
         series = self._series.get(self._key(values))
-        return int(series[-2]) if series else 0
+        return int(sum(series[:-1])) if series else 0
 
     def bucket(self, bound: float, *values: str) -> int:
         """How many observations of one series were at most ``bound`` (a bucket's bound)."""
         series = self._series.get(self._key(values))
-        return int(series[self.buckets.index(bound)]) if series else 0
+        return int(sum(series[: self.buckets.index(bound) + 1])) if series else 0
 
     def samples(self) -> Iterable[tuple[str, LabelValues, tuple[str, ...], float]]:
         with self._lock:
             items = sorted((key, list(series)) for key, series in self._series.items())
         found: list[tuple[str, LabelValues, tuple[str, ...], float]] = []
         for key, series in items:
-            for bound, value in zip(self.buckets, series, strict=False):
+            cumulative = list(accumulate(series[:-1]))
+            for bound, value in zip(self.buckets, cumulative, strict=False):
                 found.append(("_bucket", key, ("le", _number(bound)), value))
-            found.append(("_bucket", key, ("le", "+Inf"), series[-2]))
+            found.append(("_bucket", key, ("le", "+Inf"), cumulative[-1]))
             found.append(("_sum", key, (), series[-1]))
-            found.append(("_count", key, (), series[-2]))
+            found.append(("_count", key, (), cumulative[-1]))
         return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import secrets
+import random
 import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar, Token
@@ -143,11 +143,9 @@ class Observer:
     def _started(self) -> None:
         self.in_flight += 1
         self._idle.clear()
-        self.metrics.in_flight.set(self.in_flight)
 
     def _finished(self) -> None:
         self.in_flight -= 1
-        self.metrics.in_flight.set(self.in_flight)
         if self.in_flight == 0:
             self._idle.set()
 
@@ -160,7 +158,8 @@ class CommandScope:
         self.platform = platform
         self.command = command
         self.outcome = OK
-        self.request_id = secrets.token_hex(6)
+        # Ties one command's log lines together; it needs to be distinct, not unguessable.
+        self.request_id = f"{random.getrandbits(48):012x}"
         self.started = _RECEIVED.get() or time.monotonic()
         self.acknowledged_after: float | None = None
         self._tokens: tuple[Token[str | None], Token[CommandScope | None]] | None = None

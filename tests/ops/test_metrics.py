@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.ops.metrics import Counter, Gauge, Histogram, Registry
 from bot.ops.observe import MARGIN_BUCKETS, BotMetrics, Observer
@@ -35,6 +37,25 @@ def test_counters_gauges_and_histograms_are_exposed_in_text_format() -> None:
         'demo_seconds_sum{platform="slack"} 2.55',
         'demo_seconds_count{platform="slack"} 3',
     ]
+
+
+@given(
+    bounds=st.lists(st.floats(-10, 10), min_size=1, max_size=8, unique=True),
+    seen=st.lists(st.floats(-20, 20), max_size=40),
+)
+def test_every_bucket_counts_the_observations_at_or_below_its_bound(
+    bounds: list[float], seen: list[float]
+) -> None:
+    histogram = Histogram("demo_seconds", "Latency.", bounds)
+    for amount in seen:
+        histogram.observe(amount)
+    for bound in bounds:
+        assert histogram.bucket(bound) == sum(amount <= bound for amount in seen)
+    assert histogram.count() == len(seen)
+    if seen:
+        exposed = histogram.expose()
+        assert f'demo_seconds_bucket{{le="+Inf"}} {len(seen)}' in exposed
+        assert f"demo_seconds_count {len(seen)}" in exposed
 
 
 def test_label_values_and_help_are_escaped() -> None:
