@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -43,6 +44,7 @@ THREAD_TYPES = {
     discord.ChannelType.private_thread,
     discord.ChannelType.news_thread,
 }
+Result = TypeVar("Result")
 MAX_PINS_REACHED = 30003  # Discord's error code when a channel already holds its maximum of pins
 
 
@@ -165,13 +167,19 @@ class DiscordAdapter:
         """Post (and pin) an answer; posting may wait on rate limits, so defer first."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         observe.acknowledged()
+        step = actions.POST
         try:
             if already_public:
                 target = interaction.message
             else:
                 target = (await self._publish(interaction, reply, action))[0]
             if action == actions.PIN and target is not None:
-                await target.pin()
+                step = actions.PIN
+                await self._bounded(target.pin())
+        except TimeoutError:
+            # Never repeated: Discord may have carried it out and only its answer was late.
+            log.warning("discord: %s got no answer within DISCORD_API_TIMEOUT", step)
+            text = actions.unconfirmed(step)
         except discord.Forbidden:
             needed = actions.needed_by_bot(
                 action, in_thread=_in_thread(interaction), already_public=already_public
@@ -193,9 +201,17 @@ class DiscordAdapter:
         # A posted answer offers Pin; one posted in order to pin it needs no button.
         buttons = PUBLIC if action == actions.POST else NO_BUTTONS
         channel: Any = interaction.channel
-        posted = [await channel.send(**fields) for fields in self._rendered.reply(reply, buttons)]
+        posted = [
+            await self._bounded(channel.send(**fields))
+            for fields in self._rendered.reply(reply, buttons)
+        ]
         await self._living.record(interaction, posted, reply)
         return posted
+
+    async def _bounded(self, request: Awaitable[Result]) -> Result:
+        """A REST call within DISCORD_API_TIMEOUT: discord.py itself sets no timeout on one."""
+        async with asyncio.timeout(self._options.api_timeout):
+            return await request
 
     async def _send_private(self, interaction: discord.Interaction, reply: Reply | str) -> None:
         if isinstance(reply, Reply):
@@ -221,13 +237,7 @@ class DiscordAdapter:
         """The one place a bug is logged with its traceback and answered with an apology."""
         log.error("discord interaction %s failed", interaction.id, exc_info=error)
         try:
-            apology = (
-                self.assistant.knowledge().messages.for_locale(str(interaction.locale)).apology
-            )
-        except Exception:
-            apology = actions.FALLBACK_APOLOGY
-        try:
-            await self._send_private(interaction, apology)
+            await self._send_private(interaction, self.assistant.apology(str(interaction.locale)))
         except Exception:  # the connection itself may be what failed
             log.warning("could not send the apology for interaction %s", interaction.id)
 

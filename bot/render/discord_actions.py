@@ -52,8 +52,6 @@ PIN_MESSAGES = Permission("pin_messages", "Pin Messages", 1 << 51)
 BOT_PERMISSIONS = (VIEW_CHANNEL, SEND_MESSAGES, SEND_IN_THREADS, EMBED_LINKS, PIN_MESSAGES)
 INVITE_SCOPES = ("bot", "applications.commands")
 INVITE_BASE = "https://discord.com/oauth2/authorize"
-# Only for when even the knowledge base (and so messages.yaml) cannot be read.
-FALLBACK_APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 def buttons(reply: Reply, public: bool) -> list[Button]:
@@ -149,6 +147,19 @@ def outside_server(action: str) -> str:
 def too_many_pins() -> str:
     """The channel is at Discord's pin limit."""
     return "This channel already holds as many pins as Discord allows; unpin one and try again."
+
+
+def unconfirmed(action: str) -> str:
+    """Discord took too long to answer a post or pin, which may still have been carried out."""
+    if action == PIN:
+        return (
+            "Discord did not confirm the pin in time; it may have worked. "
+            "Look at this channel's pinned messages before trying again."
+        )
+    return (
+        "Discord did not confirm the post in time, so it may or may not be in this channel. "
+        "Look there before posting again."
+    )
 
 
 def posted(url: str) -> str:

@@ -29,6 +29,9 @@ GUILD_ID = "1200000000000000001"
 CHANNEL_ID = "1300000000000000001"
 MEMBER_ID = "1400000000000000001"
 HEARTBEAT_MS = 41250
+CHANNEL_POSTS = f"/channels/{CHANNEL_ID}/messages"
+SERVER_ERROR = {"message": "500: Internal Server Error", "code": 0}
+PINS = r"/channels/(\d+)/messages/pins/(\d+)"
 
 
 @dataclass
@@ -672,6 +675,40 @@ async def running_fake(monkeypatch: Any) -> AsyncIterator[FakeDiscord]:
         yield fake
     finally:
         await fake.stop()
+
+
+class FlakyDiscord(FakeDiscord):
+    """The fake, where a channel post can be carried out and then answered late, or with a 500."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Seconds by which the next channel posts are answered late, in order.
+        self.late: list[float] = []
+        # Seconds by which the next pins are answered late, in order.
+        self.late_pins: list[float] = []
+        # How many of the next channel posts are answered 500 after being posted.
+        self.failing_after_posting = 0
+        self._stopping = asyncio.Event()
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        await super().stop()
+
+    async def _route(self, request: Request) -> web.Response:
+        answer = await super()._route(request)
+        if request.method == "POST" and request.path == CHANNEL_POSTS:
+            if self.failing_after_posting:
+                self.failing_after_posting -= 1
+                return web.json_response(SERVER_ERROR, status=500)
+            if self.late:
+                await self._stall(self.late.pop(0))
+        elif request.method == "PUT" and re.fullmatch(PINS, request.path) and self.late_pins:
+            await self._stall(self.late_pins.pop(0))
+        return answer
+
+    async def _stall(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
 
 class DiscordHarness:

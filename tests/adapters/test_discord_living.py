@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.core.ports import ChannelRef
@@ -30,10 +28,13 @@ from bot.core.reply import Reply, Section
 from bot.core.richtext import Text
 from tests.adapters.fake_discord import (
     CHANNEL_ID,
+    CHANNEL_POSTS,
     EVERY_PERMISSION,
     GUILD_ID,
+    SERVER_ERROR,
     DiscordHarness,
     FakeDiscord,
+    FlakyDiscord,
     Request,
     click,
     custom_ids,
@@ -105,7 +106,6 @@ class Bot:
 
 async def until(probe: Any, expected: int, attempts: int = 300) -> None:
     """Wait until the awaitable ``probe()`` gives ``expected``."""
-    import asyncio
 
     for _ in range(attempts):
         if await probe() == expected:
@@ -260,37 +260,8 @@ async def test_a_reminder_retried_in_doubt_is_still_one_message(bot: Bot) -> Non
 
 # -- reminders under 500s and timeouts -----------------------------------------------------------
 
-CHANNEL_POSTS = rf"/channels/{CHANNEL_ID}/messages"
-SERVER_ERROR = {"message": "500: Internal Server Error", "code": 0}
 # Discord answers this late (or when the fake stops): far beyond any timeout here.
 STALLED = 60.0
-
-
-class FlakyDiscord(FakeDiscord):
-    """The fake, where a channel post can be carried out and then answered late, or with a 500."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        # Seconds by which the next channel posts are answered late, in order.
-        self.late: list[float] = []
-        # How many of the next channel posts are answered 500 after being posted.
-        self.failing_after_posting = 0
-        self._stopping = asyncio.Event()
-
-    async def stop(self) -> None:
-        self._stopping.set()
-        await super().stop()
-
-    async def _route(self, request: Request) -> web.Response:
-        answer = await super()._route(request)
-        if request.method == "POST" and re.fullmatch(CHANNEL_POSTS, request.path):
-            if self.failing_after_posting:
-                self.failing_after_posting -= 1
-                return web.json_response(SERVER_ERROR, status=500)
-            if self.late:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), self.late.pop(0))
-        return answer
 
 
 @contextlib.asynccontextmanager

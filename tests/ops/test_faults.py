@@ -16,9 +16,11 @@ from aiohttp import web
 
 from bot.adapters import slack_actions as actions
 from tests.adapters.fake_discord import (
-    CHANNEL_ID,
+    CHANNEL_POSTS,
+    PINS,
     DiscordHarness,
     FakeDiscord,
+    FlakyDiscord,
     Request,
     click,
     running_fake,
@@ -30,8 +32,8 @@ from tests.adapters.fake_slack import FakeSlack, serve_slack
 from tests.support import assistant_at, fixture_knowledge
 
 NOW = "2025-09-20T12:00:00+00:00"
-CHANNEL_POSTS = rf"/channels/{CHANNEL_ID}/messages"
 SLOW_SECONDS = 2.5
+STALLED_SECONDS = 30.0
 
 
 class SlowDiscord(FakeDiscord):
@@ -98,6 +100,61 @@ async def test_a_slow_post_is_deferred_within_the_deadline_and_followed_up(
     assert metrics.margin.count("discord") == 2
     assert metrics.margin.bucket(2.5, "discord") == 0
     assert metrics.latency.bucket(2.5, "discord") == 1  # only the quick private answer
+
+
+def posted_answer() -> dict[str, Any]:
+    """An answer the bot posted earlier, with its Pin button."""
+    public = sent_message({"embeds": [{"title": "Chatterbox AI"}]}, "1720000000000000042", False)
+    pin = {"type": 2, "style": 2, "label": "Pin", "custom_id": "optout:pin:optout:chatterbox"}
+    public["components"] = [{"type": 1, "components": [pin]}]
+    return public
+
+
+@pytest.mark.parametrize(
+    ("action", "on", "late", "told", "posts", "pins"),
+    [
+        ("post", "private", "post", "Discord did not confirm the post in time", 1, 0),
+        ("pin", "private", "post", "Discord did not confirm the post in time", 1, 0),
+        ("pin", "posted", "pin", "Discord did not confirm the pin in time", 0, 1),
+    ],
+)
+async def test_a_step_discord_confirms_too_late_is_explained_and_never_repeated(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    action: str,
+    on: str,
+    late: str,
+    told: str,
+    posts: int,
+    pins: int,
+) -> None:
+    import discord
+
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    gateway = discord.gateway.DiscordWebSocket
+    monkeypatch.setattr(gateway, "DEFAULT_GATEWAY", gateway.DEFAULT_GATEWAY)
+    fake = FlakyDiscord()
+    await fake.start()
+    harness = DiscordHarness(fake, tmp_path / "sync.json")
+    try:
+        await harness.start(assistant_at(NOW), DISCORD_API_TIMEOUT="1")
+        message = await private_answer(harness) if on == "private" else posted_answer()
+        (fake.late if late == "post" else fake.late_pins).append(STALLED_SECONDS)
+        started = time.perf_counter()
+        custom_id = f"optout:{action}:optout:chatterbox"
+        body = await fake.interact(harness.bot, click(harness.bot, custom_id, message))
+        [done] = await followups(fake)
+        waited = time.perf_counter() - started
+        assert body["type"] == 5  # deferred at once
+        assert 1 <= waited < 3  # the setting, not aiohttp's five minutes
+        assert done.body["content"].startswith(told)
+        # Discord carried the step out; the bot never sent it a second time nor went on.
+        assert len(fake.calls("POST", CHANNEL_POSTS)) == posts
+        assert len(fake.calls("PUT", PINS)) == pins
+        await private_answer(harness)  # and it keeps answering
+    finally:
+        await harness.stop()
+        await fake.stop()
 
 
 async def test_a_discord_500_is_retried_and_the_answer_posted_once(
