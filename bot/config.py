@@ -62,8 +62,8 @@ class Settings:
     slack_http: bool = False
     slack_host: str = "0.0.0.0"
     slack_port: int = 3000
-    # Seconds a call to a platform's API may take (Slack: every Web API call; Discord: the
-    # background posts and edits of living answers).
+    # Seconds a call to a platform's API may take (Slack: every Web API call; Discord: every
+    # post, pin and edit).
     slack_api_timeout: float = 30.0
     discord_api_timeout: float = 30.0
     # Living answers (docs/living-answers.md); None when DATABASE_URL=off.
