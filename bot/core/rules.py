@@ -13,6 +13,8 @@ from bot.core.lookup import normalise
 STALE_AFTER = timedelta(days=180)
 
 Location = tuple[str | int, ...]
+# Each record type's field names, looked up once: walking every record of every file asks often.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +71,8 @@ def _check_sources(service: Service) -> list[Problem]:
 
 def _references(record: Record, location: Location) -> list[tuple[Location, str]]:
     """Every ``sources`` reference inside a record, with its location."""
-    assert is_dataclass(record)
     found: list[tuple[Location, str]] = []
-    for name in (entry.name for entry in fields(record)):
+    for name in _field_names(type(record)):
         value = getattr(record, name)
         if name == "sources" and isinstance(value, list) and value and isinstance(value[0], str):
             found.extend(((*location, name, i), ref) for i, ref in enumerate(value))
@@ -82,6 +83,14 @@ def _references(record: Record, location: Location) -> list[tuple[Location, str]
                 if isinstance(item, Record):
                     found.extend(_references(item, (*location, name, index)))
     return found
+
+
+def _field_names(kind: type[Record]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        assert is_dataclass(kind)
+        names = _FIELD_NAMES[kind] = tuple(entry.name for entry in fields(kind))
+    return names
 
 
 def _check_dates(service: Service, today: date) -> list[Problem]:
