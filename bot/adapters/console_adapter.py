@@ -58,7 +58,7 @@ class ConsoleAdapter:
 
     def answer(self, command: str) -> str:
         """One command's reply as text; a bug becomes an apology, never a traceback."""
-        with self.observer.scope(PLATFORM, command_name(command)) as scope:
+        with self.observer.scope(PLATFORM, command_name(command), budgeted=False) as scope:
             try:
                 reply = self._assistant.answer_text(command)
                 observe.replied(reply)

@@ -128,9 +128,10 @@ class Observer:
         self._idle = asyncio.Event()
         self._idle.set()
 
-    def scope(self, platform: str, command: str) -> CommandScope:
-        """A context for handling one command."""
-        return CommandScope(self, platform, command)
+    def scope(self, platform: str, command: str, budgeted: bool = True) -> CommandScope:
+        """A context for handling one command; ``budgeted`` when the platform wants an answer
+        within its deadline (a console user waits as long as it takes)."""
+        return CommandScope(self, platform, command, budgeted)
 
     async def idle(self, seconds: float) -> bool:
         """Wait until no command is in flight, at most ``seconds``; True when none is."""
@@ -153,10 +154,13 @@ class Observer:
 class CommandScope:
     """One command being handled; a ``with`` block around the handler."""
 
-    def __init__(self, observer: Observer, platform: str, command: str) -> None:
+    def __init__(
+        self, observer: Observer, platform: str, command: str, budgeted: bool = True
+    ) -> None:
         self.observer = observer
         self.platform = platform
         self.command = command
+        self.budgeted = budgeted
         self.outcome = OK
         # Ties one command's log lines together; it needs to be distinct, not unguessable.
         self.request_id = f"{random.getrandbits(48):012x}"
@@ -198,6 +202,8 @@ class CommandScope:
         if elapsed is None:
             elapsed = time.monotonic() - self.started
         self.acknowledged_after = elapsed
+        if not self.budgeted:
+            return
         margin = self.observer.deadline - elapsed
         self.observer.metrics.margin.observe(margin, self.platform)
         if margin <= 0:

@@ -91,6 +91,8 @@ async def test_console_commands_are_counted_by_name_outcome_and_latency_on_metri
         expected = sum(1 for counted in TYPED.values() if counted == (command, outcome))
         assert commands(metrics, command, outcome) == expected, (command, outcome)
     assert sample(metrics, 'optout_answer_seconds_bucket{platform="console",le="3"}') == 5
+    # No platform deadline applies to a console answer, so it has no acknowledgement margin.
+    assert 'optout_ack_margin_seconds_count{platform="console"}' not in metrics
     assert sample(metrics, "optout_commands_in_flight") == 0
     # Label values come from the catalogue, never from what was typed.
     for typed in ("chatterbox", "quietnote", "nosuchservice", "nonsense", "words"):
