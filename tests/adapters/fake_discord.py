@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import orjson
 from aiohttp import WSMsgType, web
@@ -661,15 +661,19 @@ def custom_ids(body: dict[str, Any]) -> list[str]:
 # -- running the real adapter against the fake -------------------------------------------------
 
 
+FakeT = TypeVar("FakeT", bound=FakeDiscord)
+
+
 @contextlib.asynccontextmanager
-async def running_fake(monkeypatch: Any) -> AsyncIterator[FakeDiscord]:
-    """A started fake; discord.py's process-wide endpoints are restored afterwards."""
+async def running_fake(monkeypatch: Any, fake: FakeT | None = None) -> AsyncIterator[FakeT]:
+    """``fake`` (a plain one by default) started; discord.py's process-wide endpoints are
+    restored afterwards."""
     import discord
 
     monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
     gateway = discord.gateway.DiscordWebSocket
     monkeypatch.setattr(gateway, "DEFAULT_GATEWAY", gateway.DEFAULT_GATEWAY)
-    fake = FakeDiscord()
+    fake = fake or cast(FakeT, FakeDiscord())
     await fake.start()
     try:
         yield fake

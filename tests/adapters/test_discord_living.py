@@ -270,28 +270,18 @@ async def flaky_bot(
 ) -> AsyncIterator[tuple[Bot, FlakyDiscord]]:
     """The bot with living answers against a flaky fake, with a channel subscribed and the
     clock where its reminder falls due."""
-    import discord
-
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    gateway = discord.gateway.DiscordWebSocket
-    monkeypatch.setattr(gateway, "DEFAULT_GATEWAY", gateway.DEFAULT_GATEWAY)
-    fake = FlakyDiscord()
-    await fake.start()
-    try:
-        async with living_bench(tmp_path) as bench:
-            harness = DiscordHarness(fake, tmp_path / "discord-commands.json")
-            adapter = await harness.start(bench.assistant, living=bench.access, **settings)
-            bench.attach(await adapter.ready_publisher(), adapter.assistant)
-            bot = Bot(harness, bench)
-            try:
-                await bench.tick()
-                await bot.ask({"action": "subscribe", "service": "chatterbox"})
-                bench.clock.set(REMINDER_DUE)
-                yield bot, fake
-            finally:
-                await harness.stop()
-    finally:
-        await fake.stop()
+    async with running_fake(monkeypatch, FlakyDiscord()) as fake, living_bench(tmp_path) as bench:
+        harness = DiscordHarness(fake, tmp_path / "discord-commands.json")
+        adapter = await harness.start(bench.assistant, living=bench.access, **settings)
+        bench.attach(await adapter.ready_publisher(), adapter.assistant)
+        bot = Bot(harness, bench)
+        try:
+            await bench.tick()
+            await bot.ask({"action": "subscribe", "service": "chatterbox"})
+            bench.clock.set(REMINDER_DUE)
+            yield bot, fake
+        finally:
+            await harness.stop()
 
 
 async def test_a_reminder_answered_500_after_it_was_posted_is_still_one_message(

@@ -54,6 +54,18 @@ async def harness(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncItera
         await harness.stop()
 
 
+@pytest.fixture
+async def flaky(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> AsyncIterator[tuple[DiscordHarness, FlakyDiscord]]:
+    """The bot against a fake that can answer late, with a 1-second DISCORD_API_TIMEOUT."""
+    async with running_fake(monkeypatch, FlakyDiscord()) as fake:
+        harness = DiscordHarness(fake, tmp_path / "sync.json")
+        await harness.start(assistant_at(NOW), DISCORD_API_TIMEOUT="1")
+        yield harness, fake
+        await harness.stop()
+
+
 async def private_answer(harness: DiscordHarness) -> dict[str, Any]:
     bot = harness.bot
     body = await harness.fake.interact(bot, slash(bot, "optout", {"service": "chatterbox"}))
@@ -71,27 +83,20 @@ async def followups(fake: FakeDiscord, count: int = 1) -> list[Request]:
 async def test_a_slow_post_is_deferred_within_the_deadline_and_followed_up(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import discord
-
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    gateway = discord.gateway.DiscordWebSocket
-    monkeypatch.setattr(gateway, "DEFAULT_GATEWAY", gateway.DEFAULT_GATEWAY)
-    fake = SlowDiscord()
-    await fake.start()
-    harness = DiscordHarness(fake, tmp_path / "sync.json")
-    try:
-        adapter = await harness.start(assistant_at(NOW))
-        message = await private_answer(harness)
-        started = time.perf_counter()
-        body = await fake.interact(
-            harness.bot, click(harness.bot, "optout:post:optout:chatterbox", message)
-        )
-        deferred = time.perf_counter() - started
-        [done] = await followups(fake)
-        finished = time.perf_counter() - started
-    finally:
-        await harness.stop()
-        await fake.stop()
+    async with running_fake(monkeypatch, SlowDiscord()) as fake:
+        harness = DiscordHarness(fake, tmp_path / "sync.json")
+        try:
+            adapter = await harness.start(assistant_at(NOW))
+            message = await private_answer(harness)
+            started = time.perf_counter()
+            body = await fake.interact(
+                harness.bot, click(harness.bot, "optout:post:optout:chatterbox", message)
+            )
+            deferred = time.perf_counter() - started
+            [done] = await followups(fake)
+            finished = time.perf_counter() - started
+        finally:
+            await harness.stop()
     assert body["type"] == 5 and deferred < 0.5
     assert finished >= SLOW_SECONDS
     assert done.body["content"].startswith("Posted to this channel:")
@@ -119,8 +124,7 @@ def posted_answer() -> dict[str, Any]:
     ],
 )
 async def test_a_step_discord_confirms_too_late_is_explained_and_never_repeated(
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    flaky: tuple[DiscordHarness, FlakyDiscord],
     action: str,
     on: str,
     late: str,
@@ -128,33 +132,21 @@ async def test_a_step_discord_confirms_too_late_is_explained_and_never_repeated(
     posts: int,
     pins: int,
 ) -> None:
-    import discord
-
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    gateway = discord.gateway.DiscordWebSocket
-    monkeypatch.setattr(gateway, "DEFAULT_GATEWAY", gateway.DEFAULT_GATEWAY)
-    fake = FlakyDiscord()
-    await fake.start()
-    harness = DiscordHarness(fake, tmp_path / "sync.json")
-    try:
-        await harness.start(assistant_at(NOW), DISCORD_API_TIMEOUT="1")
-        message = await private_answer(harness) if on == "private" else posted_answer()
-        (fake.late if late == "post" else fake.late_pins).append(STALLED_SECONDS)
-        started = time.perf_counter()
-        custom_id = f"optout:{action}:optout:chatterbox"
-        body = await fake.interact(harness.bot, click(harness.bot, custom_id, message))
-        [done] = await followups(fake)
-        waited = time.perf_counter() - started
-        assert body["type"] == 5  # deferred at once
-        assert 1 <= waited < 3  # the setting, not aiohttp's five minutes
-        assert done.body["content"].startswith(told)
-        # Discord carried the step out; the bot never sent it a second time nor went on.
-        assert len(fake.calls("POST", CHANNEL_POSTS)) == posts
-        assert len(fake.calls("PUT", PINS)) == pins
-        await private_answer(harness)  # and it keeps answering
-    finally:
-        await harness.stop()
-        await fake.stop()
+    harness, fake = flaky
+    message = await private_answer(harness) if on == "private" else posted_answer()
+    (fake.late if late == "post" else fake.late_pins).append(STALLED_SECONDS)
+    started = time.perf_counter()
+    custom_id = f"optout:{action}:optout:chatterbox"
+    body = await fake.interact(harness.bot, click(harness.bot, custom_id, message))
+    [done] = await followups(fake)
+    waited = time.perf_counter() - started
+    assert body["type"] == 5  # deferred at once
+    assert 1 <= waited < 3  # the setting, not aiohttp's five minutes
+    assert done.body["content"].startswith(told)
+    # Discord carried the step out; the bot never sent it a second time nor went on.
+    assert len(fake.calls("POST", CHANNEL_POSTS)) == posts
+    assert len(fake.calls("PUT", PINS)) == pins
+    await private_answer(harness)  # and it keeps answering
 
 
 async def test_a_discord_500_is_retried_and_the_answer_posted_once(
