@@ -3,7 +3,8 @@ composition root, a clock the test moves, and ticks the test runs one at a time.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,12 @@ async def living_bench(tmp_path: Path, **settings: Any) -> AsyncIterator[LivingB
         yield bench
     finally:
         await store.close()
+
+
+async def until(probe: Callable[[], Awaitable[Any]], expected: Any, attempts: int = 300) -> None:
+    """Wait until the awaitable ``probe()`` gives ``expected`` (checked every 10 ms)."""
+    for _ in range(attempts):
+        if await probe() == expected:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"never reached {expected}")

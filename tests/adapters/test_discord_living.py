@@ -10,7 +10,6 @@ Channels or Manage Server to change anything.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import time
@@ -48,6 +47,7 @@ from tests.adapters.living_support import (
     UPDATE_LINE,
     LivingBench,
     living_bench,
+    until,
 )
 from tests.living.editions import edition
 
@@ -102,16 +102,6 @@ class Bot:
 
     def shown(self, message_id: str) -> str:
         return json.dumps(self.fake.channel_messages[message_id], ensure_ascii=False)
-
-
-async def until(probe: Any, expected: int, attempts: int = 300) -> None:
-    """Wait until the awaitable ``probe()`` gives ``expected``."""
-
-    for _ in range(attempts):
-        if await probe() == expected:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"never reached {expected}")
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ from tests.adapters.living_support import (
     UPDATE_LINE,
     LivingBench,
     living_bench,
+    until,
 )
 from tests.living.editions import edition
 from tests.ops.support import served, slack_environ, until_status
@@ -80,17 +81,6 @@ class Bot:
         assert body["response_type"] == "ephemeral"
         self.fake.responses.clear()
         return json.dumps(body, ensure_ascii=False)
-
-
-async def until(probe: Any, expected: int, attempts: int = 200) -> None:
-    """Wait until the awaitable ``probe()`` gives ``expected``."""
-    import asyncio
-
-    for _ in range(attempts):
-        if await probe() == expected:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"never reached {expected}")
 
 
 @asynccontextmanager
