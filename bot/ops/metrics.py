@@ -50,14 +50,30 @@ class Metric:
         return "\n".join(lines) + "\n"
 
 
-class Counter(Metric):
-    """A value that only goes up."""
+class _Valued(Metric):
+    """A metric holding one number per series of label values."""
 
-    kind = "counter"
+    suffix = ""
 
     def __init__(self, name: str, help_text: str, labels: Sequence[str] = ()) -> None:
         super().__init__(name, help_text, labels)
         self._values: dict[LabelValues, float] = {}
+
+    def value(self, *values: str) -> float:
+        """The current value of one series."""
+        return self._values.get(self._key(values), 0.0)
+
+    def samples(self) -> Iterable[tuple[str, LabelValues, tuple[str, ...], float]]:
+        with self._lock:
+            items = sorted(self._values.items())
+        return [(self.suffix, key, (), value) for key, value in items]
+
+
+class Counter(_Valued):
+    """A value that only goes up."""
+
+    kind = "counter"
+    suffix = "_total"
 
     def inc(self, *values: str, amount: float = 1.0) -> None:
         """Add ``amount`` to the series with these label values."""
@@ -65,24 +81,11 @@ class Counter(Metric):
         with self._lock:
             self._values[key] = self._values.get(key, 0.0) + amount
 
-    def value(self, *values: str) -> float:
-        """The current value of one series."""
-        return self._values.get(self._key(values), 0.0)
 
-    def samples(self) -> Iterable[tuple[str, LabelValues, tuple[str, ...], float]]:
-        with self._lock:
-            items = sorted(self._values.items())
-        return [("_total", key, (), value) for key, value in items]
-
-
-class Gauge(Metric):
+class Gauge(_Valued):
     """A value that goes up and down, or is read when scraped."""
 
     kind = "gauge"
-
-    def __init__(self, name: str, help_text: str, labels: Sequence[str] = ()) -> None:
-        super().__init__(name, help_text, labels)
-        self._values: dict[LabelValues, float] = {}
 
     def set(self, value: float, *values: str) -> None:
         """Set the series with these label values."""
@@ -90,25 +93,10 @@ class Gauge(Metric):
         with self._lock:
             self._values[key] = value
 
-    def add(self, amount: float, *values: str) -> None:
-        """Move the series by ``amount``."""
-        key = self._key(values)
-        with self._lock:
-            self._values[key] = self._values.get(key, 0.0) + amount
-
     def clear(self) -> None:
         """Forget every series (for info-style gauges whose label changes)."""
         with self._lock:
             self._values.clear()
-
-    def value(self, *values: str) -> float:
-        """The current value of one series."""
-        return self._values.get(self._key(values), 0.0)
-
-    def samples(self) -> Iterable[tuple[str, LabelValues, tuple[str, ...], float]]:
-        with self._lock:
-            items = sorted(self._values.items())
-        return [("", key, (), value) for key, value in items]
 
 
 class Histogram(Metric):
