@@ -13,7 +13,7 @@ from tests.golden import assert_golden
 from tests.support import BUNDLED_CONTENT
 
 # Answers are rendered as at a fixed instant so countdowns in the golden files stay put.
-AS_OF = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+AS_OF = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 GOLDEN_SERVICES = ("claude", "chatgpt", "gemini", "linkedin", "meta-ai", "github-copilot")
 # The services the knowledge base promises to cover, in priority order.
 REQUIRED_LIST = (
