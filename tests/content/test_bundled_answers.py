@@ -20,7 +20,7 @@ REQUIRED_LIST = (
     "claude chatgpt gemini meta-ai copilot linkedin grok perplexity slack github-copilot mistral "
     "character-ai grammarly figma adobe wordpress-com tumblr squarespace substack reddit zoom "
     "apple-intelligence alexa deepseek notion dropbox cursor otter snapchat pinterest quora medium "
-    "canva google-workspace wetransfer soundcloud udemy jetbrains windsurf"
+    "canva google-workspace wetransfer soundcloud udemy jetbrains windsurf starlink"
 )
 REQUIRED_SERVICES = REQUIRED_LIST.split()
 
