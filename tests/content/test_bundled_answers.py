@@ -20,7 +20,8 @@ REQUIRED_LIST = (
     "claude chatgpt gemini meta-ai copilot linkedin grok perplexity slack github-copilot mistral "
     "character-ai grammarly figma adobe wordpress-com tumblr squarespace substack reddit zoom "
     "apple-intelligence alexa deepseek notion dropbox cursor otter snapchat pinterest quora medium "
-    "canva google-workspace atlassian youtube discord telegram stack-overflow"
+    "canva google-workspace atlassian youtube discord telegram stack-overflow wetransfer "
+    "soundcloud udemy jetbrains windsurf starlink"
 )
 REQUIRED_SERVICES = REQUIRED_LIST.split()
 
@@ -46,7 +47,7 @@ def test_deadline_listing_matches_golden_file(knowledge: KnowledgeBase) -> None:
 def test_every_listed_service_is_covered(knowledge: KnowledgeBase) -> None:
     known = {service.id for service in knowledge.services}
     assert set(REQUIRED_SERVICES) <= known
-    assert len(known) >= 30
+    assert len(known) >= 44
 
 
 @pytest.mark.parametrize("service", REQUIRED_SERVICES)
