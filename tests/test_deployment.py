@@ -1,19 +1,27 @@
-"""The compose file, the Dockerfile, .env.example and the settings agree with each other.
+"""The compose file, the proxy, the Kubernetes manifests, the Dockerfile, .env.example and the
+settings agree with each other.
 
-No container engine runs here: these tests read the files and check them against the code
-(bot/config.py for settings, the real argument parser for service commands).
+No container engine or cluster runs here: these tests read the files and check them against the
+code (bot/config.py for settings, the real argument parser for commands, the real health endpoint
+for probes), the Kubernetes JSON schemas bundled with kubernetes-validate, and nginx's own
+parser rules (crossplane; `nginx -t` too where nginx is installed).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import crossplane  # type: ignore[import-untyped]
 import pytest
 import yaml
 
 from bot.__main__ import _parser
+from bot.adapters.slack_app import EVENTS_PATH
 from bot.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +76,12 @@ def compose() -> dict[str, Any]:
 
 
 def bot_services() -> dict[str, dict[str, Any]]:
-    return {name: spec for name, spec in compose()["services"].items() if name != "postgres"}
+    """The services that run the bot's image (not the database, not the proxy)."""
+    return {
+        name: spec
+        for name, spec in compose()["services"].items()
+        if name not in {"postgres", "proxy"}
+    }
 
 
 def test_env_example_lists_every_setting_and_nothing_else() -> None:
@@ -150,3 +163,248 @@ def test_the_dockerfile_builds_a_slim_non_root_image_with_the_content() -> None:
     assert by_kind["USER"] == ["optout"]
     assert by_kind["ENTRYPOINT"] == ['["optout-bot"]']
     assert "OPTOUT_CONTENT_DIR=/app/content" in " ".join(by_kind["ENV"])
+
+
+# --- The proxy in front of the Slack replicas ----------------------------------------------------
+
+NGINX_CONF = ROOT / "deploy" / "nginx" / "optout-bot.conf"
+# Where the official nginx image reads it: its nginx.conf includes conf.d/*.conf inside http {}.
+NGINX_MOUNT = "/etc/nginx/conf.d/default.conf"
+# The TLS lines the configuration carries commented out, for TLS in the proxy itself.
+_TLS_LINE = re.compile(r"^(\s*)#((?:listen 443 ssl|ssl_certificate|ssl_certificate_key)\b.*)$")
+Directive = dict[str, Any]
+
+
+class NginxConfigError(ValueError):
+    """The nginx configuration breaks nginx's rules."""
+
+
+def nginx_main(directory: Path, server_conf: Path) -> Path:
+    """A main configuration that includes ``server_conf`` the way the official image does."""
+    main = directory / "nginx.conf"
+    temp = "".join(
+        f"    {kind}_temp_path {directory / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    main.write_text(
+        f"pid {directory / 'nginx.pid'};\nerror_log stderr;\nevents {{}}\n"
+        f"http {{\n{temp}    include {server_conf};\n}}\n"
+    )
+    return main
+
+
+def parse_nginx(directory: Path, server_conf: Path = NGINX_CONF) -> list[Directive]:
+    """The included file's directives, parsed by crossplane with nginx's context and argument
+    rules and unknown directives refused; raises ``NginxConfigError`` listing every error."""
+    main = nginx_main(directory, server_conf)
+    payload = crossplane.parse(str(main), strict=True)
+    if payload["errors"]:
+        raise NginxConfigError("; ".join(error["error"] for error in payload["errors"]))
+    included = [config for config in payload["config"] if config["file"] == str(server_conf)]
+    return list(included[0]["parsed"])
+
+
+def directives(block: list[Directive], name: str) -> list[Directive]:
+    return [directive for directive in block if directive["directive"] == name]
+
+
+def walk(block: list[Directive]) -> list[Directive]:
+    """Every directive in ``block``, nested ones included."""
+    found = []
+    for directive in block:
+        found.append(directive)
+        found.extend(walk(directive.get("block", [])))
+    return found
+
+
+def only(block: list[Directive], name: str) -> list[str]:
+    [directive] = directives(block, name)
+    return list(directive["args"])
+
+
+def seconds(value: str) -> float:
+    match = re.fullmatch(r"(\d+)(ms|s|m)?", value)
+    assert match, value
+    return int(match.group(1)) * {"ms": 0.001, "s": 1, "m": 60, None: 1}[match.group(2)]
+
+
+def server(parsed: list[Directive]) -> list[Directive]:
+    [block] = directives(parsed, "server")
+    return list(block["block"])
+
+
+def locations(parsed: list[Directive]) -> dict[str, list[Directive]]:
+    return {
+        " ".join(location["args"]): location["block"]
+        for location in directives(server(parsed), "location")
+    }
+
+
+def test_only_the_proxy_is_published_on_the_host() -> None:
+    services = compose()["services"]
+    published = {name for name, spec in services.items() if spec.get("ports")}
+    assert published == {"proxy"}
+    assert services["proxy"]["ports"] == ["80:80"]
+
+
+def test_the_proxy_runs_official_nginx_with_the_repositorys_config() -> None:
+    proxy = compose()["services"]["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    [volume] = proxy["volumes"]
+    source, target, mode = volume.split(":")
+    assert (ROOT / source).resolve() == NGINX_CONF
+    assert (target, mode) == (NGINX_MOUNT, "ro")
+    assert proxy["depends_on"] == ["slack"]
+
+
+def test_the_proxy_config_follows_nginx_rules(tmp_path: Path) -> None:
+    parsed = parse_nginx(tmp_path)
+    assert directives(parsed, "server")
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        (("resolver_timeout 2s;", "resolver_timeot 2s;"), "unknown directive"),
+        (
+            ("limit_conn_status 429;", "limit_conn_zone $binary_remote_addr zone=x:1m;"),
+            "not allowed",
+        ),
+        (("send_timeout 10s;", "send_timeout;"), "invalid number of arguments"),
+    ],
+)
+def test_the_nginx_parser_rejects_a_broken_config(
+    tmp_path: Path, change: tuple[str, str], complaint: str
+) -> None:
+    old, new = change
+    broken = tmp_path / "broken.conf"
+    broken.write_text(NGINX_CONF.read_text().replace(old, new, 1))
+    with pytest.raises(NginxConfigError, match=complaint):
+        parse_nginx(tmp_path, broken)
+
+
+def test_the_proxy_forwards_only_slack_events_to_every_slack_replica(tmp_path: Path) -> None:
+    parsed = parse_nginx(tmp_path)
+    # Docker's DNS, asked again at run time: a variable upstream is resolved per request.
+    assert only(parsed, "resolver")[0] == "127.0.0.11"
+    routes = locations(parsed)
+    assert set(routes) == {f"= {EVENTS_PATH}", "/"}
+    assert only(routes["/"], "return") == ["404"]
+    events = routes[f"= {EVENTS_PATH}"]
+    [limit] = directives(events, "limit_except")
+    assert limit["args"] == ["POST"] and only(limit["block"], "deny") == ["all"]
+    variable, target = only(events, "set")
+    assert only(events, "proxy_pass") == [f"http://{variable}"]
+    host, port = target.split(":")
+    assert host in bot_services() and bot_services()[host]["command"][:3] == [
+        "run",
+        "--platform",
+        "slack",
+    ]
+    assert int(port) == Settings.from_environ({}).slack_port
+    assert "SLACK_PORT" not in bot_services()["slack"].get("environment", {})
+
+
+def test_slow_clients_are_cut_off_and_bodies_capped(tmp_path: Path) -> None:
+    parsed = parse_nginx(tmp_path)
+    for name in (
+        "client_header_timeout",
+        "client_body_timeout",
+        "keepalive_timeout",
+        "send_timeout",
+    ):
+        assert 5 <= seconds(only(parsed, name)[0]) <= 15, name
+    assert only(parsed, "client_max_body_size") == ["1m"]
+    # The whole body fits the in-memory buffer: read before it is forwarded, never to disk.
+    assert only(parsed, "client_body_buffer_size") == only(parsed, "client_max_body_size")
+    events = locations(parsed)[f"= {EVENTS_PATH}"]
+    for name in ("proxy_connect_timeout", "proxy_send_timeout", "proxy_read_timeout"):
+        assert seconds(only(events, name)[0]) <= 15, name
+
+
+def test_connections_are_limited_per_client_address(tmp_path: Path) -> None:
+    parsed = parse_nginx(tmp_path)
+    key, zone = only(parsed, "limit_conn_zone")
+    assert key == "$binary_remote_addr"
+    zone_name = zone.removeprefix("zone=").split(":")[0]
+    limit_zone, limit = only(server(parsed), "limit_conn")
+    assert limit_zone == zone_name and int(limit) > 0
+
+
+def test_the_signed_request_reaches_the_bot_as_slack_sent_it(tmp_path: Path) -> None:
+    parsed = parse_nginx(tmp_path)
+    everything = walk(parsed)
+    header_directives = {"proxy_set_header", "proxy_hide_header", "more_clear_input_headers"}
+    touched = {
+        directive["args"][0].lower()
+        for directive in everything
+        if directive["directive"] in header_directives
+    }
+    assert not {header for header in touched if header.startswith("x-slack-")}
+    refused = {"proxy_pass_request_headers", "proxy_pass_request_body", "underscores_in_headers"}
+    assert not [d for d in everything if d["directive"] in refused and d["args"] != ["on"]]
+    assert not directives(everything, "proxy_set_body")
+    forwarded = {d["args"][0]: d["args"][1] for d in directives(everything, "proxy_set_header")}
+    assert forwarded["X-Forwarded-For"] == "$proxy_add_x_forwarded_for"
+
+
+def tls_variant(directory: Path) -> Path:
+    """The configuration with its TLS lines uncommented, reading a fresh self-signed pair."""
+    certificate, key = directory / "fullchain.pem", directory / "privkey.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    lines = [_TLS_LINE.sub(r"\1\2", line) for line in NGINX_CONF.read_text().splitlines()]
+    text = "\n".join(lines).replace("/etc/nginx/tls/", f"{directory}/")
+    assert "listen 443 ssl;" in text and str(key) in text
+    variant = directory / "tls.conf"
+    variant.write_text(text)
+    return variant
+
+
+def test_the_tls_lines_make_a_valid_https_server(tmp_path: Path) -> None:
+    if shutil.which("openssl") is None:
+        _skip_unless_required("openssl")
+    parsed = parse_nginx(tmp_path, tls_variant(tmp_path))
+    listens = [d["args"] for d in directives(server(parsed), "listen")]
+    assert ["443", "ssl"] in listens
+
+
+def _skip_unless_required(program: str) -> None:
+    if os.environ.get("CI") or os.environ.get("OPTOUT_REQUIRE_NGINX"):
+        pytest.fail(f"{program} is missing; .ci/run installs it")
+    pytest.skip(f"{program} is not installed (CI or OPTOUT_REQUIRE_NGINX=1 makes this a failure)")
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
+def test_nginx_itself_accepts_the_config(tmp_path: Path, tls: bool) -> None:
+    for program in ("nginx", "openssl") if tls else ("nginx",):
+        if shutil.which(program) is None:
+            _skip_unless_required(program)
+    server_conf = tls_variant(tmp_path) if tls else NGINX_CONF
+    main = nginx_main(tmp_path, server_conf)
+    check = subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(main), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert check.returncode == 0, check.stderr
+    assert "syntax is ok" in check.stderr
