@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.__main__ import _parser
+from bot.cli import parser as _parser
 from bot.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,13 +110,18 @@ def test_bot_services_read_env_and_override_only_settings() -> None:
 
 
 @pytest.mark.parametrize(
-    ("service", "expected"), [("migrate", "migrate"), ("slack", "run"), ("discord", "run")]
+    ("service", "expected", "handler"),
+    [
+        ("migrate", "migrate", "migrate_handler"),
+        ("slack", "run", "start"),
+        ("discord", "run", "start"),
+    ],
 )
-def test_service_commands_are_real_subcommands(service: str, expected: str) -> None:
+def test_service_commands_are_real_subcommands(service: str, expected: str, handler: str) -> None:
     command = bot_services()[service]["command"]
     arguments = _parser().parse_args(command)
     assert command[0] == expected
-    assert arguments.handler.__name__ == f"_{expected}"
+    assert arguments.handler.__name__ == handler
     if service != "migrate":
         assert arguments.platform == [service]
 
