@@ -24,10 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from bot.content_loader import load_knowledge  # noqa: E402
+from bot.content.loader import load_knowledge  # noqa: E402
 from bot.core.assistant import Assistant  # noqa: E402
 from bot.core.clock import FixedClock  # noqa: E402
-from bot.render.console import render_text  # noqa: E402
+from bot.platforms.console.render import render_text  # noqa: E402
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 NAME_PARTS = (

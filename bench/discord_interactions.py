@@ -137,9 +137,9 @@ def _bot(api_base: str, gateway: str, content: str) -> Any:
 
 def _answer(content: str, service: str) -> list[dict[str, Any]]:
     """The bot's private answer to ``/optout service``, as discord.py ``send`` arguments."""
-    from bot.adapters.discord_components import PRIVATE, RenderedReplies
     from bot.bootstrap import build_assistant
     from bot.core.clock import SystemClock
+    from bot.platforms.discord.components import PRIVATE, RenderedReplies
 
     assistant, _ = build_assistant(Path(content), SystemClock(), None)
     return RenderedReplies().reply(assistant.run("optout", service), PRIVATE)

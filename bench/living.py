@@ -24,7 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.content_loader import load_knowledge  # noqa: E402
+from bot.content.loader import load_knowledge  # noqa: E402
 from bot.core.assistant import Assistant  # noqa: E402
 from bot.core.clock import Clock, FixedClock, SystemClock  # noqa: E402
 from bot.core.library import KnowledgeBase, LiveKnowledge  # noqa: E402

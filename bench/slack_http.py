@@ -46,10 +46,10 @@ async def _serve(target: str, content: str, ports: Any) -> None:
     from aiohttp import web
     from slack_bolt.async_app import AsyncApp
 
-    from bot.adapters.slack_adapter import SlackAdapter
     from bot.bootstrap import build_assistant, slack_options
     from bot.config import Settings
     from bot.core.clock import SystemClock
+    from bot.platforms.slack.adapter import SlackAdapter
     from tests.adapters.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
     fake = FakeSlack()

@@ -12,21 +12,24 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.config import ConfigError, Settings
-from bot.content_cache import load_with_cache
-from bot.content_loader import LoadResult
+from bot.content.cache import load_with_cache
+from bot.content.loader import LoadResult
 from bot.core.assistant import Assistant
 from bot.core.catalogue import CommandNames
 from bot.core.clock import Clock, SystemClock
 from bot.core.library import LiveKnowledge
 
 if TYPE_CHECKING:
-    from bot.adapters.discord_adapter import DiscordAdapter
-    from bot.adapters.discord_client import DiscordOptions
-    from bot.adapters.slack_adapter import SlackAdapter
-    from bot.adapters.slack_app import SlackOptions
     from bot.core.living.access import LivingAccess
+    from bot.core.living.runtime import LivingRuntime
+    from bot.core.living.schedule import ReminderPolicy
     from bot.core.living.service import LivingAnswers, LivingOptions
+    from bot.core.ports import Store
     from bot.ops.lifecycle import Operations
+    from bot.platforms.discord.adapter import DiscordAdapter
+    from bot.platforms.discord.client import DiscordOptions
+    from bot.platforms.slack.adapter import SlackAdapter
+    from bot.platforms.slack.app import SlackOptions
     from bot.store.sql_store import SqlStore
 
 log = logging.getLogger(__name__)
@@ -64,17 +67,17 @@ def build_slack(
     settings: Settings, assistant: Assistant, living: LivingAccess | None = None
 ) -> SlackAdapter:
     """The Slack adapter for these settings."""
-    from bot.adapters.slack_adapter import SlackAdapter
+    from bot.platforms.slack.adapter import SlackAdapter
 
     options = slack_options(settings)
     # Replies name commands as this workspace types them (/optout-help, a renamed /optout …).
-    return SlackAdapter(assistant.renamed(CommandNames.of(options.commands)), options, living)
+    return SlackAdapter(assistant.renamed(CommandNames.of(dict(options.commands))), options, living)
 
 
 def slack_options(settings: Settings) -> SlackOptions:
     """Slack's settings: Socket Mode when an app token is set, unless HTTP mode is asked for."""
-    from bot.adapters.slack_app import SlackOptions
-    from bot.render.slack_manifest import slash_commands
+    from bot.platforms.slack.app import SlackOptions
+    from bot.platforms.slack.manifest import slash_commands
 
     if not settings.slack_bot_token:
         raise ConfigError(["SLACK_BOT_TOKEN: Slack needs the bot token (xoxb-…)"])
@@ -104,14 +107,14 @@ def build_discord(
     living: LivingAccess | None = None,
 ) -> DiscordAdapter:
     """The Discord adapter, sharded when DISCORD_SHARD_COUNT is set."""
-    from bot.adapters.discord_adapter import DiscordAdapter
+    from bot.platforms.discord.adapter import DiscordAdapter
 
     return DiscordAdapter(assistant, discord_options(settings, sync_on_start), living)
 
 
 def discord_options(settings: Settings, sync_on_start: bool = True) -> DiscordOptions:
     """Discord's settings: the token, endpoints, shard range and command sync state."""
-    from bot.adapters.discord_client import DiscordOptions
+    from bot.platforms.discord.client import DiscordOptions
 
     if not settings.discord_token:
         raise ConfigError(["DISCORD_TOKEN: Discord needs the bot token (Developer Portal → Bot)"])
@@ -128,28 +131,56 @@ def discord_options(settings: Settings, sync_on_start: bool = True) -> DiscordOp
 
 
 async def open_store(settings: Settings, migrate_sqlite: bool = True) -> SqlStore | None:
-    """The living-answers store, or None when DATABASE_URL=off; raises ``SchemaError``.
-
-    A SQLite database (one machine) is migrated on start. PostgreSQL, shared by replicas, must
-    be migrated beforehand by ``optout-bot migrate`` (the compose file's one-shot service).
-    """
+    """The living-answers store, or None when DATABASE_URL=off (:func:`bot.store.open_store`)."""
     if settings.database_url is None:
         return None
-    # Imported here: commands that need no database never load SQLAlchemy.
-    from bot.store.engine import create_engine, database_url
-    from bot.store.migrations import migrate, require_current
-    from bot.store.sql_store import SqlStore
+    from bot.store import open_store as open_database
 
-    url = database_url(settings.database_url)
-    store = SqlStore(create_engine(url))
-    try:
-        if migrate_sqlite and url.get_backend_name() == "sqlite":
-            await migrate(store.engine, SystemClock().now())
-        await require_current(store.engine)
-    except BaseException:
-        await store.close()
-        raise
-    return store
+    return await open_database(settings.database_url, migrate_sqlite)
+
+
+def reminder_policy(settings: Settings) -> ReminderPolicy:
+    """When reminders go out, and how late they may still go, as configured."""
+    from datetime import timedelta
+
+    from bot.core.living.schedule import ReminderPolicy
+
+    return ReminderPolicy(
+        offsets=settings.reminder_offsets,
+        hour=settings.reminder_hour,
+        grace=timedelta(hours=settings.reminder_grace_hours),
+    )
+
+
+class StoreWiring:
+    """The living-answers runtime's way to its store and service, from the settings."""
+
+    def __init__(self, settings: Settings, assistant: Assistant, clock: Clock) -> None:
+        self._settings = settings
+        self._assistant = assistant
+        self._clock = clock
+        self.policy = reminder_policy(settings)
+
+    async def open_store(self) -> Store:
+        """Open the configured database (never None: the runtime is off without one)."""
+        from bot.store import open_store as open_database
+
+        assert self._settings.database_url is not None
+        return await open_database(self._settings.database_url)
+
+    def living(self, store: Store) -> LivingAnswers:
+        """Living answers over ``store``."""
+        return build_living(self._settings, store, self._assistant, self._clock)
+
+
+def living_runtime(
+    settings: Settings, assistant: Assistant, clock: Clock, retry_seconds: float | None = None
+) -> LivingRuntime:
+    """Living answers for a running bot; off (no store) when DATABASE_URL=off."""
+    from bot.core.living.runtime import DATABASE_RETRY_SECONDS, LivingRuntime
+
+    wiring = StoreWiring(settings, assistant, clock) if settings.database_url else None
+    return LivingRuntime(wiring, assistant, clock, retry_seconds or DATABASE_RETRY_SECONDS)
 
 
 def living_options(settings: Settings) -> LivingOptions:
@@ -159,22 +190,18 @@ def living_options(settings: Settings) -> LivingOptions:
     import socket
     from datetime import timedelta
 
-    from bot.core.living.schedule import ReminderPolicy
     from bot.core.living.service import LivingOptions
     from bot.core.living.workers import WorkerOptions
 
     owner = f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(4)}"
-    policy = ReminderPolicy(
-        offsets=settings.reminder_offsets,
-        hour=settings.reminder_hour,
-        grace=timedelta(hours=settings.reminder_grace_hours),
-    )
     retention = timedelta(days=settings.living_retention_days)
-    return LivingOptions(WorkerOptions(owner), policy, settings.living_tick_seconds, retention)
+    return LivingOptions(
+        WorkerOptions(owner), reminder_policy(settings), settings.living_tick_seconds, retention
+    )
 
 
 def build_living(
-    settings: Settings, store: SqlStore, assistant: Assistant, clock: Clock
+    settings: Settings, store: Store, assistant: Assistant, clock: Clock
 ) -> LivingAnswers:
     """Living answers over ``store``; adapters attach their publishers to it."""
     from bot.core.living.service import LivingAnswers
@@ -207,8 +234,7 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     # Imported here so that one-shot commands (ask, validate) start without them.
     import asyncio
 
-    from bot.content_watch import ContentWatcher
-    from bot.living_runtime import LivingRuntime
+    from bot.content.reload import ContentWatcher
     from bot.ops.lifecycle import Runner
 
     clock = SystemClock()
@@ -219,13 +245,13 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     # console posts nothing publicly, so alone it needs no database at all.
     if all(platform == "console" for platform in platforms):
         settings = replace(settings, database_url=None)
-    living = LivingRuntime(settings, assistant, clock)
+    living = living_runtime(settings, assistant, clock)
     if living.enabled:
         ops.watch_database(living.ping, living.backlog)
     runners = []
     for platform in platforms:
         if platform == "console":
-            from bot.adapters.console_adapter import ConsoleAdapter
+            from bot.platforms.console.adapter import ConsoleAdapter
 
             console = ConsoleAdapter(assistant, display_zone(settings))
             console.observer = ops.observer

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.catalogue import COMMANDS
-from bot.render.slack_manifest import SLASH_COMMAND, slash_commands
+from bot.platforms.slack.manifest import SLASH_COMMAND, slash_commands
 
 # A group of Settings fields, parsed together and passed on by keyword; Settings' own
 # constructor checks the names and types.

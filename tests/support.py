@@ -7,8 +7,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.content_loader import load_knowledge
-from bot.content_schema import SERVICE
+from bot.content.loader import load_knowledge
+from bot.content.schema import SERVICE
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.knowledge import Service

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
 from tests.support import FIXTURE_CONTENT
 
 ROOT = Path(__file__).parent.parent
@@ -106,7 +106,7 @@ def test_schema_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_python_dash_m_bot_ask_works_without_importing_platform_sdks() -> None:
     probe = (
-        "import sys, bot.__main__ as cli; code = cli.main(['ask', '/optout chatterbox', "
+        "import sys, bot.cli as cli; code = cli.main(['ask', '/optout chatterbox', "
         f"'--content', {str(FIXTURE_CONTENT)!r}]);"
         "sdks = ('discord', 'slack_bolt', 'slack_sdk', 'aiohttp');"
         "loaded = [m for m in sdks if m in sys.modules];"
@@ -123,7 +123,7 @@ def test_an_answer_from_the_content_cache_needs_no_validator_or_yaml_parser(
     tmp_path: Path,
 ) -> None:
     probe = (
-        "import sys, bot.__main__ as cli; code = cli.main(['ask', '/optout chatterbox', "
+        "import sys, bot.cli as cli; code = cli.main(['ask', '/optout chatterbox', "
         f"'--content', {str(FIXTURE_CONTENT)!r}]);"
         "print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'yaml'}));"
         "sys.exit(code)"

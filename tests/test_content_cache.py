@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content_cache import cache_key, load_with_cache
-from bot.content_loader import ContentError
+from bot.content.cache import cache_key, load_with_cache
+from bot.content.loader import ContentError
 from tests.support import FIXTURE_CONTENT, FIXTURE_TODAY
 
 

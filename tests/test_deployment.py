@@ -24,11 +24,11 @@ import kubernetes_validate.utils  # type: ignore[import-untyped]
 import pytest
 import yaml
 
-from bot.__main__ import _parser
-from bot.adapters.slack_app import EVENTS_PATH
+from bot.cli import parser as _parser
 from bot.config import ConfigError, Settings
 from bot.ops.health import Checks, HealthServer
 from bot.ops.observe import Observer
+from bot.platforms.slack.app import EVENTS_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 # Variables of the compose file itself, not settings of the bot.
@@ -129,13 +129,18 @@ def test_bot_services_read_env_and_override_only_settings() -> None:
 
 
 @pytest.mark.parametrize(
-    ("service", "expected"), [("migrate", "migrate"), ("slack", "run"), ("discord", "run")]
+    ("service", "expected", "handler"),
+    [
+        ("migrate", "migrate", "migrate_handler"),
+        ("slack", "run", "start"),
+        ("discord", "run", "start"),
+    ],
 )
-def test_service_commands_are_real_subcommands(service: str, expected: str) -> None:
+def test_service_commands_are_real_subcommands(service: str, expected: str, handler: str) -> None:
     command = bot_services()[service]["command"]
     arguments = _parser().parse_args(command)
     assert command[0] == expected
-    assert arguments.handler.__name__ == f"_{expected}"
+    assert arguments.handler.__name__ == handler
     if service != "migrate":
         assert arguments.platform == [service]
 

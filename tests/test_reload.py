@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import build_assistant, load_content
-from bot.content_watch import ContentWatcher
+from bot.content.reload import ContentWatcher
 from bot.core.clock import FixedClock
 from tests.support import FIXTURE_CONTENT, instant
 

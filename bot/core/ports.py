@@ -269,6 +269,14 @@ class Store(AnswerStore, SubscriptionStore, ReminderStore, KeyValueStore, Protoc
         ...
 
 
+class StoreMisconfiguredError(Exception):
+    """The store cannot be opened as configured (a bad database URL): retrying will not help."""
+
+
+class StoreNotReadyError(Exception):
+    """The database answers but is not ready (its schema is behind): it may be, later."""
+
+
 class PublishError(Exception):
     """A platform refused a post or an edit."""
 

@@ -1,4 +1,4 @@
-"""A platform-neutral reply: structured, immutable, rendered per platform by ``bot.render``."""
+"""A platform-neutral reply: structured, immutable, drawn by each platform's pure renderer."""
 
 from __future__ import annotations
 

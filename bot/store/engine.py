@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.core.ports import StoreMisconfiguredError
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/optout.db"
 # How long a SQLite writer waits for another process's write lock before failing.
 SQLITE_BUSY_SECONDS = 30.0
@@ -21,7 +23,7 @@ _DRIVERS = {
 }
 
 
-class DatabaseUrlError(ValueError):
+class DatabaseUrlError(StoreMisconfiguredError, ValueError):
     """DATABASE_URL names no database this bot can use."""
 
 

@@ -10,8 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.ports import ChannelRef
 from bot.store.answers import AnswerQueries
 from bot.store.dialect import upsert
-from bot.store.engine import create_engine, database_url
-from bot.store.migrations import require_current
 from bot.store.reminders import POSTED, SKIPPED, ReminderQueries, drop_pending
 from bot.store.schema import key_values, occurrences, outbox, tracked_answers
 from bot.store.schema import subscriptions as subs
@@ -113,15 +111,3 @@ class SqlStore(AnswerQueries, ReminderQueries):
     async def close(self) -> None:
         """Release connections."""
         await self._engine.dispose()
-
-
-async def open_store(url: str, check_schema: bool = True) -> SqlStore:
-    """A store on the database at ``url``; by default it must be migrated to this build."""
-    store = SqlStore(create_engine(database_url(url)))
-    if check_schema:
-        try:
-            await require_current(store.engine)
-        except BaseException:
-            await store.close()
-            raise
-    return store

@@ -25,11 +25,11 @@ from urllib.parse import urlencode
 import aiohttp
 from aiohttp import WSMsgType, web
 
-from bot.adapters.slack_adapter import SlackAdapter
 from bot.bootstrap import slack_options
 from bot.config import Settings
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess
+from bot.platforms.slack.adapter import SlackAdapter
 
 SIGNING_SECRET = "fake-signing-secret"
 BOT_TOKEN = "xoxb-fake-bot-token"

@@ -16,7 +16,7 @@ from bot.core.assistant import Assistant
 from bot.core.catalogue import CATALOGUE
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase, LiveKnowledge
-from bot.render.discord import render_reply, size
+from bot.platforms.discord.render import render_reply, size
 from tests.adapters.fake_discord import (
     CHANNEL_ID,
     EVERY_PERMISSION,

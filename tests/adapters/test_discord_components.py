@@ -5,7 +5,8 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot.adapters.discord_components import (
+from bot.core.catalogue import CATALOGUE
+from bot.platforms.discord.components import (
     NO_BUTTONS,
     PRIVATE,
     PUBLIC,
@@ -14,8 +15,7 @@ from bot.adapters.discord_components import (
     RenderedEmbed,
     RenderedReplies,
 )
-from bot.core.catalogue import CATALOGUE
-from bot.render.discord import render_reply
+from bot.platforms.discord.render import render_reply
 from tests.support import assistant_at
 
 NOW = "2025-09-20T12:00:00+00:00"

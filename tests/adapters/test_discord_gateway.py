@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.adapters.discord_commands as discord_commands
+import bot.platforms.discord.commands as discord_commands
 from tests.adapters.fake_discord import DiscordHarness, running_fake, slash
 from tests.support import FIXTURE_CONTENT, assistant_at
 

@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.discord_adapter import DiscordAdapter
 from bot.core.ports import ChannelRef
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Text
+from bot.platforms.discord.adapter import DiscordAdapter
 from tests.adapters.fake_discord import (
     CHANNEL_ID,
     CHANNEL_POSTS,

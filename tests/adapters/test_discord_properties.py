@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.catalogue import CATALOGUE, DEADLINE_SUBACTIONS
-from bot.render.discord_actions import PIN_TEMPLATE, POST_TEMPLATE
+from bot.platforms.discord.actions import PIN_TEMPLATE, POST_TEMPLATE
 from tests.adapters.fake_discord import BackgroundDiscord, autocomplete, click, sent_message, slash
 from tests.support import assistant_at
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from bot.adapters.slack_answers import AnswerCache
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase, LiveKnowledge
+from bot.platforms.slack.answers import AnswerCache
 from tests.adapters.fake_slack import serve_slack
 from tests.support import fixture_knowledge, instant
 

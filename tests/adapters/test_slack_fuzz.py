@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.adapters import slack_actions as actions
 from bot.core.catalogue import DEADLINE_SUBACTIONS
 from bot.core.living.subscriptions import parse_subaction
 from bot.core.ports import ALL_SERVICES, ChannelRef
-from bot.render.slack_manifest import slash_commands
+from bot.platforms.slack import actions
+from bot.platforms.slack.manifest import slash_commands
 from tests.adapters.fake_slack import CHANNEL_ID, TEAM_ID, FakeSlack, serve_slack
 from tests.adapters.living_support import LivingBench, living_bench
 from tests.support import assistant_at, fixture_knowledge

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from bot.adapters import slack_actions as actions
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
-from bot.render.slack_manifest import manifest, slash_commands
+from bot.platforms.slack import actions
+from bot.platforms.slack.manifest import manifest, slash_commands
 from tests.adapters.fake_slack import (
     BOT_USER_ID,
     CHANNEL_ID,

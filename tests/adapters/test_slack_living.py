@@ -22,9 +22,6 @@ from typing import Any
 
 import pytest
 
-from bot.adapters import slack_actions as actions
-from bot.adapters.slack_adapter import SlackAdapter
-from bot.adapters.slack_living import LIVING_EVENT, fit
 from bot.bootstrap import open_store
 from bot.config import Settings
 from bot.core.clock import FixedClock
@@ -32,7 +29,10 @@ from bot.core.living.access import LivingAccess
 from bot.core.ports import ChannelRef
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Text
-from bot.render.slack import MAX_BLOCKS_PER_MESSAGE, render_reply
+from bot.platforms.slack import actions
+from bot.platforms.slack.adapter import SlackAdapter
+from bot.platforms.slack.publisher import LIVING_EVENT, fit
+from bot.platforms.slack.render import MAX_BLOCKS_PER_MESSAGE, render_reply
 from bot.store.sql_store import SqlStore
 from tests.adapters.fake_slack import CHANNEL_ID, TEAM_ID, USER_ID, FakeSlack, serve_slack
 from tests.adapters.living_support import (

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.adapters import slack_actions as actions
 from bot.bootstrap import serve
 from bot.config import Settings
+from bot.platforms.slack import actions
 from tests.adapters.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, serve_slack
 from tests.support import FIXTURE_CONTENT, assistant_at
 

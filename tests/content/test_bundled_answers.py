@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.content_loader import load_knowledge
+from bot.content.loader import load_knowledge
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
-from bot.render.console import render_text
+from bot.platforms.console.render import render_text
 from tests.golden import assert_golden
 from tests.support import BUNDLED_CONTENT
 

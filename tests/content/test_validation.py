@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
-from bot.content_loader import ContentError, load_knowledge
-from bot.content_schema import service_schema
+from bot.cli import main
+from bot.content.loader import ContentError, load_knowledge
+from bot.content.schema import service_schema
 from tests.support import BUNDLED_CONTENT, FIXTURE_CONTENT, FIXTURE_TODAY
 
 BROKEN = Path("tests/fixtures/broken")

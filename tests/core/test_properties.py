@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.richtext import MarkupError, parse_labels, plain
-from bot.render.console import render_text
+from bot.platforms.console.render import render_text
 from tests.support import assistant_at
 
 ASSISTANT = assistant_at("2025-09-20T12:00:00+00:00")

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from bot.content_schema import SERVICE
+from bot.content.schema import SERVICE
 from bot.core.library import KnowledgeBase
 from tests.support import fixture_knowledge
 

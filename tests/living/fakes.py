@@ -15,7 +15,7 @@ from bot.core.ports import (
     RateLimitedError,
 )
 from bot.core.reply import Reply
-from bot.render.console import render_text
+from bot.platforms.console.render import render_text
 
 PLATFORM = "fake"
 

@@ -18,7 +18,7 @@ from bot.core.clock import FixedClock
 from bot.core.living.pacing import Pacer
 from bot.core.living.service import LivingAnswers, LivingOptions
 from bot.core.living.workers import WorkerOptions
-from bot.store.sql_store import open_store
+from bot.store import open_store
 from tests.living.http_platform import PLATFORM, HttpPublisher
 from tests.support import fixture_knowledge
 

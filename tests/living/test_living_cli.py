@@ -100,7 +100,7 @@ def test_refresh_dry_run_shows_what_would_change_and_how(tmp_path: Path) -> None
 
 def test_one_shot_commands_do_not_load_the_database_layer(tmp_path: Path) -> None:
     code = (
-        "import sys; from bot.__main__ import main; "
+        "import sys; from bot.cli import main; "
         f"main(['ask', '/help', '--content', {str(FIXTURE_CONTENT)!r}]); "
         "print('loaded' if 'sqlalchemy' in sys.modules else 'clean')"
     )

@@ -15,7 +15,7 @@ from bot.core.living.edits import change_mark, fill, plan_edits, update_line
 from bot.core.living.fingerprint import compare, fingerprint
 from bot.core.ports import AnswerGroup
 from bot.core.richtext import Strong, Text, When
-from bot.render.console import inline
+from bot.platforms.console.render import inline
 from tests.living.editions import both, edition, log_change, move_deadline
 from tests.support import assistant_at, fixture_knowledge
 

@@ -1,5 +1,5 @@
 """Living answers in a running bot: answers never wait for the database, and the database is
-picked up when it becomes reachable (bot/living_runtime.py, wired by serve())."""
+picked up when it becomes reachable (bot/core/living/runtime.py, wired by serve())."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.bootstrap import living_runtime
 from bot.config import Settings
 from bot.core.assistant import Assistant
 from bot.core.library import LiveKnowledge
-from bot.living_runtime import DatabaseDownError, LivingRuntime
+from bot.core.living.runtime import DatabaseDownError
 from tests.adapters.fake_slack import FakeSlack, serve_slack
 from tests.living.fakes import SteppingClock
 from tests.ops.support import served, slack_environ, until_status
@@ -38,7 +39,7 @@ async def test_the_database_is_picked_up_once_it_becomes_reachable(tmp_path: Pat
     clock = SteppingClock(instant("2026-11-20T12:00:00Z"))
     assistant = Assistant(LiveKnowledge(fixture_knowledge()), clock)
     settings = Settings(database_url=unreachable(tmp_path), living_tick_seconds=3600)
-    runtime = LivingRuntime(settings, assistant, clock, retry_seconds=0.05)
+    runtime = living_runtime(settings, assistant, clock, retry_seconds=0.05)
     async with serve_slack(assistant, living=runtime.access) as (_, adapter):
         runtime.attach(adapter, rate=5)
         await runtime.prepare(within=2)
@@ -60,7 +61,9 @@ async def test_the_database_is_picked_up_once_it_becomes_reachable(tmp_path: Pat
 
 async def test_off_means_no_store_and_nothing_started(tmp_path: Path) -> None:
     clock = SteppingClock(instant("2026-11-20T12:00:00Z"))
-    runtime = LivingRuntime(Settings(database_url=None), Assistant(fixture_knowledge, clock), clock)
+    runtime = living_runtime(
+        Settings(database_url=None), Assistant(fixture_knowledge, clock), clock
+    )
     assert not runtime.enabled
     await runtime.prepare()
     runtime.start()
@@ -95,7 +98,7 @@ async def test_a_stop_request_ends_the_loop_without_waiting_for_its_next_tick(
     clock = SteppingClock(instant("2026-11-20T12:00:00Z"))
     assistant = Assistant(LiveKnowledge(fixture_knowledge()), clock)
     database = f"sqlite:///{tmp_path / 'optout.db'}"
-    runtime = LivingRuntime(
+    runtime = living_runtime(
         Settings(database_url=database, living_tick_seconds=3600), assistant, clock
     )
     await runtime.prepare()

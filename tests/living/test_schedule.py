@@ -18,7 +18,7 @@ from bot.core.living.schedule import (
     verdict,
 )
 from bot.core.ports import KnownDeadline, Occurrence
-from bot.render.console import render_text
+from bot.platforms.console.render import render_text
 from tests.living.editions import add_deadline, edition, move_deadline
 from tests.support import assistant_at, fixture_knowledge, instant
 

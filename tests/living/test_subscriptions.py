@@ -16,7 +16,7 @@ from bot.core.living.subscriptions import SubscriptionDesk, needs_permission, pa
 from bot.core.ports import ChannelRef
 from bot.core.reply import Reply
 from bot.core.richtext import UserText
-from bot.render.console import render_text
+from bot.platforms.console.render import render_text
 from bot.store.sql_store import SqlStore
 from tests.support import fixture_knowledge, instant
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
+from bot.cli.settings_report import SETTINGS, redacted_url, secret_fields
 from bot.config import Settings
-from bot.ops.settings_report import SETTINGS, redacted_url, secret_fields
 from tests.support import FIXTURE_CONTENT
 from tests.test_deployment import setting_names
 
@@ -115,7 +115,7 @@ def test_the_health_command_asks_the_endpoint(
 
 
 def test_the_compose_healthchecks_ask_the_endpoint_the_bots_serve() -> None:
-    from bot.__main__ import _parser
+    from bot.cli import parser as _parser
     from tests.test_deployment import bot_services
 
     services = bot_services()
@@ -124,7 +124,7 @@ def test_the_compose_healthchecks_ask_the_endpoint_the_bots_serve() -> None:
         assert service["environment"]["OPTOUT_HEALTH_PORT"] == "8080"
         check = service["healthcheck"]["test"]
         assert check[:2] == ["CMD", "optout-bot"]
-        assert _parser().parse_args(check[2:]).handler.__name__ == "_health"
+        assert _parser().parse_args(check[2:]).handler.__name__ == "probe"
 
 
 def test_platform_api_timeouts_are_checked_and_shown(

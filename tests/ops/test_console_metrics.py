@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.console_adapter import ConsoleAdapter
 from bot.core.assistant import FALLBACK_APOLOGY, Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.ops.observe import BotMetrics, Observer
+from bot.platforms.console.adapter import ConsoleAdapter
 from tests.ops.support import free_port, get, sample, until_up
 from tests.support import FIXTURE_CONTENT, instant
 

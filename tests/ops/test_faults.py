@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.adapters import slack_actions as actions
+from bot.platforms.slack import actions
 from tests.adapters.fake_discord import (
     CHANNEL_POSTS,
     PINS,

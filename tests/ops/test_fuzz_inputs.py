@@ -21,15 +21,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.cli.settings_report import secret_fields
 from bot.config import ConfigError, Settings
-from bot.content_loader import ContentError, load_knowledge
+from bot.content.loader import ContentError, load_knowledge
 from bot.core.assistant import Assistant
 from bot.core.catalogue import CATALOGUE
 from bot.core.clock import FixedClock
-from bot.ops.settings_report import secret_fields
-from bot.render import discord as discord_render
-from bot.render import slack as slack_render
-from bot.render.console import render_text
+from bot.platforms.console.render import render_text
+from bot.platforms.discord import render as discord_render
+from bot.platforms.slack import render as slack_render
 from tests.support import FIXTURE_CONTENT, FIXTURE_TODAY, instant
 from tests.test_deployment import setting_names
 

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.adapters import slack_actions as actions
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.ops import logs
 from bot.ops.observe import Observer
+from bot.platforms.slack import actions
 from tests.adapters.fake_slack import serve_slack
 from tests.privacy import leaks
 from tests.support import instant

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.adapters import slack_actions as actions
+from bot.platforms.slack import actions
 from tests.adapters.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.ops.support import slack_environ, until_status, until_up
 

@@ -2,7 +2,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.render.console import render_text
+from bot.platforms.console.render import render_text
 from tests.golden import assert_golden
 from tests.support import assistant_at
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.catalogue import CATALOGUE
-from bot.render import discord_actions as actions
+from bot.platforms.discord import actions
 from tests.support import assistant_at
 
 NOW = "2025-09-20T12:00:00+00:00"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Label, Link, Strong, Text, UserText, When
-from bot.render.discord import (
+from bot.platforms.discord.render import (
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_COUNT_LIMIT,
     EMBED_FIELD_NAME_LIMIT,

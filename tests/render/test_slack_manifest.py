@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.config import ConfigError, Settings
 from bot.core.catalogue import CATALOGUE, COMMANDS
-from bot.render.slack_manifest import BOT_SCOPES, SLASH_COMMAND, manifest, slash_commands
+from bot.platforms.slack.manifest import BOT_SCOPES, SLASH_COMMAND, manifest, slash_commands
 
 
 def test_manifest_lists_every_catalogue_command_once_in_order() -> None:

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.adapters.slack_actions import answer_buttons
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Label, Link, RichText, Span, Strong, Text, UserText, When
-from bot.render.slack import (
+from bot.platforms.slack.actions import answer_buttons
+from bot.platforms.slack.mrkdwn import mrkdwn
+from bot.platforms.slack.render import (
     MAX_BLOCKS_PER_MESSAGE,
     MAX_CONTEXT_CHARS,
     MAX_CONTEXT_ELEMENTS,
@@ -24,7 +25,6 @@ from bot.render.slack import (
     render_reply,
     split_text,
 )
-from bot.render.slack_mrkdwn import mrkdwn
 from tests.golden import assert_golden
 from tests.support import assistant_at
 

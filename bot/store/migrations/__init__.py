@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.core.ports import StoreNotReadyError
 from bot.store.migrations import v0001_initial
 from bot.store.schema import schema_version
 
@@ -37,7 +38,7 @@ MIGRATIONS: tuple[Migration, ...] = (
 LATEST = MIGRATIONS[-1].version
 
 
-class SchemaError(RuntimeError):
+class SchemaError(StoreNotReadyError, RuntimeError):
     """The database schema is not the one this build needs."""
 
 

@@ -2,14 +2,51 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
+from bot.cli.common import Commands, instant, print_problems
 from bot.config import Settings
 from bot.core.clock import Clock, FixedClock, SystemClock
 from bot.core.living.edits import PlannedEdit
-from bot.render.console import inline
+from bot.platforms.console.render import inline
+
+
+def register(commands: Commands) -> None:
+    """Add ``migrate`` and ``refresh``."""
+    migrate = commands.add_parser(
+        "migrate", help="create or upgrade the living-answers database (DATABASE_URL)"
+    )
+    migrate.set_defaults(handler=migrate_handler)
+
+    refresh = commands.add_parser(
+        "refresh", help="list posted answers whose content changed, and queue their edits"
+    )
+    refresh.add_argument(
+        "--dry-run", action="store_true", help="only show what would change, and how"
+    )
+    refresh.add_argument("--content", type=Path, help="knowledge base directory")
+    refresh.add_argument("--now", type=instant, help="as at this instant (ISO 8601 with zone)")
+    refresh.set_defaults(handler=refresh_handler)
+
+
+def migrate_handler(args: argparse.Namespace, settings: Settings) -> int:
+    """``migrate``."""
+    return migrate_command(settings)
+
+
+def refresh_handler(args: argparse.Namespace, settings: Settings) -> int:
+    """``refresh``, with an invalid knowledge base reported like everywhere else."""
+    from bot.content.loader import ContentError
+
+    try:
+        return refresh_command(settings, args.dry_run, args.now)
+    except ContentError as error:
+        print_problems(error.problems, "the knowledge base is invalid")
+        return 1
 
 
 def migrate_command(settings: Settings) -> int:

@@ -10,8 +10,16 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
-from bot.adapters.discord_client import DiscordOptions, make_client
-from bot.adapters.discord_commands import (
+from bot.core.assistant import Assistant
+from bot.core.clock import SystemClock
+from bot.core.living.access import LivingAccess
+from bot.core.living.subscriptions import parse_subaction
+from bot.core.reply import Reply
+from bot.ops import observe
+from bot.platforms import PlatformSetupError
+from bot.platforms.discord import actions
+from bot.platforms.discord.client import REJECTED_TOKEN, DiscordOptions, make_client
+from bot.platforms.discord.commands import (
     ACTION_OPTION,
     AUTOCOMPLETE_CHOICE_LIMIT,
     SHARE_OPTION,
@@ -20,7 +28,7 @@ from bot.adapters.discord_commands import (
     sync,
     sync_if_changed,
 )
-from bot.adapters.discord_components import (
+from bot.platforms.discord.components import (
     NO_BUTTONS,
     PRIVATE,
     PUBLIC,
@@ -28,14 +36,7 @@ from bot.adapters.discord_components import (
     PostButton,
     RenderedReplies,
 )
-from bot.adapters.discord_living import DiscordLiving, DiscordPublisher
-from bot.core.assistant import Assistant
-from bot.core.clock import SystemClock
-from bot.core.living.access import LivingAccess
-from bot.core.living.subscriptions import parse_subaction
-from bot.core.reply import Reply
-from bot.ops import observe
-from bot.render import discord_actions as actions
+from bot.platforms.discord.publisher import DiscordLiving, DiscordPublisher
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +103,16 @@ class DiscordAdapter:
 
     async def sync(self, guild_id: int | None) -> int:
         """Log in, register the commands now, log out; returns how many were registered."""
-        async with self.client:
-            await self.client.login(self._options.token)
-            return await sync(self.tree, self.sync_state, guild_id)
+        try:
+            async with self.client:
+                await self.client.login(self._options.token)
+                return await sync(self.tree, self.sync_state, guild_id)
+        except discord.LoginFailure:
+            raise PlatformSetupError(REJECTED_TOKEN) from None
+        except discord.HTTPException as error:
+            raise PlatformSetupError(
+                f"Discord refused the registration: {error.status} {error.text}"
+            ) from None
 
     async def _complete(
         self, interaction: discord.Interaction, current: str

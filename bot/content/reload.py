@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.content_loader import ContentError, LoadResult, content_files
+from bot.content.loader import ContentError, LoadResult, content_files
 from bot.core.library import LiveKnowledge
 
 log = logging.getLogger(__name__)

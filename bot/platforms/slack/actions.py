@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 
 from bot.core.catalogue import COMMANDS
-from bot.render.slack import MAX_BUTTON_VALUE_CHARS, Button
-from bot.render.slack_manifest import SHARE_WORD
+from bot.platforms.slack.manifest import SHARE_WORD
+from bot.platforms.slack.render import MAX_BUTTON_VALUE_CHARS, Button
 
 SHARE_ACTION = "optout_share"
 PIN_ACTION = "optout_pin"

@@ -76,7 +76,9 @@ def _command(
         descriptions[ACTION_OPTION] = _action_description(spec)
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__name__ = callback.__qualname__ = spec.name
-    command = app_commands.Command(
+    # The callback's parameters are built from the catalogue at run time (its __signature__),
+    # which no static type can describe.
+    command: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=spec.name,
         description=spec.description[:COMMAND_DESCRIPTION_LIMIT],
         callback=callback,
@@ -86,7 +88,7 @@ def _command(
     )(command)
     for option in spec.options:
         if option.kind == "service" and option.autocomplete:
-            command.autocomplete(option.name)(complete)
+            command.autocomplete(option.name)(complete)  # type: ignore[arg-type]
     if spec.subactions:
         # Members pick "subscribe: Post reminders …"; the callback receives "subscribe".
         choices = [

@@ -15,10 +15,10 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters import slack_actions as actions
 from bot.core.assistant import Assistant
 from bot.core.reply import Reply
-from bot.render.slack import Button, SlackMessage, render_notice, render_reply
+from bot.platforms.slack import actions
+from bot.platforms.slack.render import Button, SlackMessage, render_notice, render_reply
 
 log = logging.getLogger(__name__)
 

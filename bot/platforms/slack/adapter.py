@@ -20,17 +20,17 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters import slack_actions as actions
-from bot.adapters.slack_answers import AnswerCache
-from bot.adapters.slack_app import Listener, SlackOptions, build_app, open_session
-from bot.adapters.slack_living import SlackLiving, SlackPublisher
-from bot.adapters.slack_sharing import Sharing, Target
 from bot.core.assistant import Assistant
 from bot.core.clock import SystemClock
 from bot.core.living.access import LivingAccess
 from bot.core.living.subscriptions import parse_subaction
 from bot.ops import observe
-from bot.render.slack import SlackMessage, render_notice
+from bot.platforms.slack import actions
+from bot.platforms.slack.answers import AnswerCache
+from bot.platforms.slack.app import Listener, SlackOptions, build_app, open_session
+from bot.platforms.slack.publisher import SlackLiving, SlackPublisher
+from bot.platforms.slack.render import SlackMessage, render_notice
+from bot.platforms.slack.sharing import Sharing, Target
 
 log = logging.getLogger(__name__)
 

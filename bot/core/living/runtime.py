@@ -12,16 +12,15 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Protocol
 
-from bot.config import Settings
 from bot.core.assistant import Assistant
 from bot.core.clock import Clock
 from bot.core.living.access import LivingAccess
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy
-from bot.core.ports import Publisher
+from bot.core.ports import Publisher, Store, StoreMisconfiguredError, StoreNotReadyError
 
 if TYPE_CHECKING:
-    from bot.store.sql_store import SqlStore
+    from bot.core.living.service import LivingAnswers
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +38,21 @@ class PublishingAdapter(Protocol):
     async def ready_publisher(self) -> Publisher: ...
 
 
+class LivingWiring(Protocol):
+    """What the composition root provides: the reminder policy, the store, living answers."""
+
+    policy: ReminderPolicy
+
+    async def open_store(self) -> Store:
+        """Open (and, where allowed, migrate) the store; raises ``StoreMisconfiguredError``
+        for a problem retrying cannot fix, ``StoreNotReadyError`` for one it may."""
+        ...
+
+    def living(self, store: Store) -> LivingAnswers:
+        """Living answers over ``store``."""
+        ...
+
+
 class DatabaseDownError(ConnectionError):
     """The living-answers store is not open (yet, or any more)."""
 
@@ -48,18 +62,17 @@ class LivingRuntime:
 
     def __init__(
         self,
-        settings: Settings,
+        wiring: LivingWiring | None,
         assistant: Assistant,
         clock: Clock,
         retry_seconds: float = DATABASE_RETRY_SECONDS,
     ) -> None:
-        self._settings = settings
+        self._wiring = wiring
         self._assistant = assistant
         self._clock = clock
         self._retry_seconds = retry_seconds
-        policy = ReminderPolicy(offsets=settings.reminder_offsets, hour=settings.reminder_hour)
-        self.access = LivingAccess(clock, policy)
-        self._store: SqlStore | None = None
+        self.access = LivingAccess(clock, wiring.policy if wiring else ReminderPolicy())
+        self._store: Store | None = None
         self._attaching: list[asyncio.Task[None]] = []
         self._loop: asyncio.Task[None] | None = None
         self._misconfigured = False
@@ -67,7 +80,7 @@ class LivingRuntime:
     @property
     def enabled(self) -> bool:
         """False with DATABASE_URL=off: no store, and subscriptions say reminders are off."""
-        return self._settings.database_url is not None
+        return self._wiring is not None
 
     def attach(self, adapter: PublishingAdapter, rate: float) -> None:
         """Post and edit through ``adapter`` at ``rate`` calls a second once it is connected."""
@@ -141,18 +154,16 @@ class LivingRuntime:
         log.info("living answers: posting and editing on %s", publisher.platform)
 
     async def _run(self) -> None:
-        from bot.bootstrap import build_living
-
         store = self._store or await self._open()
-        if store is None:
+        if store is None or self._wiring is None:
             return
         self._store = store
-        living = build_living(self._settings, store, self._assistant, self._clock)
+        living = self._wiring.living(store)
         self.access.connect(living)
         log.info("living answers: started")
         await living.run()
 
-    async def _open(self) -> SqlStore | None:
+    async def _open(self) -> Store | None:
         """The store, trying again while the database is unreachable; None when misconfigured."""
         while not self._misconfigured:
             store = await self._open_once()
@@ -161,17 +172,15 @@ class LivingRuntime:
             await asyncio.sleep(self._retry_seconds)
         return None
 
-    async def _open_once(self) -> SqlStore | None:
-        from bot.bootstrap import open_store
-        from bot.store.engine import DatabaseUrlError
-        from bot.store.migrations import SchemaError
-
+    async def _open_once(self) -> Store | None:
+        if self._wiring is None:
+            return None
         try:
-            return await open_store(self._settings)
-        except DatabaseUrlError as error:
+            return await self._wiring.open_store()
+        except StoreMisconfiguredError as error:
             log.error("DATABASE_URL: %s; living answers are off", error)
             self._misconfigured = True
-        except SchemaError as error:
+        except StoreNotReadyError as error:
             # Someone may be running `optout-bot migrate` right now: try again later.
             log.error("living answers: %s", error)
         except Exception as error:

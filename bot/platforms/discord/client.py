@@ -9,6 +9,8 @@ from typing import Any, Protocol
 import discord
 import yarl
 
+from bot.platforms import PlatformSetupError
+
 
 @dataclass(frozen=True)
 class DiscordOptions:
@@ -52,20 +54,27 @@ def make_client(options: DiscordOptions, adapter: Startup) -> discord.Client:
     }
     client: discord.Client
     if options.shard_count:
-        shard_ids = list(options.shard_ids) if options.shard_ids else None
-        client = ShardedBotClient(shard_count=options.shard_count, shard_ids=shard_ids, **settings)
+        if options.shard_ids:
+            settings["shard_ids"] = list(options.shard_ids)
+        client = ShardedBotClient(shard_count=options.shard_count, **settings)
     else:
         client = BotClient(**settings)
-    client.adapter = adapter  # type: ignore[attr-defined]
+    client.adapter = adapter
     return client
+
+
+REJECTED_TOKEN = "Discord rejected DISCORD_TOKEN; copy it again from the Developer Portal (Bot)."
 
 
 async def application_id(options: DiscordOptions) -> int:
     """The application id behind the token, as Discord reports it."""
     use_endpoints(options.api_base, options.gateway_url)
-    async with discord.Client(intents=discord.Intents.none()) as client:
-        await client.login(options.token)
-        return int(client.application_id or 0)
+    try:
+        async with discord.Client(intents=discord.Intents.none()) as client:
+            await client.login(options.token)
+            return int(client.application_id or 0)
+    except discord.LoginFailure:
+        raise PlatformSetupError(REJECTED_TOKEN) from None
 
 
 class _Hooks:

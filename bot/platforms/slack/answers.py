@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.adapters.slack_actions import answer_buttons
 from bot.core.assistant import MAX_INPUT_CHARS, Assistant
 from bot.core.reply import Reply
-from bot.render.slack import SlackMessage, render_reply
+from bot.platforms.slack.actions import answer_buttons
+from bot.platforms.slack.render import SlackMessage, render_reply
 
 ANSWER_CACHE_SIZE = 512
 

@@ -16,15 +16,20 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.adapters.slack_actions import SLACK_TOO_SLOW
-from bot.adapters.slack_app import RetryDroppedCallsExceptPosts
-from bot.adapters.slack_sharing import Target
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess, joined_parts, message_parts
 from bot.core.living.subscriptions import needs_permission
 from bot.core.ports import ChannelRef, MessageGoneError, MessageRef, PublishError, RateLimitedError
 from bot.core.reply import Reply
-from bot.render.slack import MAX_BLOCKS_PER_MESSAGE, SlackMessage, render_notice, render_reply
+from bot.platforms.slack.actions import SLACK_TOO_SLOW
+from bot.platforms.slack.app import RetryDroppedCallsExceptPosts
+from bot.platforms.slack.render import (
+    MAX_BLOCKS_PER_MESSAGE,
+    SlackMessage,
+    render_notice,
+    render_reply,
+)
+from bot.platforms.slack.sharing import Target
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +71,7 @@ class SlackPublisher:
         metadata = {"event_type": LIVING_EVENT, "event_payload": {"key": key}}
         stamps = []
         for index, message in enumerate(render_reply(reply)):
-            extra = {"metadata": metadata} if index == 0 else {}
+            extra: dict[str, Any] = {"metadata": metadata} if index == 0 else {}
             response = await _call(
                 self.client.chat_postMessage(
                     channel=channel.channel,
@@ -195,7 +200,8 @@ class SlackLiving:
         timeout: float = 30.0,
     ) -> SlackPublisher:
         """A publisher with a client of its own: no rate-limit retries, the pacer does that."""
-        client = AsyncWebClient(token=token, session=session, timeout=timeout)
+        # slack_sdk types the timeout as whole seconds; aiohttp, which applies it, takes any.
+        client = AsyncWebClient(token=token, session=session, timeout=timeout)  # type: ignore[arg-type]
         if api_url:
             client.base_url = api_url.rstrip("/") + "/"
         client.retry_handlers = [RetryDroppedCallsExceptPosts()]

@@ -50,14 +50,14 @@ class LoadResult:
     warnings: list[ContentProblem]
 
 
-Positions = dict[Location, tuple[int, int]]  # the same shape as bot.yaml_source.Positions
+Positions = dict[Location, tuple[int, int]]  # the same shape as bot.content.yaml_source.Positions
 RecordT = TypeVar("RecordT")
 
 
 def load_knowledge(directory: Path, today: date) -> LoadResult:
     """Read, parse and validate a content directory; raise ``ContentError`` listing all errors."""
     # Imported here: a knowledge base read from the cache never needs a validator.
-    from bot.content_schema import MESSAGES, SERVICE
+    from bot.content.schema import MESSAGES, SERVICE
 
     problems: list[ContentProblem] = []
     digest = hashlib.sha256()
@@ -121,7 +121,7 @@ def _load_record(
     data = _parse(path, text, problems, positions)
     if data is None:
         return None
-    from bot.content_schema import ValidationError
+    from bot.content.schema import ValidationError
 
     try:
         return validator.validate_python(data)
@@ -135,7 +135,7 @@ def _load_record(
 
 def _parse(path: Path, text: str, problems: list[ContentProblem], positions: Positions) -> Any:
     # Imported here: a knowledge base read from the cache never needs a YAML parser.
-    from bot.yaml_source import SyntaxProblem, parse
+    from bot.content.yaml_source import SyntaxProblem, parse
 
     found: list[SyntaxProblem] = []
     data = parse(text, positions, found)

@@ -80,7 +80,8 @@ def build_app(options: SlackOptions, session: aiohttp.ClientSession) -> AsyncApp
     # about SLACK_BOT_TOKEN; every per-request client copies these settings.
     client = app.client
     client.session = session
-    client.timeout = options.api_timeout
+    # slack_sdk types the timeout as whole seconds; aiohttp, which applies it, takes any.
+    client.timeout = options.api_timeout  # type: ignore[assignment]
     if options.api_url:
         client.base_url = options.api_url.rstrip("/") + "/"
     client.retry_handlers = [
@@ -119,7 +120,7 @@ class Listener:
     async def connected(self) -> bool:
         """Whether Slack can reach the bot: the HTTP server listens, or the socket is open."""
         if self._socket is not None:
-            return bool(await self._socket.client.is_connected())  # type: ignore[no-untyped-call]
+            return bool(await self._socket.client.is_connected())
         return self._runner is not None and self.port is not None
 
     async def stop(self) -> None:

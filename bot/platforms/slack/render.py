@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.reply import Reply, Section
-from bot.render.slack_mrkdwn import (
+from bot.platforms.slack.mrkdwn import (
     bold,
     escape,
     fallback,

@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 
 import discord
 
-from bot.adapters.discord_components import NO_BUTTONS, PUBLIC, RenderedReplies
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess, joined_parts, message_parts
 from bot.core.ports import ChannelRef, MessageGoneError, MessageRef, PublishError, RateLimitedError
 from bot.core.reply import Reply
+from bot.platforms.discord.components import NO_BUTTONS, PUBLIC, RenderedReplies
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,8 @@ async def _call(request: Awaitable[Result], seconds: float) -> Result:
 
 def _retry_after(response: Any) -> float:
     raw = getattr(response, "headers", {}).get("Retry-After")
+    if raw is None:
+        return DEFAULT_RETRY_AFTER
     try:
         return max(float(raw), 0.0)
     except (TypeError, ValueError):

@@ -16,12 +16,12 @@ import pickle
 from datetime import date
 from pathlib import Path
 
-from bot.content_loader import LoadResult, content_files, load_knowledge
+from bot.content.loader import LoadResult, content_files, load_knowledge
 
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = b"1"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 # The modules whose code shapes what a loaded knowledge base contains.
 _MODEL_SOURCES = (
     "core/knowledge.py",
@@ -30,10 +30,10 @@ _MODEL_SOURCES = (
     "core/rules.py",
     "core/lookup.py",
     "core/library.py",
-    "content_loader.py",
-    "content_schema.py",
-    "content_cache.py",
-    "yaml_source.py",
+    "content/loader.py",
+    "content/schema.py",
+    "content/cache.py",
+    "content/yaml_source.py",
 )
 
 

@@ -12,7 +12,7 @@ from typing import TextIO
 from bot.core.assistant import Assistant
 from bot.core.catalogue import COMMANDS
 from bot.ops import observe
-from bot.render.console import render_text
+from bot.platforms.console.render import render_text
 
 log = logging.getLogger(__name__)
 

@@ -1,1 +1,0 @@
-"""Platform glue: translate platform events into core calls and replies into platform messages."""

@@ -1,0 +1,1 @@
+"""Content files to a validated knowledge base: YAML positions, validation, cache, reload."""

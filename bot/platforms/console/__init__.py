@@ -1,0 +1,1 @@
+"""The terminal: answers typed commands, for trying the bot and for scripts."""

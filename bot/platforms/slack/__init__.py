@@ -1,0 +1,1 @@
+"""Slack through slack-bolt: slash commands, buttons, HTTP or Socket Mode."""

@@ -1,1 +1,0 @@
-"""Pure functions that turn a core ``Reply`` into what each platform displays."""
