@@ -64,3 +64,9 @@ def make_service(
     }
     record.update(extra)
     return SERVICE.validate_python(record)
+
+
+def sharing_said(name: str, platform: str = "Slack") -> str:
+    """What the bot tells the person who shared or pinned an answer, for one outcome."""
+    phrase: str = getattr(fixture_knowledge().messages.en.sharing, name)
+    return phrase.replace("{platform}", platform)

@@ -42,7 +42,7 @@ Surface = Literal[
 SourceKind = Literal["vendor", "regulator", "news", "other"]
 
 
-PhrasesT = TypeVar("PhrasesT", "Phrases", "LivingPhrases")
+PhrasesT = TypeVar("PhrasesT", "Phrases", "LivingPhrases", "SharingPhrases")
 
 
 class Record:
@@ -267,6 +267,33 @@ class LivingPhrases(Record):
     unavailable: Prose = (
         "Reminders are not available right now: this bot is running without its database."
     )
+    grew: Prose = "This updated answer no longer fits here; {answer} shows all of it."
+
+
+@dataclass(frozen=True, kw_only=True)
+class SharingPhrases(Record):
+    """What the bot tells the person who shared an answer in a channel (or pinned it): one
+    phrase per outcome of ``bot.core.living.sharing``.
+
+    ``{platform}`` is the platform's name, ``{permissions}`` the permissions the bot lacks as
+    the platform names them, ``{bot}`` the bot as it is mentioned there.
+    """
+
+    shared: ShortText
+    pinned: ShortText
+    already_pinned: ShortText
+    outside_channel: Prose
+    no_permission_post: Prose
+    no_permission_pin: Prose
+    not_member: Prose
+    archived: Prose
+    restricted: Prose
+    channel_gone: Prose
+    not_pinnable: Prose
+    pin_limit: Prose
+    rate_limited: Prose
+    post_unconfirmed: Prose
+    pin_unconfirmed: Prose
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -301,6 +328,7 @@ class Phrases(Record):
     category_names: dict[Category, ShortText]
     surface_names: dict[Surface, ShortText]
     section_names: dict[str, ShortText]
+    sharing: SharingPhrases
     living: LivingPhrases = field(default_factory=LivingPhrases)
 
     def with_commands(self, slashes: dict[str, str]) -> Phrases:
@@ -312,8 +340,9 @@ def _spelled(phrases: PhrasesT, slashes: dict[str, str]) -> PhrasesT:
     updates: dict[str, Any] = {}
     for name in (entry.name for entry in fields(phrases)):
         value = getattr(phrases, name)
-        if isinstance(value, LivingPhrases):
-            updates[name] = _spelled(value, slashes)
+        if isinstance(value, LivingPhrases | SharingPhrases):
+            # Each group of phrases is spelled the same way, one level down.
+            updates[name] = _spelled(value, slashes)  # type: ignore[type-var]
         elif isinstance(value, str) and "{" in value:
             for command, slash in slashes.items():
                 value = value.replace("{" + command + "}", slash)

@@ -264,12 +264,12 @@ async def test_answers_on_a_platform_with_renamed_commands_keep_their_names(
     reply = renamed.run("optout", None)
     message = bot.platform.place(GENERAL, reply)
     await bot.living.record(message, reply)
-    assert "/ai-optout chatterbox" in bot.platform.messages[message.message_id].text
+    assert "/ai-optout chatterbox" in bot.platform.messages[message.first].text
     bot.clock.advance(days=2)
     assert (await bot.living.tick()).edits_queued == 0
     bot.publish(edition(quietnote=lambda record: record.update(name="QuietNote Pro")))
     await bot.living.tick()
-    edited = bot.platform.messages[message.message_id]
+    edited = bot.platform.messages[message.first]
     assert edited.edits == 1
     assert "QuietNote Pro — /ai-optout quietnote" in edited.text
 

@@ -9,7 +9,6 @@ subscription sub-actions answer that reminders are unavailable instead of raisin
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.assistant import Assistant
@@ -18,13 +17,10 @@ from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy
 from bot.core.living.service import LivingAnswers
 from bot.core.living.subscriptions import SubscriptionDesk
-from bot.core.ports import MESSAGE_ID_LIMIT, ChannelRef, MessageRef, Publisher
+from bot.core.ports import ChannelRef, MessageRef, Publisher
 from bot.core.reply import Reply
 
 log = logging.getLogger(__name__)
-
-# Several messages of one answer are tracked as one, their ids joined by this separator.
-PART_SEPARATOR = " "
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +65,12 @@ class LivingAccess:
         """The platforms whose publishers are attached."""
         return sorted(self._attachments)
 
-    async def record(self, channel: ChannelRef, message_ids: Sequence[str], reply: Reply) -> None:
-        """Remember a public answer just posted (its messages, first one first); never raises."""
+    async def record(self, message: MessageRef, reply: Reply) -> None:
+        """Remember a public answer just posted; never raises."""
         living = self.living
-        if living is None or not message_ids:
+        if living is None:
             return
-        message = MessageRef(channel, joined_parts(message_ids))
+        channel = message.channel
         try:
             await living.record(message, reply)
         except Exception as error:
@@ -113,18 +109,3 @@ class LivingAccess:
         """Plan edits now (the knowledge base was reloaded) rather than at the next tick."""
         if self.living is not None:
             self.living.wake()
-
-
-def joined_parts(message_ids: Sequence[str]) -> str:
-    """The ids as one message id: as many of them as fit, the first always."""
-    joined = message_ids[0]
-    for part in message_ids[1:]:
-        if len(joined) + len(PART_SEPARATOR) + len(part) > MESSAGE_ID_LIMIT:
-            break
-        joined += PART_SEPARATOR + part
-    return joined
-
-
-def message_parts(message: MessageRef) -> list[str]:
-    """The ids of the messages one tracked answer spans, first one first."""
-    return [part for part in message.message_id.split(PART_SEPARATOR) if part]

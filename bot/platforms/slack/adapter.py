@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.assistant import Assistant
 from bot.core.clock import SystemClock
 from bot.core.living.access import LivingAccess
+from bot.core.living.sharing import Sharing
 from bot.core.living.subscriptions import parse_subaction
 from bot.ops import observe
 from bot.platforms.slack import actions
@@ -30,7 +31,7 @@ from bot.platforms.slack.answers import AnswerCache
 from bot.platforms.slack.app import Listener, SlackOptions, build_app, open_session
 from bot.platforms.slack.publisher import SlackLiving, SlackPublisher
 from bot.platforms.slack.render import SlackMessage, render_notice
-from bot.platforms.slack.sharing import Sharing, Target
+from bot.platforms.slack.sharing import SlackSharing, Target
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +46,9 @@ class SlackAdapter:
     ) -> None:
         self.assistant = assistant
         self._answers = AnswerCache(assistant)
-        self._living = SlackLiving(
-            living or LivingAccess(SystemClock()),
-            assistant,
-            options.commands,
-            options.subscription_managers,
-        )
-        self._sharing = Sharing(assistant, assistant.apology, self._living.record)
+        access = living or LivingAccess(SystemClock())
+        self._living = SlackLiving(access, assistant, options.subscription_managers)
+        self._sharing = SlackSharing(assistant, Sharing(access))
         self._options = options
         self._ready = asyncio.Event()
         self.publisher: SlackPublisher | None = None
