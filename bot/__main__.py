@@ -242,7 +242,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         print(f"unknown time zone: {args.tz!r}", file=sys.stderr)
         return 2
     try:
-        assistant, _ = build_assistant(settings.content_dir, clock, settings.cache_dir)
+        assistant, _ = build_assistant(
+            settings.content_dir, clock, settings.cache_dir, settings.content_max_bytes
+        )
     except ContentError as error:
         _print_problems(error.problems, "the knowledge base is invalid")
         return 1
@@ -255,7 +257,8 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.clock import SystemClock
 
     try:
-        result = load_knowledge(settings.content_dir, SystemClock().now().date())
+        today = SystemClock().now().date()
+        result = load_knowledge(settings.content_dir, today, settings.content_max_bytes)
     except ContentError as error:
         _print_problems(error.problems, f"{settings.content_dir}: invalid")
         return 1
@@ -296,7 +299,9 @@ def _discord_sync(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.clock import SystemClock
 
     try:
-        assistant, _ = build_assistant(settings.content_dir, SystemClock(), settings.cache_dir)
+        assistant, _ = build_assistant(
+            settings.content_dir, SystemClock(), settings.cache_dir, settings.content_max_bytes
+        )
         adapter = build_discord(settings, assistant, sync_on_start=False)
         count = asyncio.run(adapter.sync(args.guild))
     except (ContentError, ConfigError) as error:
