@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -41,61 +42,83 @@ def to_plain(value: Any) -> Any:
 
 def from_plain(kind: Any, data: Any) -> Any:
     """``data`` rebuilt as a ``kind``; raises ``DecodeError`` when it does not fit exactly."""
-    origin = get_origin(kind)
-    if origin is Union or origin is types.UnionType:
-        return _union(get_args(kind), data)
-    if origin is Literal:
-        if data not in get_args(kind):
-            raise DecodeError(f"{data!r} is not one of {get_args(kind)}")
-        return data
-    if origin is list:
-        (item,) = get_args(kind)
-        return [from_plain(item, entry) for entry in _expect(data, list)]
-    if origin is tuple:
-        item, _ellipsis = get_args(kind)
-        return tuple(from_plain(item, entry) for entry in _expect(data, list))
-    if origin is dict:
-        key_kind, value_kind = get_args(kind)
-        return {
-            from_plain(key_kind, key): from_plain(value_kind, value)
-            for key, value in _expect(data, dict).items()
-        }
-    if is_dataclass(kind):
-        return _record(kind, _expect(data, dict))
-    if kind is date:
-        return date.fromisoformat(_expect(data, str))
-    if kind is Path:
-        return Path(_expect(data, str))
-    if kind in _SCALARS:
-        return _expect(data, kind)
-    raise DecodeError(f"no decoder for {kind!r}")
+    return _decoder(kind)(data)
 
 
-def _union(options: tuple[Any, ...], data: Any) -> Any:
-    if data is None and type(None) in options:
-        return None
-    chosen = [option for option in options if option is not type(None)]
-    if len(chosen) != 1:
-        raise DecodeError(f"cannot tell which of {chosen} to decode")
-    return from_plain(chosen[0], data)
-
-
-def _record(kind: type[Any], data: dict[str, Any]) -> Any:
-    hints = _hints(kind)
-    names = [entry.name for entry in _fields(kind)]
-    if not set(data) <= set(names):
-        raise DecodeError(f"unknown fields for {kind.__name__}: {sorted(set(data) - set(names))}")
-    try:
-        return kind(**{name: from_plain(hints[name], data[name]) for name in names if name in data})
-    except TypeError as error:  # a required field is missing
-        raise DecodeError(str(error)) from None
+Decoder = Callable[[Any], Any]
 
 
 @cache
-def _hints(kind: type[Any]) -> dict[str, Any]:
-    # The records use postponed annotations; this resolves them once per class (and drops the
-    # Annotated markers, which only the validator needs).
-    return typing.get_type_hints(kind)
+def _decoder(kind: Any) -> Decoder:
+    # Built once per type and reused for every value: inspecting type hints per value cost
+    # several times more than the whole decode of the bundled content.
+    origin, arguments = get_origin(kind), get_args(kind)
+    if origin is Union or origin is types.UnionType:
+        return _optional(arguments)
+    if origin is Literal:
+        return partial(_one_of, frozenset(arguments))
+    if origin is list:
+        return partial(_list, _decoder(arguments[0]))
+    if origin is tuple and arguments[1:] == (...,):
+        return partial(_tuple, _decoder(arguments[0]))
+    if origin is dict:
+        return partial(_dict, _decoder(arguments[0]), _decoder(arguments[1]))
+    if is_dataclass(kind) and isinstance(kind, type):
+        return _record(kind)
+    if kind is date:
+        return lambda data: date.fromisoformat(_expect(data, str))
+    if kind is Path:
+        return lambda data: Path(_expect(data, str))
+    if kind in _SCALARS:
+        return partial(_expect, kind=kind)
+    raise DecodeError(f"no decoder for {kind!r}")
+
+
+def _optional(options: tuple[Any, ...]) -> Decoder:
+    chosen = [option for option in options if option is not type(None)]
+    if len(chosen) != 1 or len(options) != 2:
+        raise DecodeError(f"no decoder for a choice of {options}")
+    decode = _decoder(chosen[0])
+    return lambda data: None if data is None else decode(data)
+
+
+def _one_of(allowed: frozenset[Any], data: Any) -> Any:
+    if data not in allowed:
+        raise DecodeError(f"{data!r} is not one of {sorted(map(repr, allowed))}")
+    return data
+
+
+def _list(item: Decoder, data: Any) -> list[Any]:
+    return [item(entry) for entry in _expect(data, list)]
+
+
+def _tuple(item: Decoder, data: Any) -> tuple[Any, ...]:
+    return tuple(item(entry) for entry in _expect(data, list))
+
+
+def _dict(key: Decoder, value: Decoder, data: Any) -> dict[Any, Any]:
+    return {key(name): value(entry) for name, entry in _expect(data, dict).items()}
+
+
+def _record(kind: type[Any]) -> Decoder:
+    # Postponed annotations, resolved once per class; Annotated markers are dropped (only the
+    # validator needs them).
+    hints = typing.get_type_hints(kind)
+    names = frozenset(entry.name for entry in _fields(kind))
+    field_decoders: dict[str, Decoder] = {}
+
+    def decode(data: Any) -> Any:
+        if not field_decoders:  # filled on first use: records may refer to each other
+            field_decoders.update({name: _decoder(hints[name]) for name in names})
+        unknown = _expect(data, dict).keys() - names
+        if unknown:
+            raise DecodeError(f"unknown fields for {kind.__name__}: {sorted(unknown)}")
+        try:
+            return kind(**{name: field_decoders[name](value) for name, value in data.items()})
+        except TypeError as error:  # a required field is missing
+            raise DecodeError(str(error)) from None
+
+    return decode
 
 
 @cache

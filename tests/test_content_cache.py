@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.content_cache import cache_key, load_with_cache
+from bot.content_codec import DecodeError, from_plain
 from bot.content_loader import ContentError
-from tests.support import FIXTURE_CONTENT, FIXTURE_TODAY
+from bot.core.knowledge import Deadline, Fact
+from tests.support import BUNDLED_CONTENT, FIXTURE_CONTENT, FIXTURE_TODAY
 
 
 @pytest.fixture
@@ -158,3 +160,31 @@ def test_an_unwritable_cache_directory_still_loads(content: Path, tmp_path: Path
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache directory should be")
     assert load_with_cache(content, FIXTURE_TODAY, blocker / "cache").knowledge.services
+
+
+def test_the_bundled_knowledge_base_comes_back_from_the_cache_unchanged(tmp_path: Path) -> None:
+    first = load_with_cache(BUNDLED_CONTENT, FIXTURE_TODAY, tmp_path / "cache")
+    second = load_with_cache(BUNDLED_CONTENT, FIXTURE_TODAY, tmp_path / "cache")
+    assert second is not first
+    assert second.knowledge.services == first.knowledge.services
+    assert second.knowledge.messages == first.knowledge.messages
+    assert second.warnings == first.warnings
+
+
+def test_the_decoder_refuses_data_that_does_not_fit_the_record() -> None:
+    fact = {"text": "A fact.", "sources": ["vendor"]}
+    assert from_plain(Fact, fact) == Fact(text="A fact.", sources=["vendor"])
+    for wrong in (
+        {**fact, "sources": "vendor"},
+        {**fact, "extra": 1},
+        {"text": "A fact."},
+        {**fact, "text": True},
+        {**fact, "sources": [1]},
+    ):
+        with pytest.raises(DecodeError):
+            from_plain(Fact, wrong)
+    with pytest.raises(DecodeError):
+        from_plain(
+            Deadline,
+            {"id": "x", "title": "X", "kind": "maybe", "due": "2026-01-01", "sources": ["v"]},
+        )
