@@ -92,7 +92,12 @@ def load_with_cache(
     except Exception:  # tampered, truncated or from another version: rebuilt, never trusted
         log.debug("ignoring unusable content cache %s", cached, exc_info=True)
     result = load_knowledge(directory, today, max_file_bytes)
-    _store(cached, _encode(result, key, secret))
+    try:
+        data = _encode(result, key, secret)
+    except (TypeError, ValueError):  # a record field the codec cannot store: answer uncached
+        log.warning("content cache not written: cannot encode the knowledge base", exc_info=True)
+    else:
+        _store(cached, data)
     return result
 
 
