@@ -100,7 +100,7 @@ def _dict(key: Decoder, value: Decoder, data: Any) -> dict[Any, Any]:
     return {key(name): value(entry) for name, entry in _expect(data, dict).items()}
 
 
-def _record(kind: type[Any]) -> Decoder:
+def _record(kind: Any) -> Decoder:
     # Postponed annotations, resolved once per class; Annotated markers are dropped (only the
     # validator needs them).
     hints = typing.get_type_hints(kind)
@@ -122,7 +122,7 @@ def _record(kind: type[Any]) -> Decoder:
 
 
 @cache
-def _fields(kind: type[Any]) -> tuple[Any, ...]:
+def _fields(kind: Any) -> tuple[Any, ...]:
     return tuple(entry for entry in fields(kind) if entry.init)
 
 

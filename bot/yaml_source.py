@@ -84,7 +84,8 @@ def _aliases(text: str) -> list[SyntaxProblem]:
     found: dict[int, SyntaxProblem] = {}
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
-            line, column = _start(event)
+            mark = event.start_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             found.setdefault(line, SyntaxProblem(line, column, ALIASES_REFUSED))
     return list(found.values())
 
@@ -139,5 +140,5 @@ def _scalar(node: yaml.Node, problems: list[SyntaxProblem], constructor: yaml.Sa
         return _UNREADABLE
 
 
-def _start(node: yaml.Node | yaml.Event) -> tuple[int, int]:
+def _start(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
