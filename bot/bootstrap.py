@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.config import ConfigError, Settings
 from bot.content.cache import load_with_cache
 from bot.content.loader import LoadResult
+from bot.content.reader import DEFAULT_MAX_FILE_BYTES
 from bot.core.assistant import Assistant
 from bot.core.catalogue import CommandNames
 from bot.core.clock import Clock, SystemClock
@@ -35,23 +36,28 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def load_content(directory: Path, cache_dir: Path | None = None) -> LoadResult:
+def load_content(
+    directory: Path, cache_dir: Path | None = None, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> LoadResult:
     """The validated knowledge base, with warnings logged; raises ``ContentError``.
 
     Content is always judged against the real date: ``--now`` changes what the answers say,
     not whether a ``last_verified`` date lies in the future.
     """
-    result = load_with_cache(directory, SystemClock().now().date(), cache_dir)
+    result = load_with_cache(directory, SystemClock().now().date(), cache_dir, max_file_bytes)
     for warning in result.warnings:
         log.warning("content: %s", warning)
     return result
 
 
 def build_assistant(
-    directory: Path, clock: Clock, cache_dir: Path | None = None
+    directory: Path,
+    clock: Clock,
+    cache_dir: Path | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> tuple[Assistant, LiveKnowledge]:
     """An assistant over a live (reloadable) knowledge base."""
-    live = LiveKnowledge(load_content(directory, cache_dir).knowledge)
+    live = LiveKnowledge(load_content(directory, cache_dir, max_file_bytes).knowledge)
     return Assistant(live, clock), live
 
 
@@ -238,7 +244,9 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     from bot.ops.lifecycle import Runner
 
     clock = SystemClock()
-    assistant, live = build_assistant(settings.content_dir, clock, settings.cache_dir)
+    assistant, live = build_assistant(
+        settings.content_dir, clock, settings.cache_dir, settings.content_max_bytes
+    )
     ops = build_operations(settings)
     ops.watch_knowledge(live)
     # Answers never wait for the database: living answers open it in the background. The
@@ -276,7 +284,9 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
         watcher = ContentWatcher(
             settings.content_dir,
             live,
-            ops.counting_reloads(lambda: load_content(settings.content_dir)),
+            ops.counting_reloads(
+                lambda: load_content(settings.content_dir, None, settings.content_max_bytes)
+            ),
             settings.reload_seconds,
             # Posted answers are brought up to date as soon as a change is served.
             on_change=living.access.wake,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.content.reader import DEFAULT_MAX_FILE_BYTES
 from bot.core.catalogue import COMMANDS
 from bot.platforms.slack.manifest import SLASH_COMMAND, slash_commands
 
@@ -44,6 +45,8 @@ class Settings:
 
     content_dir: Path = DEFAULT_CONTENT
     cache_dir: Path | None = None
+    # The largest content file that is read at all (bytes); larger ones are refused.
+    content_max_bytes: int = DEFAULT_MAX_FILE_BYTES
     timezone: str | None = None
     reload_seconds: float = 2.0
     log_level: str = "INFO"
@@ -114,6 +117,7 @@ class Settings:
         timeouts = _api_timeouts(env, problems)
         living = _living_settings(env, problems)
         operations = _operations_settings(env, problems)
+        max_bytes = _whole_number(env, "OPTOUT_CONTENT_MAX_BYTES", problems, minimum=1)
         if problems:
             raise ConfigError(problems)
         return cls(
@@ -123,6 +127,7 @@ class Settings:
             **operations,
             content_dir=Path(env.get("OPTOUT_CONTENT_DIR") or DEFAULT_CONTENT),
             cache_dir=_cache_dir(env),
+            content_max_bytes=max_bytes or DEFAULT_MAX_FILE_BYTES,
             timezone=timezone,
             reload_seconds=reload_seconds,
             log_level=log_level,

@@ -15,6 +15,7 @@ UNSET = "<not set>"
 SETTINGS: dict[str, Callable[[Settings], object]] = {
     "OPTOUT_CONTENT_DIR": lambda s: s.content_dir,
     "OPTOUT_CACHE_DIR": lambda s: s.cache_dir or "off",
+    "OPTOUT_CONTENT_MAX_BYTES": lambda s: s.content_max_bytes,
     "OPTOUT_RELOAD_SECONDS": lambda s: s.reload_seconds or "0 (off)",
     "OPTOUT_TIMEZONE": lambda s: s.timezone or "this machine's",
     "LOG_LEVEL": lambda s: s.log_level,

@@ -5,8 +5,9 @@ tests/adapters/test_slack_fuzz.py, tests/adapters/test_discord_properties.py and
 tests/core/test_properties.py.)
 
 A service file mutated in any way loads, or every problem is reported as ``path:line:column``;
-what a loaded file answers carries no unescaped mention on any platform. Any environment gives
-settings or a list of problems, never a crash.
+what a loaded file answers carries no unescaped mention on any platform. Hostile YAML (alias
+bombs, object-building tags, deep nesting) is reported in place, never expanded. Any
+environment gives settings or a list of problems, never a crash.
 """
 
 from __future__ import annotations
@@ -152,6 +153,64 @@ def test_any_bytes_as_a_service_file_are_reported_not_raised(raw: bytes) -> None
             assert all(LOCATED.match(str(problem)) for problem in error.problems)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+# Hostile YAML: anchors and aliases (bombs, self-reference, merge keys), tags that would build
+# objects, deep nesting. Each is spliced into a real service file at a random line.
+ANCHORED = st.builds(
+    lambda name, items: f"&{name} [" + ", ".join(items) + "]",
+    st.sampled_from(["a", "b", "lol"]),
+    st.lists(st.sampled_from(["x", "*a", "*b", "*lol", "{k: *a}"]), min_size=1, max_size=9),
+)
+hostile_yaml = st.one_of(
+    ANCHORED,
+    st.sampled_from(
+        [
+            "*a",
+            "&a [*a]",
+            "{<<: *a, id: x}",
+            "!!python/object/apply:os.system ['true']",
+            "!!python/name:os.system",
+            "!!binary aGVsbG8=",
+            "!!set {a, b}",
+            "!!omap [a: 1]",
+            "? [a, b]\n: c",
+        ]
+    ),
+    st.integers(1, 200).map(lambda depth: "[" * depth + "]" * depth),
+    st.integers(1, 60).map(lambda depth: "{a: " * depth + "1" + "}" * depth),
+)
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, len(LINES)), hostile_yaml), min_size=1, max_size=4))
+def test_hostile_yaml_in_a_service_file_is_reported_not_expanded(
+    insertions: list[tuple[int, str]],
+) -> None:
+    lines = list(LINES)
+    for index, value in sorted(insertions, reverse=True):
+        lines.insert(index, f"hostile_{index}: {value}")
+    text = "\n".join(lines) + "\n"
+    _, outcome = load(text)
+    assert isinstance(outcome, ContentError), "a hostile key was accepted"
+    line_count = text.count("\n") + 1
+    for problem in outcome.problems:
+        match = LOCATED.match(str(problem))
+        assert match, str(problem)
+        assert 1 <= int(match.group(1)) <= line_count, str(problem)
+
+
+def test_an_alias_bomb_is_reported_at_each_line_without_expanding() -> None:
+    from tests.content.test_hostile_files import ALIAS_BOMB
+
+    _, outcome = load(SOURCE + ALIAS_BOMB)
+    assert isinstance(outcome, ContentError)
+    first = len(LINES) + 1
+    shown = [str(problem).split("/")[-1] for problem in outcome.problems]
+    assert [line for line in shown if line.startswith("chatterbox.yaml")] == [
+        f"chatterbox.yaml:{line}:8: aliases are not allowed; write the value out in full"
+        for line in range(first + 1, first + 9)
+    ]
 
 
 SETTINGS = sorted(setting_names())
