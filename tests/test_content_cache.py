@@ -10,7 +10,7 @@ from bot.content.cache import cache_key, load_with_cache
 from bot.content.codec import DecodeError, from_plain
 from bot.content.loader import ContentError
 from bot.core.knowledge import Deadline, Fact
-from tests.support import BUNDLED_CONTENT, FIXTURE_CONTENT, FIXTURE_TODAY
+from tests.support import BUNDLED_CONTENT, BUNDLED_TODAY, FIXTURE_CONTENT, FIXTURE_TODAY
 
 
 @pytest.fixture
@@ -163,8 +163,9 @@ def test_an_unwritable_cache_directory_still_loads(content: Path, tmp_path: Path
 
 
 def test_the_bundled_knowledge_base_comes_back_from_the_cache_unchanged(tmp_path: Path) -> None:
-    first = load_with_cache(BUNDLED_CONTENT, FIXTURE_TODAY, tmp_path / "cache")
-    second = load_with_cache(BUNDLED_CONTENT, FIXTURE_TODAY, tmp_path / "cache")
+    # The bundled content is judged as at the day its newest sources were read.
+    first = load_with_cache(BUNDLED_CONTENT, BUNDLED_TODAY, tmp_path / "cache")
+    second = load_with_cache(BUNDLED_CONTENT, BUNDLED_TODAY, tmp_path / "cache")
     assert second is not first
     assert second.knowledge.services == first.knowledge.services
     assert second.knowledge.messages == first.knowledge.messages
