@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_request import BaseRequest
 
 from bot.ops.throttle import ThrottledWarning
 
@@ -200,6 +202,7 @@ class _Gate:
         self._warning = ThrottledWarning(
             log, f"{name}: {limit} connections open (the limit); closing the oldest idle ones"
         )
+        self.malformed = ThrottledWarning(log, f"{name}: refused a malformed request (%s %s)")
 
     def admit(self, connection: _Connection) -> bool:
         if len(self._open) >= self._limit:
@@ -264,6 +267,22 @@ class _Connection(RequestHandler):
         if self._early_data:
             self._early_data = False
             self._arm()
+
+    def handle_error(
+        self,
+        request: BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        if status >= 500 or not isinstance(exc, HttpProcessingError):
+            return super().handle_error(request, status, exc, message)
+        # The client's fault (a bad request line, a header too long): anyone can send these,
+        # so they cost one warning a minute, not a traceback each.
+        self._gate.malformed.warn(status, type(exc).__name__)
+        refusal = web.Response(status=status, text=f"{status} {exc.message}"[:200])
+        refusal.force_close()
+        return refusal
 
     def evict(self) -> None:
         self._disarm()

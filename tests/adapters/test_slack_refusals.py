@@ -72,7 +72,7 @@ async def send(
 
 
 def share_command(slack: FakeSlack, response_url: str | None = None) -> bytes:
-    """A slash command whose answer goes to its response_url (the share word posts, then says so)."""
+    """A slash command whose outcome goes to its response_url (sharing posts, then says so)."""
     payload = slack.command_payload("/optout", "chatterbox share")
     if response_url:
         payload["response_url"] = response_url
@@ -183,8 +183,7 @@ async def test_an_oversized_body_is_refused_before_it_is_sent(slack: FakeSlack) 
     writer.write(
         b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: " + FORM.encode() + b"\r\n"
         b"X-Slack-Request-Timestamp: " + str(int(time.time())).encode() + b"\r\n"
-        b"X-Slack-Signature: v0=" + b"0" * 64 + b"\r\nContent-Length: 1048576\r\n\r\n"
-        + b"a" * 1024
+        b"X-Slack-Signature: v0=" + b"0" * 64 + b"\r\nContent-Length: 1048576\r\n\r\n" + b"a" * 1024
     )
     status = await asyncio.wait_for(reader.readline(), 2)
     assert status.startswith(b"HTTP/1.1 413"), status
