@@ -63,4 +63,4 @@ def _origin(url: str) -> Origin:
     except ValueError:
         return ("", "", None)
     default = {"https": 443, "http": 80}.get(parts.scheme.lower())
-    return (parts.scheme.lower(), (parts.hostname or "").lower(), port or default)
+    return (parts.scheme.lower(), (parts.hostname or "").lower(), default if port is None else port)

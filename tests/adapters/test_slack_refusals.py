@@ -231,6 +231,7 @@ async def test_a_signed_request_with_a_foreign_response_url_never_calls_it(
         ("https://HOOKS.slack.com:443/actions/T0/1/abc", True),
         ("http://hooks.slack.com/commands/T0/1/abc", False),
         ("https://hooks.slack.com:8443/commands/T0/1/abc", False),
+        ("https://hooks.slack.com:0/commands/T0/1/abc", False),
         ("https://hooks.slack.com.evil.example/commands", False),
         ("https://hooks.slack.com@evil.example/commands", False),
         ("https://evil.example/?https://hooks.slack.com/", False),
