@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.core.living.service import LivingAnswers, LivingOptions
     from bot.core.ports import Store
     from bot.ops.lifecycle import Operations
+    from bot.ops.listening import ListenLimits
     from bot.platforms.discord.adapter import DiscordAdapter
     from bot.platforms.discord.client import DiscordOptions
     from bot.platforms.slack.adapter import SlackAdapter
@@ -103,6 +104,19 @@ def slack_options(settings: Settings) -> SlackOptions:
         host=settings.slack_host,
         port=settings.slack_port,
         subscription_managers=settings.slack_subscription_managers,
+        limits=listen_limits(settings, settings.slack_max_body_bytes),
+    )
+
+
+def listen_limits(settings: Settings, max_body_bytes: int = 0) -> ListenLimits:
+    """The limits every HTTP listener of the bot applies."""
+    from bot.ops.listening import ListenLimits
+
+    return ListenLimits(
+        request_seconds=settings.http_request_seconds,
+        idle_seconds=settings.http_idle_seconds,
+        max_connections=settings.http_max_connections,
+        max_body_bytes=max_body_bytes,
     )
 
 
@@ -242,7 +256,11 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
 
     from bot.content.reload import ContentWatcher
     from bot.ops.lifecycle import Runner
+    from bot.ops.listening import raise_open_file_limit
 
+    # Each connection is a file descriptor; the usual soft limit (1024) is far below what the
+    # listeners' connection caps together with outgoing connections may need.
+    raise_open_file_limit()
     clock = SystemClock()
     assistant, live = build_assistant(
         settings.content_dir, clock, settings.cache_dir, settings.content_max_bytes
@@ -311,4 +329,9 @@ def build_operations(settings: Settings) -> Operations:
     """The process's metrics, health endpoint (when OPTOUT_HEALTH_PORT is set) and stop sequence."""
     from bot.ops.lifecycle import Operations
 
-    return Operations(settings.health_port, settings.health_host, settings.shutdown_seconds)
+    return Operations(
+        settings.health_port,
+        settings.health_host,
+        settings.shutdown_seconds,
+        limits=listen_limits(settings),
+    )

@@ -84,6 +84,11 @@ class Settings:
     health_host: str = "0.0.0.0"
     log_format: str = "text"
     shutdown_seconds: float = 8.0
+    # Every HTTP listener (Slack's request URL, the health endpoint): docs/operations.md, Limits.
+    http_request_seconds: float = 10.0
+    http_idle_seconds: float = 30.0
+    http_max_connections: int = 512
+    slack_max_body_bytes: int = 256 * 1024
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -118,6 +123,7 @@ class Settings:
         living = _living_settings(env, problems)
         operations = _operations_settings(env, problems)
         max_bytes = _whole_number(env, "OPTOUT_CONTENT_MAX_BYTES", problems, minimum=1)
+        listening = _listening_settings(env, problems)
         if problems:
             raise ConfigError(problems)
         return cls(
@@ -125,6 +131,7 @@ class Settings:
             **timeouts,
             **living,
             **operations,
+            **listening,
             content_dir=Path(env.get("OPTOUT_CONTENT_DIR") or DEFAULT_CONTENT),
             cache_dir=_cache_dir(env),
             content_max_bytes=max_bytes or DEFAULT_MAX_FILE_BYTES,
@@ -230,6 +237,35 @@ def _operations_settings(env: Mapping[str, str], problems: list[str]) -> Setting
     grace = _number(env, "OPTOUT_SHUTDOWN_SECONDS", problems, positive=True)
     if grace is not None:
         chosen["shutdown_seconds"] = grace
+    return chosen
+
+
+# name, field, lowest, highest: see docs/operations.md, Limits, for why each range.
+_LISTENING_LIMITS: tuple[tuple[str, str, int, int], ...] = (
+    ("OPTOUT_HTTP_REQUEST_SECONDS", "http_request_seconds", 1, 300),
+    ("OPTOUT_HTTP_IDLE_SECONDS", "http_idle_seconds", 1, 3600),
+    ("OPTOUT_HTTP_MAX_CONNECTIONS", "http_max_connections", 16, 65536),
+    ("SLACK_MAX_BODY_BYTES", "slack_max_body_bytes", 16 * 1024, 8 * 1024 * 1024),
+)
+
+
+def _listening_settings(env: Mapping[str, str], problems: list[str]) -> SettingsGroup:
+    """Limits of the HTTP listeners: request and idle timeouts, connections, body size."""
+    chosen: dict[str, object] = {}
+    for name, key, lowest, highest in _LISTENING_LIMITS:
+        raw = (env.get(name) or "").strip()
+        if not raw:
+            continue
+        whole = key.endswith(("connections", "bytes"))
+        try:
+            value: float = int(raw) if whole else float(raw)
+        except ValueError:
+            value = float("nan")  # compares false with every bound: reported below
+        if lowest <= value <= highest:
+            chosen[key] = value
+        else:
+            kind = "whole number" if whole else "number"
+            problems.append(f"{name}: must be a {kind} from {lowest} to {highest}")
     return chosen
 
 

@@ -11,12 +11,13 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
 
 from bot.core.library import KnowledgeBase
+from bot.ops.listening import DEFAULT_LIMITS, HttpListener, ListenLimits
 from bot.ops.metrics import CONTENT_TYPE
 from bot.ops.observe import Observer
 
@@ -41,14 +42,23 @@ class Checks:
 class HealthServer:
     """Serves the endpoint on ``host:port`` (port 0 picks a free one, see :attr:`port`)."""
 
-    def __init__(self, observer: Observer, checks: Checks, host: str, port: int) -> None:
+    def __init__(
+        self,
+        observer: Observer,
+        checks: Checks,
+        host: str,
+        port: int,
+        limits: ListenLimits = DEFAULT_LIMITS,
+    ) -> None:
         self.observer = observer
         self.checks = checks
         self.draining = False
         self.port: int | None = None
         self._host = host
         self._wanted_port = port
-        self._runner: web.AppRunner | None = None
+        # Every route is a GET: a request carrying a body is not a probe.
+        self._limits = replace(limits, max_body_bytes=0)
+        self._listener: HttpListener | None = None
 
     async def start(self) -> None:
         """Listen."""
@@ -56,17 +66,16 @@ class HealthServer:
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/metrics", self._metrics)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self._host, self._wanted_port).start()
-        self.port = self._runner.addresses[0][1]
+        self._listener = HttpListener(app, "operations endpoint", self._limits)
+        await self._listener.start(self._host, self._wanted_port)
+        self.port = self._listener.port
         log.info("operations endpoint on port %s: /healthz /readyz /metrics", self.port)
 
     async def stop(self) -> None:
         """Stop listening."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._listener is not None:
+            await self._listener.stop()
+            self._listener = None
 
     async def liveness(self) -> dict[str, bool]:
         """Each platform connection: up or not."""

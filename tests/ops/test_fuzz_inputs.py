@@ -18,6 +18,7 @@ import shutil
 import tempfile
 from datetime import UTC
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +32,15 @@ from bot.core.clock import FixedClock
 from bot.platforms.console.render import render_text
 from bot.platforms.discord import render as discord_render
 from bot.platforms.slack import render as slack_render
+from bot.platforms.slack.response_url import ResponseUrls
+from bot.platforms.slack.signature import (
+    CONTENT_TYPES,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    body_problem,
+    header_problem,
+    signature_matches,
+)
 from tests.support import FIXTURE_CONTENT, FIXTURE_TODAY, instant
 from tests.test_deployment import setting_names
 
@@ -214,6 +224,7 @@ def test_an_alias_bomb_is_reported_at_each_line_without_expanding() -> None:
 
 
 SETTINGS = sorted(setting_names())
+BODY_PROBLEMS = ("charset", "not UTF-8", "not JSON or form data", "not an object")
 
 
 @settings(max_examples=300, deadline=None)
@@ -263,3 +274,46 @@ def test_unicode_digits_that_int_refuses_are_reported_not_raised() -> None:
         assert any("SLACK_PORT" in problem for problem in error.problems)
     else:
         raise AssertionError("superscript digits were accepted")
+
+
+@FUZZ
+@given(
+    headers=st.dictionaries(
+        st.sampled_from([TIMESTAMP_HEADER, SIGNATURE_HEADER, "Content-Type"]),
+        st.one_of(st.text(max_size=80), hostile, st.integers(-(2**70), 2**70).map(str)),
+    ),
+    body=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)),
+    content_type=st.one_of(st.sampled_from(sorted(CONTENT_TYPES)), st.text(max_size=30)),
+    charset=st.one_of(st.none(), st.text(max_size=12)),
+)
+def test_any_slack_request_headers_and_body_are_judged_never_raised(
+    headers: dict[str, str], body: bytes, content_type: str, charset: str | None
+) -> None:
+    problem = header_problem(headers, 1_700_000_000)
+    if problem is None:
+        assert signature_matches(b"secret", headers, body) in (True, False)
+    assert body_problem(body, content_type, charset) in (None, *BODY_PROBLEMS)
+
+
+@FUZZ
+@given(
+    url=st.one_of(
+        st.text(max_size=120),
+        st.builds(
+            "{}://{}{}/{}".format,
+            st.sampled_from(["https", "http", "HTTPS", "ftp", ""]),
+            st.one_of(st.sampled_from(["hooks.slack.com", "127.0.0.1", "evil.example"]), hostile),
+            st.sampled_from(["", ":443", ":9999", ":0", ":99999", "@evil.example", ".evil"]),
+            st.text(max_size=20),
+        ),
+    )
+)
+def test_any_response_url_is_allowed_only_on_slacks_hosts(url: str) -> None:
+    allowed = ResponseUrls("http://127.0.0.1:9999/api/").allows(url)
+    if allowed:
+        parts = urlsplit(url.strip())
+        assert (parts.scheme.lower(), parts.hostname, parts.port) in {
+            ("https", "hooks.slack.com", None),
+            ("https", "hooks.slack.com", 443),
+            ("http", "127.0.0.1", 9999),
+        }
