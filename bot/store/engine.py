@@ -9,7 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/optout.db"
+from bot.ops.redaction import redact
+
 # How long a SQLite writer waits for another process's write lock before failing.
 SQLITE_BUSY_SECONDS = 30.0
 _DRIVERS = {
@@ -38,12 +39,17 @@ def database_url(raw: str) -> URL:
         )
     if driver.startswith("sqlite") and not url.database:
         raise DatabaseUrlError("a SQLite URL needs a file, e.g. sqlite:///data/optout.db")
+    # A socket directory may stand in for the host: postgresql:///db?host=/run/postgresql
+    if driver.startswith("postgresql") and not url.host and "host" not in url.query:
+        raise DatabaseUrlError("a PostgreSQL URL needs a host")
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise DatabaseUrlError("the port must be a number from 1 to 65535")
     return url.set(drivername=driver)
 
 
 def redacted(url: URL) -> str:
-    """The URL without its password, for logs and messages."""
-    return url.render_as_string(hide_password=True)
+    """The URL without its password (user info or query), for logs and messages."""
+    return redact(url.render_as_string(hide_password=False))
 
 
 def create_engine(url: URL, **options: Any) -> AsyncEngine:

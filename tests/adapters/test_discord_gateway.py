@@ -223,9 +223,11 @@ def test_discord_settings_are_checked_together_at_startup() -> None:
             }
         )
     assert raised.value.problems == [
-        "DISCORD_API_BASE: must start with http:// or https://",
-        "DISCORD_GATEWAY_URL: must start with ws:// or wss://",
-        "DISCORD_SHARD_IDS: shards are numbered 0 to 3",
+        "DISCORD_API_BASE: must be a URL starting with http:// or https:// that names a host "
+        "(port 1 to 65535), not 'discord.com/api'",
+        "DISCORD_GATEWAY_URL: must be a URL starting with ws:// or wss:// that names a host "
+        "(port 1 to 65535), not 'https://gateway'",
+        "DISCORD_SHARD_IDS: shards are numbered 0 to 3, not up to 5",
     ]
     with pytest.raises(ConfigError, match="needs DISCORD_SHARD_COUNT"):
         Settings.from_environ({"DISCORD_SHARD_IDS": "0"})
