@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 REDACTED = "[redacted]"
+USER_ID = "[user id]"
 HIDDEN_PART = "***"
 # The shortest configured secret replaced wherever it appears: shorter values (a one-digit
 # password) would blank out unrelated text.
@@ -36,6 +37,30 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     text = _URL_AUTHORITY.sub(_without_password, text)
     text = _SECRET_PARAMETER.sub(lambda match: match["name"] + HIDDEN_PART, text)
     return _TOKEN.sub(REDACTED, text)
+
+
+# A Discord snowflake (17 to 20 digits) where a user is meant: after "user", "member" or
+# "author" (discord.py's "User: 123…", "user_id=123…", "'user': {'id': '123…'") or in a mention.
+_DISCORD_USER_ID = re.compile(
+    r"(?P<context>\b(?:user|member|author|invoker|owner)s?(?:[_ .]?ids?)?\b[\W_]{0,12}"
+    r"(?:id\W{0,4})?)\d{17,20}\b"
+    r"|(?P<mention><@!?)\d{17,20}>",
+    re.IGNORECASE,
+)
+# A Slack user id: U or W, then capitals and digits (at least one digit, so words stay).
+_SLACK_USER_ID = re.compile(r"\b[UW](?=[A-Z0-9]*\d)[A-Z0-9]{8,}\b")
+
+
+def without_user_ids(text: str) -> str:
+    """``text`` with Discord user ids (in a user context) and Slack user ids replaced."""
+    text = _DISCORD_USER_ID.sub(_user_id_replacement, text)
+    return _SLACK_USER_ID.sub(USER_ID, text)
+
+
+def _user_id_replacement(match: re.Match[str]) -> str:
+    if match["mention"]:
+        return f"{match['mention']}{USER_ID}>"
+    return f"{match['context']}{USER_ID}"
 
 
 def _without_password(match: re.Match[str]) -> str:
