@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.ops.redaction import redact
 
+# Permissions of what the bot creates for a SQLite database: its owner's only.
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
 # How long a SQLite writer waits for another process's write lock before failing.
 SQLITE_BUSY_SECONDS = 30.0
 _DRIVERS = {
@@ -60,10 +64,24 @@ def create_engine(url: URL, **options: Any) -> AsyncEngine:
     return create_async_engine(url, **options)
 
 
+def _create_private(database: Path) -> None:
+    """Create the database file readable by its owner only, in a folder only they can enter.
+
+    SQLite gives the -wal, -shm and -journal files the permissions of the database file, so
+    creating it 0600 before SQLite does covers its companions too.
+    """
+    if not database.parent.exists():
+        database.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    try:
+        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+    except OSError:
+        pass  # a read-only folder or file: SQLite reports it when the store is used
+
+
 def _sqlite_engine(url: URL, **options: Any) -> AsyncEngine:
     database = url.database or ""
     if database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        _create_private(Path(database))
     connect_args = {"timeout": SQLITE_BUSY_SECONDS, **options.pop("connect_args", {})}
     engine = create_async_engine(url, connect_args=connect_args, **options)
 
