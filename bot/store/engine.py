@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -72,10 +73,9 @@ def _create_private(database: Path) -> None:
     """
     if not database.parent.exists():
         database.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
-    try:
+    # A read-only folder or file is left for SQLite to report when the store is used.
+    with contextlib.suppress(OSError):
         os.close(os.open(database, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
-    except OSError:
-        pass  # a read-only folder or file: SQLite reports it when the store is used
 
 
 def _sqlite_engine(url: URL, **options: Any) -> AsyncEngine:

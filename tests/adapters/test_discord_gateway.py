@@ -259,3 +259,22 @@ async def test_serve_starts_discord_when_its_token_is_set(harness: DiscordHarnes
         with contextlib.suppress(asyncio.CancelledError):
             await running
     assert gc.get_threshold() == thresholds  # the bot's collector tuning ends with it
+
+
+async def test_an_event_discord_py_cannot_read_costs_that_event_only(
+    harness: DiscordHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await harness.start(assistant_at(NOW))
+    member = {"user": {"id": "80088516616269824", "username": "alice"}}
+    # An interaction without its type, and a guild without its channels' shapes: discord.py's
+    # parsers raise on both.
+    await harness.fake.dispatch(harness.bot, "INTERACTION_CREATE", {"id": "1", **member})
+    await harness.fake.dispatch(harness.bot, "GUILD_CREATE", {"id": "2", "channels": [{}]})
+    assert await answers(harness)
+    assert harness.bot.sessions == 1 and harness.bot.resumes == 0
+    ignored = [r.getMessage() for r in caplog.records if "could not read" in r.getMessage()]
+    assert len(ignored) == 2
+    assert ignored[0].startswith("discord: ignored an event discord.py could not read: ")
+    assert "INTERACTION_CREATE (KeyError at " in ignored[0]
+    assert "GUILD_CREATE (KeyError at " in ignored[1]
+    assert not any("80088516616269824" in r.getMessage() for r in caplog.records)

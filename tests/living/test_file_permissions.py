@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ async def test_database_files_are_created_0600_in_a_0700_folder(tmp_path: Path) 
 
 
 async def test_an_existing_folder_keeps_its_permissions(tmp_path: Path) -> None:
-    tmp_path.chmod(0o755)
+    os.chmod(tmp_path, 0o755)
     engine = create_engine(database_url(f"sqlite:///{tmp_path / 'optout.db'}"))
     await migrate(engine, NOW)
     await engine.dispose()
