@@ -269,6 +269,13 @@ class Store(AnswerStore, SubscriptionStore, ReminderStore, KeyValueStore, Protoc
         ...
 
 
+class StoreWriteError(Exception):
+    """The database refuses writes (a full disk, a read-only file); the message names the cause.
+
+    Unlike an outage, reads still work: answers and lists go on, changes and reminders pause.
+    """
+
+
 class PublishError(Exception):
     """A platform refused a post or an edit."""
 

@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.core.ports import StoreWriteError
 from bot.ops.redaction import redact
 
 # Permissions of what the bot creates for a SQLite database: its owner's only.
@@ -24,6 +25,17 @@ _DRIVERS = {
     "postgres": "postgresql+asyncpg",
     "postgresql": "postgresql+asyncpg",
     "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+# What the drivers say when the database cannot take a write; an operator can act on each.
+# SQLite: sqlite3's error names (the file, its folder or its -wal/-shm cannot be written, or
+# the disk is full). PostgreSQL: SQLSTATE codes, which asyncpg and SQLAlchemy carry along.
+WRITE_REFUSALS = {
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_READONLY": "the database file or its folder is read-only",
+    "53100": "the database server's disk is full",
+    "25006": "the database server is read-only (a standby?)",
 }
 
 
@@ -58,11 +70,35 @@ def redacted(url: URL) -> str:
 
 
 def create_engine(url: URL, **options: Any) -> AsyncEngine:
-    """An engine for ``url``; a SQLite file's directory is created when missing."""
+    """An engine for ``url``; a SQLite file's directory is created when missing.
+
+    A write the database refuses (full disk, read-only file) raises ``StoreWriteError``.
+    """
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, **options)
-    options.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **options)
+        engine = _sqlite_engine(url, **options)
+    else:
+        options.setdefault("pool_pre_ping", True)
+        engine = create_async_engine(url, **options)
+    event.listen(engine.sync_engine, "handle_error", _raise_write_refusal)
+    return engine
+
+
+def write_refusal(error: BaseException | None) -> str | None:
+    """Why the database refused a write, when ``error`` (or its cause) says it did."""
+    while error is not None:
+        code = getattr(error, "sqlite_errorname", None) or getattr(error, "sqlstate", None)
+        for prefix, reason in WRITE_REFUSALS.items():
+            if isinstance(code, str) and code.startswith(prefix):
+                return f"the database refuses writes: {reason} ({code})"
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _raise_write_refusal(context: Any) -> None:
+    refusal = write_refusal(context.original_exception)
+    if refusal is not None:
+        # Raised from a handle_error listener, it replaces SQLAlchemy's own exception.
+        raise StoreWriteError(refusal) from context.original_exception
 
 
 def _create_private(database: Path) -> None:
