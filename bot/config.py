@@ -385,6 +385,7 @@ def _url_passwords(url: str) -> list[str]:
         found = [parts.password or ""]
     except ValueError:
         return []
+    # A parameter is secret when the one redaction would hide it (password=, sslpassword=, …).
     found += [value for key, value in parse_qsl(parts.query) if redact(f"?{key}=x") != f"?{key}=x"]
     return found
 
