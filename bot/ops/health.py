@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.library import KnowledgeBase
+from bot.core.ports import StoreWriteError
 from bot.ops.listening import DEFAULT_LIMITS, HttpListener, ListenLimits
 from bot.ops.metrics import CONTENT_TYPE
 from bot.ops.observe import Observer
@@ -53,6 +54,8 @@ class HealthServer:
         self.observer = observer
         self.checks = checks
         self.draining = False
+        # Why each failing readiness check failed, when the bot can say so safely.
+        self.causes: dict[str, str] = {}
         self.port: int | None = None
         self._host = host
         self._wanted_port = port
@@ -86,10 +89,11 @@ class HealthServer:
         return dict(zip(names, results, strict=True))
 
     async def readiness(self) -> dict[str, bool]:
-        """The knowledge base loaded, the database reachable, and not shutting down."""
+        """The knowledge base loaded, the database reachable and writable, not shutting down."""
         checks = {"knowledge": self._knowledge_loaded(), "accepting": not self.draining}
+        self.causes = {}
         if self.checks.database is not None:
-            up = await _check(self._ping)
+            up = await _check(self._ping, self.causes, "database")
             self.observer.metrics.database_up.set(1 if up else 0)
             checks["database"] = up
         return checks
@@ -117,7 +121,10 @@ class HealthServer:
 
     async def _readyz(self, request: web.Request) -> web.Response:
         checks = await self.readiness()
-        return _answer(all(checks.values()), {"checks": checks})
+        details: dict[str, Any] = {"checks": checks}
+        if self.causes:
+            details["causes"] = self.causes
+        return _answer(all(checks.values()), details)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         metrics = self.observer.metrics
@@ -139,10 +146,17 @@ class HealthServer:
         return web.Response(body=metrics.expose().encode(), headers={"Content-Type": CONTENT_TYPE})
 
 
-async def _check(check: Callable[[], Awaitable[bool]]) -> bool:
+async def _check(
+    check: Callable[[], Awaitable[bool]], causes: dict[str, str] | None = None, name: str = ""
+) -> bool:
     started = time.monotonic()
     try:
         return bool(await asyncio.wait_for(check(), CHECK_SECONDS))
+    except StoreWriteError as error:
+        # Its message is the bot's own, naming the cause for the operator (no URL, no data).
+        if causes is not None:
+            causes[name] = str(error)
+        return False
     except Exception as error:
         log.debug(
             "check failed after %.2f s (%s)", time.monotonic() - started, type(error).__name__
