@@ -267,6 +267,10 @@ class LivingPhrases(Record):
     unavailable: Prose = (
         "Reminders are not available right now: this bot is running without its database."
     )
+    paused: Prose = (
+        "Reminders are paused: the bot cannot save changes right now. Its operators have been "
+        "told; try again later."
+    )
     grew: Prose = "This updated answer no longer fits here; {answer} shows all of it."
 
 
