@@ -179,7 +179,13 @@ def _locate(positions: Positions, location: tuple[Any, ...]) -> tuple[int, int]:
 
 
 def _dotted(location: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in location) or "(file)"
+    return ".".join(_part(part) for part in location) or "(file)"
+
+
+def _part(part: Any) -> str:
+    # A key with spaces or unusual characters is quoted, so the reader sees where it starts.
+    text = str(part)
+    return text if text.isidentifier() or text.isdigit() else repr(text)
 
 
 def _message(detail: Any) -> str:

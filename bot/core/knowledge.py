@@ -189,6 +189,36 @@ class Change(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PlanDefault(Record):
+    """What one plan of the organisation's subscription does until an admin changes it."""
+
+    plan: Annotated[ShortText, Described("The plan, in the vendor's own name (Free, Business…).")]
+    state: Annotated[Literal["on", "off", "varies", "not-applicable"], OnOffWords()]
+    text: Prose | None = None
+    sources: SourceRefs
+
+
+@dataclass(frozen=True, kw_only=True)
+class Organisation(Record):
+    """The organisation's own control: who changes it, where, and what each plan does."""
+
+    role: Annotated[ShortText, Described("Who can change it (the vendor's name for the role).")]
+    action: Annotated[Prose, Described("What the admin does, in one sentence, labels quoted.")]
+    settings_url: HttpsUrl | None = None
+    steps: Annotated[list[Prose], Length(0, 15), Described("The admin console path.")] = field(
+        default_factory=list
+    )
+    plans: Annotated[list[PlanDefault], Length(minimum=1)]
+    cannot_turn_off: Annotated[
+        list[Fact], Described("What an organisation cannot switch off, whatever its plan.")
+    ] = field(default_factory=list)
+    deadlines: Annotated[
+        list[Identifier], Described("Ids of this service's dates that concern organisations.")
+    ] = field(default_factory=list)
+    sources: SourceRefs
+
+
+@dataclass(frozen=True, kw_only=True)
 class Service(Record):
     """Everything the bot knows about one service's AI-training opt-out."""
 
@@ -216,6 +246,9 @@ class Service(Record):
         default_factory=list
     )
     related: list[Identifier] = field(default_factory=list)
+    organisation: Annotated[
+        Organisation | None, Described("For a workplace tool: the admin's control.")
+    ] = None
     sources: Annotated[list[Source], Length(minimum=1)]
     no_vendor_source: Annotated[
         Prose | None, Described("Why no vendor page is cited, when none exists.")
@@ -225,6 +258,26 @@ class Service(Record):
     def source_by_id(self) -> dict[str, Source]:
         """The service's sources keyed by id."""
         return {source.id: source for source in self.sources}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SectionNames(Record):
+    """Titles of the parts of an opt-out answer; a title left out keeps its English default."""
+
+    covered: ShortText = "Who this covers"
+    not_covered: ShortText = "Not covered"
+    default: ShortText = "If you do nothing"
+    direct_link: ShortText = "Direct link"
+    check: ShortText = "Check your current setting"
+    does_not: ShortText = "What opting out does not do"
+    retention: ShortText = "How long data is kept"
+    related_controls: ShortText = "Related controls"
+    disagreements: ShortText = "Where sources disagree"
+    dates: ShortText = "Dates"
+    organisation: ShortText = "For organisations"
+    admin_role: ShortText = "Who can change it"
+    plan_defaults: ShortText = "Organisation defaults by plan"
+    cannot_turn_off: ShortText = "Cannot be turned off"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -331,7 +384,15 @@ class Phrases(Record):
     apology: Prose
     category_names: dict[Category, ShortText]
     surface_names: dict[Surface, ShortText]
-    section_names: dict[str, ShortText]
+    section_names: SectionNames = field(default_factory=SectionNames)
+    plan_states: dict[Literal["on", "off", "varies", "not-applicable"], ShortText] = field(
+        default_factory=lambda: {
+            "on": "used unless an admin turns it off",
+            "off": "not used unless an admin turns it on",
+            "varies": "depends on the setting chosen",
+            "not-applicable": "not used for training",
+        }
+    )
     sharing: SharingPhrases
     living: LivingPhrases = field(default_factory=LivingPhrases)
 
