@@ -10,10 +10,13 @@ from bot.content.sources.labels import label_found
 from bot.content.sources.normalise import clean_url, label_key, normalise_text
 
 words = st.text(st.characters(categories=("L", "N")), min_size=1, max_size=12)
+# Words whose capitals fold back to them: a page shows a label in capitals, not in another letter
+# (Turkish dotless ı capitalises to I, which folds to a dotted i).
+cased_words = words.filter(lambda word: word.upper().casefold() == word.casefold())
 spacing = st.sampled_from([" ", "  ", "\t", "\u00a0", " \n "])
 
 
-@given(st.lists(words, min_size=1, max_size=6), st.lists(spacing, min_size=6, max_size=6))
+@given(st.lists(cased_words, min_size=1, max_size=6), st.lists(spacing, min_size=6, max_size=6))
 def test_a_label_is_found_whatever_the_case_and_spacing(parts: list[str], gaps: list[str]) -> None:
     label = " ".join(parts)
     on_page = "".join(part + gap for part, gap in zip(parts, gaps, strict=False)).upper()
