@@ -16,6 +16,8 @@ from bot.core.library import KnowledgeBase
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 BUNDLED_CONTENT = Path(__file__).parent.parent / "content"
+# The day the bundled content was last checked against its sources: answers are judged as then.
+BUNDLED_TODAY = datetime(2026, 12, 7, tzinfo=UTC).date()
 # The fixture knowledge base was last verified in 2026; its validation date is fixed too.
 FIXTURE_TODAY = datetime(2026, 11, 28, tzinfo=UTC).date()
 

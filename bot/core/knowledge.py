@@ -284,6 +284,10 @@ class LivingPhrases(Record):
     unavailable: Prose = (
         "Reminders are not available right now: this bot is running without its database."
     )
+    paused: Prose = (
+        "Reminders are paused: the bot cannot save changes right now. Its operators have been "
+        "told; try again later."
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -277,6 +277,13 @@ class StoreNotReadyError(Exception):
     """The database answers but is not ready (its schema is behind): it may be, later."""
 
 
+class StoreWriteError(Exception):
+    """The database refuses writes (a full disk, a read-only file); the message names the cause.
+
+    Unlike an outage, reads still work: answers and lists go on, changes and reminders pause.
+    """
+
+
 class PublishError(Exception):
     """A platform refused a post or an edit."""
 

@@ -17,8 +17,8 @@ from bot.core.clock import Clock
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy
 from bot.core.living.service import LivingAnswers
-from bot.core.living.subscriptions import SubscriptionDesk
-from bot.core.ports import MESSAGE_ID_LIMIT, ChannelRef, MessageRef, Publisher
+from bot.core.living.subscriptions import SubscriptionDesk, needs_permission, paused_reply
+from bot.core.ports import MESSAGE_ID_LIMIT, ChannelRef, MessageRef, Publisher, StoreWriteError
 from bot.core.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ class LivingAccess:
         self._policy = policy or ReminderPolicy()
         self._attachments: dict[str, _Attachment] = {}
         self.living: LivingAnswers | None = None
+        # Why the database last refused a write, until one succeeds again (readiness names it).
+        self.write_refusal: str | None = None
 
     @property
     def available(self) -> bool:
@@ -52,12 +54,26 @@ class LivingAccess:
     def connect(self, living: LivingAnswers) -> None:
         """Living answers are up: every publisher attached so far is handed to them."""
         self.living = living
+        living.write_refused = self.refused
         for attachment in self._attachments.values():
             living.attach(attachment.publisher, attachment.pacer, attachment.assistant)
 
     def disconnect(self) -> None:
         """Living answers stopped: answers keep working, subscriptions say they are unavailable."""
         self.living = None
+
+    def refused(self, error: StoreWriteError) -> None:
+        """A write was refused: said once per cause in the log, not once per request."""
+        cause = str(error)
+        if cause != self.write_refusal:
+            log.error("living answers: %s; reminders are paused until it accepts writes", cause)
+        self.write_refusal = cause
+
+    def accepted(self) -> None:
+        """A write succeeded: if writes were refused until now, reminders resume."""
+        if self.write_refusal is not None:
+            log.info("living answers: the database accepts writes again; reminders resume")
+            self.write_refusal = None
 
     def attach(self, publisher: Publisher, pacer: Pacer, assistant: Assistant | None) -> None:
         """A platform is ready to post and edit; kept for living answers that connect later."""
@@ -77,6 +93,9 @@ class LivingAccess:
         message = MessageRef(channel, joined_parts(message_ids))
         try:
             await living.record(message, reply)
+            self.accepted()
+        except StoreWriteError as error:
+            self.refused(error)
         except Exception as error:
             # The answer is posted either way; it will just not be kept current.
             log.warning(
@@ -97,15 +116,22 @@ class LivingAccess:
         living = self.living
         if living is not None:
             try:
-                return await living.desk_for(assistant).handle(
+                answer = await living.desk_for(assistant).handle(
                     channel, action, argument, may_manage
                 )
+            except StoreWriteError as error:
+                self.refused(error)
+                return paused_reply(assistant)
             except Exception as error:
                 log.warning(
                     "living answers: a %s subscription request failed (%s)",
                     channel.platform,
                     type(error).__name__,
                 )
+            else:
+                if needs_permission(action) and answer.tone != "error":
+                    self.accepted()  # a change went through: the database takes writes
+                return answer
         unavailable = SubscriptionDesk(None, assistant, self._clock, self._policy)
         return await unavailable.handle(channel, action, argument, may_manage)
 

@@ -178,5 +178,10 @@ def _offsets(policy: ReminderPolicy) -> str:
     return words
 
 
+def paused_reply(assistant: Assistant) -> Reply:
+    """The reply while the database refuses writes: reminders are paused."""
+    return _reply(assistant.phrases().living.paused, "error")
+
+
 def _reply(text: str, tone: Tone = "info") -> Reply:
     return Reply(command="deadline", title="", summary=(Text(text),), tone=tone)

@@ -30,6 +30,7 @@ from bot.platforms.slack.answers import AnswerCache
 from bot.platforms.slack.app import Listener, SlackOptions, build_app, open_session
 from bot.platforms.slack.publisher import SlackLiving, SlackPublisher
 from bot.platforms.slack.render import SlackMessage, render_notice
+from bot.platforms.slack.response_url import ResponseUrls
 from bot.platforms.slack.sharing import Sharing, Target
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class SlackAdapter:
         )
         self._sharing = Sharing(assistant, assistant.apology, self._living.record)
         self._options = options
+        self._response_urls = ResponseUrls(options.api_url)
         self._ready = asyncio.Event()
         self.publisher: SlackPublisher | None = None
         self._names = {slash: name for name, slash in options.commands.items()}
@@ -122,7 +124,6 @@ class SlackAdapter:
         ack: Any,
         command: dict[str, Any],
         client: AsyncWebClient,
-        respond: AsyncRespond,
         context: Any,
     ) -> BoltResponse | None:
         name = self._name(command)
@@ -131,7 +132,7 @@ class SlackAdapter:
         if subaction is not None:
             await ack()
             target = self._target(
-                command.get("channel_id"), command.get("user_id"), client, respond, context
+                command.get("channel_id"), command.get("user_id"), client, context
             )
             self._spawn(target, self._living.answer(target, *subaction))
             return None
@@ -148,9 +149,7 @@ class SlackAdapter:
             await ack()
         else:
             await ack(response_type="ephemeral", **answer.messages[0].payload())
-        target = self._target(
-            command.get("channel_id"), command.get("user_id"), client, respond, context
-        )
+        target = self._target(command.get("channel_id"), command.get("user_id"), client, context)
         if sharing:
             request = actions.ButtonRequest(name, answer.reply.service_id or "")
             self._spawn(target, self._sharing.share(target, request))
@@ -165,12 +164,11 @@ class SlackAdapter:
         body: dict[str, Any],
         action: dict[str, Any],
         client: AsyncWebClient,
-        respond: AsyncRespond,
         context: Any,
     ) -> None:
         await ack()
         channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
-        target = self._target(channel, _field(body, "user", "id"), client, respond, context)
+        target = self._target(channel, _field(body, "user", "id"), client, context)
         request = actions.read_button(action.get("value"))
         pin = action.get("action_id") == actions.PIN_ACTION
         if pin and request and request.message_ts:
@@ -178,18 +176,21 @@ class SlackAdapter:
         else:
             self._spawn(target, self._sharing.share(target, request, from_button=True, pin=pin))
 
-    @staticmethod
-    def _target(
-        channel: Any, user: Any, client: AsyncWebClient, respond: AsyncRespond, context: Any
-    ) -> Target:
+    def _target(self, channel: Any, user: Any, client: AsyncWebClient, context: Any) -> Target:
         return Target(
             client,
-            respond,
+            self._respond(context),
             actions.channel_id(channel),
             _text(user),
             context.bot_user_id,
             _text(context.team_id),
         )
+
+    def _respond(self, context: Any) -> AsyncRespond:
+        """The request's ``respond``, posting only to Slack's hosts."""
+        respond = self._response_urls.guard(context.respond)
+        assert respond is not None  # bolt builds one for every request
+        return respond
 
     def _name(self, command: dict[str, Any]) -> str:
         return self._names.get(command.get("command", ""), "help")
@@ -198,6 +199,7 @@ class SlackAdapter:
         self, error: Exception, body: dict[str, Any], respond: AsyncRespond | None
     ) -> BoltResponse:
         log.error("slack: listener failed", exc_info=error)
+        respond = self._response_urls.guard(respond)
         if "command" in body:
             apology = {"response_type": "ephemeral", **self._apology_notice().payload()}
             return BoltResponse(status=200, body=json.dumps(apology), headers=_JSON)
