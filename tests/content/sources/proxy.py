@@ -60,11 +60,19 @@ class HttpsProxy:
         self.port = server.sockets[0].getsockname()[1]
 
     def stop(self) -> None:
-        """Stop listening and end the thread."""
-        self._loop.call_soon_threadsafe(self._server.close)
+        """Stop listening, end the connections still open (a slow page's), end the thread."""
+        asyncio.run_coroutine_threadsafe(self._shut_down(), self._loop).result(5)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
         self._loop.close()
+
+    async def _shut_down(self) -> None:
+        self._server.close()
+        pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        await self._server.wait_closed()
 
     def requests_for(self, url: str) -> list[Request]:
         """The requests made for one URL, oldest first."""
@@ -85,10 +93,14 @@ class HttpsProxy:
             await writer.drain()
             await writer.start_tls(self._context(host))
             await self._serve(host, reader, writer)
+            writer.close()
+            await writer.wait_closed()
         except (ConnectionError, ssl.SSLError, ValueError, asyncio.IncompleteReadError):
             pass
         finally:
-            writer.close()
+            # A client that gave up (a timeout, a capped read) never answers a TLS shutdown:
+            # whatever did not close cleanly above is dropped, not left to outlive the test.
+            writer.transport.abort()
 
     async def _serve(
         self, host: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
