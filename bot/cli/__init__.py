@@ -12,12 +12,12 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.cli import content, health, living, platforms, run
+from bot.cli import content, health, living, platforms, run, sources
 from bot.cli.common import print_problems, startup_problems
 from bot.config import ConfigError, Settings
 
 # Each group adds its commands to the parser; the order is the order of `optout-bot --help`.
-GROUPS = (run, health, content, platforms, living)
+GROUPS = (run, health, content, sources, platforms, living)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -53,6 +53,19 @@ class Record:
 
 
 @dataclass(frozen=True, kw_only=True)
+class TermsArchive(Record):
+    """Where Open Terms Archive keeps the versions of the same document."""
+
+    service: Annotated[
+        ShortText, Described("The service's name in Open Terms Archive, e.g. Anthropic.")
+    ]
+    terms_type: Annotated[ShortText, Described("The archive's terms type, e.g. Privacy Policy.")]
+    collection: Annotated[
+        Identifier, Described("The collection whose <collection>-versions repository holds it.")
+    ] = "pga"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Source(Record):
     """A page a fact was confirmed against."""
 
@@ -63,6 +76,10 @@ class Source(Record):
     kind: SourceKind
     published: Annotated[date | None, Described("The date the page itself shows, if any.")] = None
     accessed: Annotated[date, Described("When the page was read to confirm the facts citing it.")]
+    ota: Annotated[
+        TermsArchive | None,
+        Described("The same document in Open Terms Archive, read as a second signal of change."),
+    ] = None
 
 
 @dataclass(frozen=True, kw_only=True)
