@@ -21,7 +21,7 @@ REQUIRED_LIST = (
     "character-ai grammarly figma adobe wordpress-com tumblr squarespace substack reddit zoom "
     "apple-intelligence alexa deepseek notion dropbox cursor otter snapchat pinterest quora medium "
     "canva google-workspace atlassian youtube discord telegram stack-overflow wetransfer "
-    "soundcloud udemy jetbrains windsurf starlink"
+    "soundcloud udemy jetbrains windsurf starlink microsoft-365-copilot"
 )
 REQUIRED_SERVICES = REQUIRED_LIST.split()
 
