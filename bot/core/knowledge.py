@@ -40,6 +40,8 @@ Surface = Literal[
     "all", "web", "desktop", "web-desktop", "ios", "android", "mobile", "admin", "email"
 ]
 SourceKind = Literal["vendor", "regulator", "news", "other"]
+# A plan's default: "always" is used with no admin setting that turns it off.
+PlanState = Literal["on", "off", "varies", "not-applicable", "always"]
 
 
 PhrasesT = TypeVar("PhrasesT", "Phrases", "LivingPhrases", "SharingPhrases")
@@ -210,7 +212,7 @@ class PlanDefault(Record):
     """What one plan of the organisation's subscription does until an admin changes it."""
 
     plan: Annotated[ShortText, Described("The plan, in the vendor's own name (Free, Business…).")]
-    state: Annotated[Literal["on", "off", "varies", "not-applicable"], OnOffWords()]
+    state: Annotated[PlanState, OnOffWords()]
     text: Prose | None = None
     sources: SourceRefs
 
@@ -402,8 +404,9 @@ class Phrases(Record):
     category_names: dict[Category, ShortText]
     surface_names: dict[Surface, ShortText]
     section_names: SectionNames = field(default_factory=SectionNames)
-    plan_states: dict[Literal["on", "off", "varies", "not-applicable"], ShortText] = field(
+    plan_states: dict[PlanState, ShortText] = field(
         default_factory=lambda: {
+            "always": "used, and no admin setting turns it off",
             "on": "used unless an admin turns it off",
             "off": "not used unless an admin turns it on",
             "varies": "depends on the setting chosen",
