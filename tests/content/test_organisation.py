@@ -26,6 +26,9 @@ ORGANISATION = """organisation:
       state: "off"
       text: Sales-negotiated contracts say so.
       sources: [help-centre]
+    - plan: Starter
+      state: always
+      sources: [help-centre]
   cannot_turn_off:
     - text: Abuse monitoring keeps flagged chats.
       sources: [help-centre]
@@ -49,7 +52,7 @@ def test_an_organisation_section_loads_and_is_shown_in_the_answer(tmp_path: Path
     knowledge = load_knowledge(content, FIXTURE_TODAY).knowledge
     service = knowledge.service("chatterbox")
     assert service is not None and service.organisation is not None
-    assert [plan.plan for plan in service.organisation.plans] == ["Team", "Enterprise"]
+    assert [plan.plan for plan in service.organisation.plans] == ["Team", "Enterprise", "Starter"]
     assistant = Assistant(lambda: knowledge, FixedClock(instant("2026-11-28T12:00:00Z")))
     text = render_text(assistant.answer_text("/optout chatterbox"), None)
     assert "For organisations" in text
@@ -57,6 +60,7 @@ def test_an_organisation_section_loads_and_is_shown_in_the_answer(tmp_path: Path
     assert "https://chatterbox.example/admin/data" in text
     assert "Team: used unless an admin turns it off" in text
     assert "Enterprise: not used unless an admin turns it on. Sales-negotiated" in text
+    assert "Starter: used, and no admin setting turns it off" in text
     assert "Cannot be turned off: Abuse monitoring keeps flagged chats." in text
 
 
