@@ -15,7 +15,6 @@ from bot.config import ConfigError, Settings
 from bot.content.cache import load_with_cache
 from bot.content.loader import LoadResult
 from bot.core.assistant import Assistant
-from bot.core.catalogue import CommandNames
 from bot.core.clock import Clock, SystemClock
 from bot.core.library import LiveKnowledge
 
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
     from bot.core.living.runtime import LivingRuntime
     from bot.core.living.schedule import ReminderPolicy
     from bot.core.living.service import LivingAnswers, LivingOptions
-    from bot.core.ports import Store
+    from bot.core.ports import ReminderAccess, Store
     from bot.ops.lifecycle import Operations
     from bot.platforms.discord.adapter import DiscordAdapter
     from bot.platforms.discord.client import DiscordOptions
@@ -48,11 +47,15 @@ def load_content(directory: Path, cache_dir: Path | None = None) -> LoadResult:
 
 
 def build_assistant(
-    directory: Path, clock: Clock, cache_dir: Path | None = None
+    directory: Path,
+    clock: Clock,
+    cache_dir: Path | None = None,
+    reminders: ReminderAccess | None = None,
 ) -> tuple[Assistant, LiveKnowledge]:
-    """An assistant over a live (reloadable) knowledge base."""
+    """An assistant over a live (reloadable) knowledge base; ``reminders`` answers the
+    subscription sub-actions (without it, they say reminders are unavailable)."""
     live = LiveKnowledge(load_content(directory, cache_dir).knowledge)
-    return Assistant(live, clock), live
+    return Assistant(live, clock, reminders), live
 
 
 def display_zone(settings: Settings) -> tzinfo:
@@ -69,9 +72,7 @@ def build_slack(
     """The Slack adapter for these settings."""
     from bot.platforms.slack.adapter import SlackAdapter
 
-    options = slack_options(settings)
-    # Replies name commands as this workspace types them (/optout-help, a renamed /optout …).
-    return SlackAdapter(assistant.renamed(CommandNames.of(dict(options.commands))), options, living)
+    return SlackAdapter(assistant, slack_options(settings), living)
 
 
 def slack_options(settings: Settings) -> SlackOptions:
@@ -174,13 +175,18 @@ class StoreWiring:
 
 
 def living_runtime(
-    settings: Settings, assistant: Assistant, clock: Clock, retry_seconds: float | None = None
+    settings: Settings,
+    assistant: Assistant,
+    clock: Clock,
+    retry_seconds: float | None = None,
+    access: LivingAccess | None = None,
 ) -> LivingRuntime:
-    """Living answers for a running bot; off (no store) when DATABASE_URL=off."""
+    """Living answers for a running bot; off (no store) when DATABASE_URL=off. ``access`` is
+    the one the assistant reaches the subscriptions through."""
     from bot.core.living.runtime import DATABASE_RETRY_SECONDS, LivingRuntime
 
     wiring = StoreWiring(settings, assistant, clock) if settings.database_url else None
-    return LivingRuntime(wiring, assistant, clock, retry_seconds or DATABASE_RETRY_SECONDS)
+    return LivingRuntime(wiring, retry_seconds or DATABASE_RETRY_SECONDS, access)
 
 
 def living_options(settings: Settings) -> LivingOptions:
@@ -235,17 +241,19 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     import asyncio
 
     from bot.content.reload import ContentWatcher
+    from bot.core.living.access import LivingAccess
     from bot.ops.lifecycle import Runner
 
     clock = SystemClock()
-    assistant, live = build_assistant(settings.content_dir, clock, settings.cache_dir)
-    ops = build_operations(settings)
-    ops.watch_knowledge(live)
     # Answers never wait for the database: living answers open it in the background. The
     # console posts nothing publicly, so alone it needs no database at all.
     if all(platform == "console" for platform in platforms):
         settings = replace(settings, database_url=None)
-    living = living_runtime(settings, assistant, clock)
+    access = LivingAccess(reminder_policy(settings))
+    assistant, live = build_assistant(settings.content_dir, clock, settings.cache_dir, access)
+    ops = build_operations(settings)
+    ops.watch_knowledge(live)
+    living = living_runtime(settings, assistant, clock, access=access)
     if living.enabled:
         ops.watch_database(living.ping, living.backlog)
     runners = []

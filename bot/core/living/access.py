@@ -2,8 +2,9 @@
 
 Answers need only the knowledge base, so an adapter must keep answering when the database is
 down or switched off. Adapters therefore talk to this object rather than to
-:class:`LivingAnswers` itself: recording a shared answer never fails the share, and the
-subscription sub-actions answer that reminders are unavailable instead of raising.
+:class:`LivingAnswers` itself: recording a shared answer never fails the share. The front door
+reaches the subscriptions through it too (it is a ``ReminderAccess``), and answers that reminders
+are unavailable while there is no store.
 """
 
 from __future__ import annotations
@@ -12,13 +13,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.assistant import Assistant
-from bot.core.clock import Clock
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy
 from bot.core.living.service import LivingAnswers
-from bot.core.living.subscriptions import SubscriptionDesk
-from bot.core.ports import MESSAGE_ID_LIMIT, ChannelRef, MessageRef, Publisher
+from bot.core.ports import MESSAGE_ID_LIMIT, ChannelRef, MessageRef, Publisher, SubscriptionStore
 from bot.core.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -31,15 +29,13 @@ PART_SEPARATOR = " "
 class _Attachment:
     publisher: Publisher
     pacer: Pacer
-    assistant: Assistant | None
 
 
 class LivingAccess:
     """The adapters' door to living answers, which may open late (the database came up) or never
     (``DATABASE_URL=off``)."""
 
-    def __init__(self, clock: Clock, policy: ReminderPolicy | None = None) -> None:
-        self._clock = clock
+    def __init__(self, policy: ReminderPolicy | None = None) -> None:
         self._policy = policy or ReminderPolicy()
         self._attachments: dict[str, _Attachment] = {}
         self.living: LivingAnswers | None = None
@@ -53,21 +49,27 @@ class LivingAccess:
         """Living answers are up: every publisher attached so far is handed to them."""
         self.living = living
         for attachment in self._attachments.values():
-            living.attach(attachment.publisher, attachment.pacer, attachment.assistant)
+            living.attach(attachment.publisher, attachment.pacer)
 
     def disconnect(self) -> None:
         """Living answers stopped: answers keep working, subscriptions say they are unavailable."""
         self.living = None
 
-    def attach(self, publisher: Publisher, pacer: Pacer, assistant: Assistant | None) -> None:
+    def attach(self, publisher: Publisher, pacer: Pacer) -> None:
         """A platform is ready to post and edit; kept for living answers that connect later."""
-        self._attachments[publisher.platform] = _Attachment(publisher, pacer, assistant)
+        self._attachments[publisher.platform] = _Attachment(publisher, pacer)
         if self.living is not None:
-            self.living.attach(publisher, pacer, assistant)
+            self.living.attach(publisher, pacer)
 
-    def attached(self) -> list[str]:
-        """The platforms whose publishers are attached."""
-        return sorted(self._attachments)
+    def subscription_store(self) -> SubscriptionStore | None:
+        """The channels' subscriptions while living answers run on an open store."""
+        living = self.living
+        return living.store if living is not None else None
+
+    @property
+    def reminder_offsets(self) -> tuple[int, ...]:
+        """Days before each deadline when reminders go out (0: on its day)."""
+        return self._policy.offsets
 
     async def record(self, channel: ChannelRef, message_ids: Sequence[str], reply: Reply) -> None:
         """Remember a public answer just posted (its messages, first one first); never raises."""
@@ -84,30 +86,6 @@ class LivingAccess:
                 channel.platform,
                 type(error).__name__,
             )
-
-    async def subscriptions(
-        self,
-        assistant: Assistant,
-        channel: ChannelRef,
-        action: str,
-        argument: str,
-        may_manage: bool,
-    ) -> Reply:
-        """The reply to a subscription sub-action, in ``assistant``'s words; never raises."""
-        living = self.living
-        if living is not None:
-            try:
-                return await living.desk_for(assistant).handle(
-                    channel, action, argument, may_manage
-                )
-            except Exception as error:
-                log.warning(
-                    "living answers: a %s subscription request failed (%s)",
-                    channel.platform,
-                    type(error).__name__,
-                )
-        unavailable = SubscriptionDesk(None, assistant, self._clock, self._policy)
-        return await unavailable.handle(channel, action, argument, may_manage)
 
     def wake(self) -> None:
         """Plan edits now (the knowledge base was reloaded) rather than at the next tick."""

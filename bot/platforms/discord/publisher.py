@@ -1,4 +1,5 @@
-"""Living answers on Discord: the background ``Publisher``, and the sub-actions of /deadline.
+"""Living answers on Discord: the background ``Publisher``, and where a request waiting on the
+store was made (and whether its member may manage that channel).
 
 A post carries its idempotency key as the message nonce; discord.py sends it with
 ``enforce_nonce``, so Discord itself returns the earlier message instead of posting twice when a
@@ -16,14 +17,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import discord
 
-from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess, joined_parts, message_parts
 from bot.core.ports import ChannelRef, MessageGoneError, MessageRef, PublishError, RateLimitedError
 from bot.core.reply import Reply
+from bot.core.request import Request
 from bot.platforms.discord.components import NO_BUTTONS, PUBLIC, RenderedReplies
 
 log = logging.getLogger(__name__)
@@ -37,9 +39,6 @@ MANAGERS = ADMINISTRATOR | MANAGE_CHANNELS | MANAGE_GUILD
 # Waited when a 429 that discord.py gave up on carries no Retry-After header.
 DEFAULT_RETRY_AFTER = 5.0
 GREW = "This updated answer no longer fits here; {command} shows all of it."
-OUTSIDE_SERVER = (
-    "Deadline reminders are set per server channel: run this in the channel that should get them."
-)
 
 Result = TypeVar("Result")
 
@@ -136,12 +135,11 @@ def _retry_after(response: Any) -> float:
 
 
 class DiscordLiving:
-    """The Discord side of living answers: records posted answers and answers the reminder
-    sub-actions, deciding who may change them (Manage Channels or Manage Server)."""
+    """The Discord side of living answers: records posted answers, and says where a request
+    was made and who may manage its channel (Manage Channels or Manage Server)."""
 
-    def __init__(self, living: LivingAccess, assistant: Assistant) -> None:
+    def __init__(self, living: LivingAccess) -> None:
         self._living = living
-        self._assistant = assistant
 
     async def record(
         self, interaction: discord.Interaction, messages: Sequence[discord.Message], reply: Reply
@@ -153,14 +151,15 @@ class DiscordLiving:
             )
             await self._living.record(channel, [str(message.id) for message in messages], reply)
 
-    async def answer(
-        self, interaction: discord.Interaction, action: str, argument: str
-    ) -> Reply | str:
-        """The private answer to one sub-action typed in the interaction's channel."""
-        if not interaction.guild_id or interaction.channel_id is None:
-            return OUTSIDE_SERVER
-        channel = ChannelRef(PLATFORM, str(interaction.guild_id), str(interaction.channel_id))
-        may_manage = bool(interaction.permissions.value & MANAGERS)
-        return await self._living.subscriptions(
-            self._assistant, channel, action, argument, may_manage
-        )
+    @staticmethod
+    def where(interaction: discord.Interaction, request: Request) -> Request:
+        """The request with its server channel (none in a direct message) and its member's
+        right to manage that channel."""
+        channel = None
+        if interaction.guild_id and interaction.channel_id is not None:
+            channel = ChannelRef(PLATFORM, str(interaction.guild_id), str(interaction.channel_id))
+
+        async def may_manage() -> bool:
+            return bool(interaction.permissions.value & MANAGERS)
+
+        return replace(request, channel=channel, may_manage=may_manage)

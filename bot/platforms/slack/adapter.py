@@ -21,9 +21,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.assistant import Assistant
-from bot.core.clock import SystemClock
 from bot.core.living.access import LivingAccess
-from bot.core.living.subscriptions import parse_subaction
+from bot.core.request import MAX_INPUT_CHARS, Request
 from bot.ops import observe
 from bot.platforms.slack import actions
 from bot.platforms.slack.answers import AnswerCache
@@ -44,14 +43,17 @@ class SlackAdapter:
         self, assistant: Assistant, options: SlackOptions, living: LivingAccess | None = None
     ) -> None:
         self.assistant = assistant
-        self._answers = AnswerCache(assistant)
+        # Replies name commands as this workspace types them (/optout-help, a renamed /optout …).
+        self._answers = AnswerCache(options.commands)
         self._living = SlackLiving(
-            living or LivingAccess(SystemClock()),
+            living or LivingAccess(),
             assistant,
             options.commands,
             options.subscription_managers,
         )
-        self._sharing = Sharing(assistant, assistant.apology, self._living.record)
+        self._sharing = Sharing(
+            assistant, assistant.apology, self._living.record, slashes=options.commands
+        )
         self._options = options
         self._ready = asyncio.Event()
         self.publisher: SlackPublisher | None = None
@@ -126,19 +128,20 @@ class SlackAdapter:
         context: Any,
     ) -> BoltResponse | None:
         name = self._name(command)
-        text = str(command.get("text") or "")
-        subaction = parse_subaction(text) if name == "deadline" else None
-        if subaction is not None:
+        argument, share = actions.split_share(str(command.get("text") or ""))
+        request = Request(name, argument[:MAX_INPUT_CHARS])
+        reply = self.assistant.answer_now(request)
+        if reply is None:
+            # It waits on the database: acknowledge within Slack's 3 seconds, answer after.
             await ack()
             target = self._target(
                 command.get("channel_id"), command.get("user_id"), client, respond, context
             )
-            self._spawn(target, self._living.answer(target, *subaction))
+            self._spawn(target, self._living.answer(target, request))
             return None
-        argument, share = actions.split_share(text)
-        answer = self._answers.answer(name, argument)
-        observe.replied(answer.reply)
-        sharing = share and answer.reply.shareable
+        answer = self._answers.answer(reply)
+        observe.replied(reply)
+        sharing = share and reply.shareable
         if not sharing and len(answer.messages) == 1:
             # The answer is the acknowledgement. Returning the response prepared with the cached
             # answer (bolt takes it with process_before_response) spares ack() serialising the
@@ -152,8 +155,8 @@ class SlackAdapter:
             command.get("channel_id"), command.get("user_id"), client, respond, context
         )
         if sharing:
-            request = actions.ButtonRequest(name, answer.reply.service_id or "")
-            self._spawn(target, self._sharing.share(target, request))
+            button = actions.ButtonRequest(name, reply.service_id or "")
+            self._spawn(target, self._sharing.share(target, button))
         else:
             self._spawn(target, self._sharing.respond_all(target, answer.messages[1:]))
         return None

@@ -1,4 +1,4 @@
-"""Living answers on Slack: the background ``Publisher``, and the reminder sub-actions of /deadline.
+"""Living answers on Slack: the background ``Publisher``, and the requests that wait on the store.
 
 Background calls use a client of their own without slack_sdk's rate-limit retries: a
 ``ratelimited`` answer goes back to the core's pacer as ``RateLimitedError``, so the queue waits
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -18,9 +19,9 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess, joined_parts, message_parts
-from bot.core.living.subscriptions import needs_permission
 from bot.core.ports import ChannelRef, MessageGoneError, MessageRef, PublishError, RateLimitedError
 from bot.core.reply import Reply
+from bot.core.request import Request
 from bot.platforms.slack.actions import SLACK_TOO_SLOW
 from bot.platforms.slack.app import RetryDroppedCallsExceptPosts
 from bot.platforms.slack.render import (
@@ -53,7 +54,6 @@ GONE = frozenset(
 DEFAULT_RETRY_AFTER = 30.0
 SLACK_LIMITED = "ratelimited"
 GREW = "This updated answer no longer fits here; {command} shows all of it."
-NO_CHANNEL = "Reminders are set per channel: run this in the channel that should get them."
 
 
 class SlackPublisher:
@@ -70,7 +70,7 @@ class SlackPublisher:
         """Post ``reply``; its first message carries ``key`` in its metadata."""
         metadata = {"event_type": LIVING_EVENT, "event_payload": {"key": key}}
         stamps = []
-        for index, message in enumerate(render_reply(reply)):
+        for index, message in enumerate(render_reply(reply, slashes=self._commands)):
             extra: dict[str, Any] = {"metadata": metadata} if index == 0 else {}
             response = await _call(
                 self.client.chat_postMessage(
@@ -111,7 +111,7 @@ class SlackPublisher:
     async def edit(self, message: MessageRef, reply: Reply) -> None:
         """Show ``reply`` in the messages of a shared answer; parts it no longer needs go."""
         stamps = message_parts(message)
-        pages = fit(render_reply(reply), len(stamps), self._grew(reply))
+        pages = fit(render_reply(reply, slashes=self._commands), len(stamps), self._grew(reply))
         channel = message.channel.channel
         for index, stamp in enumerate(stamps):
             try:
@@ -177,8 +177,8 @@ def _retry_after(response: AsyncSlackResponse) -> float:
 
 
 class SlackLiving:
-    """The Slack side of living answers: records shared answers, answers the reminder
-    sub-actions (deciding who may change them), and builds the background publisher."""
+    """The Slack side of living answers: records shared answers, answers the requests that
+    wait on the store (saying who may manage a channel), and builds the background publisher."""
 
     def __init__(
         self,
@@ -213,26 +213,21 @@ class SlackLiving:
             channel = ChannelRef(PLATFORM, target.team or "", target.channel)
             await self._living.record(channel, stamps, reply)
 
-    async def answer(self, target: Target, action: str, argument: str) -> None:
-        """Answer one sub-action typed in ``target``'s channel, privately."""
-        for message in await self._messages(target, action, argument):
+    async def answer(self, target: Target, request: Request) -> None:
+        """Answer a request typed in ``target``'s channel through the front door, privately."""
+        channel = None
+        if target.channel:
+            channel = ChannelRef(PLATFORM, target.team or "", target.channel)
+        where = replace(request, channel=channel, may_manage=lambda: self._may_manage(target))
+        try:
+            reply = await self._assistant.handle(where)
+        except TimeoutError:
+            log.warning("slack: users.info got no answer in time")
+            messages = [render_notice(SLACK_TOO_SLOW)]
+        else:
+            messages = render_reply(reply, slashes=self._commands)
+        for message in messages:
             await target.respond(response_type="ephemeral", **message.payload())
-
-    async def _messages(self, target: Target, action: str, argument: str) -> list[SlackMessage]:
-        if not target.channel:
-            return [render_notice(NO_CHANNEL)]
-        channel = ChannelRef(PLATFORM, target.team or "", target.channel)
-        may_manage = False
-        if needs_permission(action) and self._living.available:
-            try:
-                may_manage = await self._may_manage(target)
-            except TimeoutError:
-                log.warning("slack: users.info got no answer in time")
-                return [render_notice(SLACK_TOO_SLOW)]
-        reply = await self._living.subscriptions(
-            self._assistant, channel, action, argument, may_manage
-        )
-        return render_reply(reply)
 
     async def _may_manage(self, target: Target) -> bool:
         """Workspace admins and owners, and the user ids in SLACK_SUBSCRIPTION_MANAGERS."""

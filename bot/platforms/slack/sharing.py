@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.assistant import Assistant
 from bot.core.reply import Reply
 from bot.platforms.slack import actions
+from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes
 from bot.platforms.slack.render import Button, SlackMessage, render_notice, render_reply
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,16 @@ class Sharing:
     """Posts answers publicly, pins them, and answers the user privately with the outcome."""
 
     def __init__(
-        self, assistant: Assistant, apology: Callable[[], str], posted: Posted = _ignore
+        self,
+        assistant: Assistant,
+        apology: Callable[[], str],
+        posted: Posted = _ignore,
+        slashes: Slashes = DEFAULT_SLASHES,
     ) -> None:
         self._assistant = assistant
         self._apology = apology
         self._posted = posted
+        self._slashes = slashes
 
     async def share(
         self,
@@ -73,7 +79,7 @@ class Sharing:
         reply = self._assistant.run(request.command, request.argument)
         if not reply.shareable:
             return await self.notify(target, actions.NOT_SHAREABLE)
-        messages = render_reply(reply, shared_by=target.user)
+        messages = render_reply(reply, shared_by=target.user, slashes=self._slashes)
         try:
             stamps = await self.publish(target.client, channel, messages)
         except SlackApiError as error:
