@@ -51,8 +51,6 @@ SETTINGS: dict[str, Callable[[Settings], object]] = {
     "DISCORD_GATEWAY_URL": lambda s: s.discord_gateway_url or "Discord's own",
     "DISCORD_API_TIMEOUT": lambda s: s.discord_api_timeout,
 }
-# Settings fields that are not read from the environment (command-line options set them).
-FROM_OPTIONS = frozenset({"slack_http"})
 
 
 def report(settings: Settings, platforms: list[str]) -> list[str]:

@@ -15,7 +15,6 @@ from typing import TextIO
 
 from bot.ops.observe import request_id
 
-FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 # Their DEBUG output carries payloads: user ids, typed text, interaction tokens in URLs.
 PAYLOAD_LOGGERS = (

@@ -40,11 +40,6 @@ class LivingAccess:
         self._attachments: dict[str, _Attachment] = {}
         self.living: LivingAnswers | None = None
 
-    @property
-    def available(self) -> bool:
-        """True while living answers run on an open store."""
-        return self.living is not None
-
     def connect(self, living: LivingAnswers) -> None:
         """Living answers are up: every publisher attached so far is handed to them."""
         self.living = living
