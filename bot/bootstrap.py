@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.config import ConfigError, Settings
 from bot.content.cache import load_with_cache
 from bot.content.loader import LoadResult
+from bot.content.reader import DEFAULT_MAX_FILE_BYTES
 from bot.core.assistant import Assistant
 from bot.core.clock import Clock, SystemClock
 from bot.core.library import LiveKnowledge
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from bot.core.living.service import LivingAnswers, LivingOptions
     from bot.core.ports import ReminderAccess, Store
     from bot.ops.lifecycle import Operations
+    from bot.ops.listening import ListenLimits
     from bot.platforms.discord.adapter import DiscordAdapter
     from bot.platforms.discord.client import DiscordOptions
     from bot.platforms.slack.adapter import SlackAdapter
@@ -34,13 +36,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def load_content(directory: Path, cache_dir: Path | None = None) -> LoadResult:
+def load_content(
+    directory: Path, cache_dir: Path | None = None, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> LoadResult:
     """The validated knowledge base, with warnings logged; raises ``ContentError``.
 
     Content is always judged against the real date: ``--now`` changes what the answers say,
     not whether a ``last_verified`` date lies in the future.
     """
-    result = load_with_cache(directory, SystemClock().now().date(), cache_dir)
+    result = load_with_cache(directory, SystemClock().now().date(), cache_dir, max_file_bytes)
     for warning in result.warnings:
         log.warning("content: %s", warning)
     return result
@@ -50,11 +54,12 @@ def build_assistant(
     directory: Path,
     clock: Clock,
     cache_dir: Path | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     reminders: ReminderAccess | None = None,
 ) -> tuple[Assistant, LiveKnowledge]:
     """An assistant over a live (reloadable) knowledge base; ``reminders`` answers the
     subscription sub-actions (without it, they say reminders are unavailable)."""
-    live = LiveKnowledge(load_content(directory, cache_dir).knowledge)
+    live = LiveKnowledge(load_content(directory, cache_dir, max_file_bytes).knowledge)
     return Assistant(live, clock, reminders), live
 
 
@@ -98,6 +103,19 @@ def slack_options(settings: Settings) -> SlackOptions:
         host=settings.slack_host,
         port=settings.slack_port,
         subscription_managers=settings.slack_subscription_managers,
+        limits=listen_limits(settings, settings.slack_max_body_bytes),
+    )
+
+
+def listen_limits(settings: Settings, max_body_bytes: int = 0) -> ListenLimits:
+    """The limits every HTTP listener of the bot applies."""
+    from bot.ops.listening import ListenLimits
+
+    return ListenLimits(
+        request_seconds=settings.http_request_seconds,
+        idle_seconds=settings.http_idle_seconds,
+        max_connections=settings.http_max_connections,
+        max_body_bytes=max_body_bytes,
     )
 
 
@@ -186,7 +204,7 @@ def living_runtime(
     from bot.core.living.runtime import DATABASE_RETRY_SECONDS, LivingRuntime
 
     wiring = StoreWiring(settings, assistant, clock) if settings.database_url else None
-    return LivingRuntime(wiring, retry_seconds or DATABASE_RETRY_SECONDS, access)
+    return LivingRuntime(wiring, clock, retry_seconds or DATABASE_RETRY_SECONDS, access)
 
 
 def living_options(settings: Settings) -> LivingOptions:
@@ -243,14 +261,24 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     from bot.content.reload import ContentWatcher
     from bot.core.living.access import LivingAccess
     from bot.ops.lifecycle import Runner
+    from bot.ops.listening import raise_open_file_limit
 
+    # Each connection is a file descriptor; the usual soft limit (1024) is far below what the
+    # listeners' connection caps together with outgoing connections may need.
+    raise_open_file_limit()
     clock = SystemClock()
     # Answers never wait for the database: living answers open it in the background. The
     # console posts nothing publicly, so alone it needs no database at all.
     if all(platform == "console" for platform in platforms):
         settings = replace(settings, database_url=None)
     access = LivingAccess(reminder_policy(settings))
-    assistant, live = build_assistant(settings.content_dir, clock, settings.cache_dir, access)
+    assistant, live = build_assistant(
+        settings.content_dir,
+        clock,
+        settings.cache_dir,
+        reminders=access,
+        max_file_bytes=settings.content_max_bytes,
+    )
     ops = build_operations(settings)
     ops.watch_knowledge(live)
     living = living_runtime(settings, assistant, clock, access=access)
@@ -284,7 +312,9 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
         watcher = ContentWatcher(
             settings.content_dir,
             live,
-            ops.counting_reloads(lambda: load_content(settings.content_dir)),
+            ops.counting_reloads(
+                lambda: load_content(settings.content_dir, None, settings.content_max_bytes)
+            ),
             settings.reload_seconds,
             # Posted answers are brought up to date as soon as a change is served.
             on_change=living.access.wake,
@@ -309,4 +339,9 @@ def build_operations(settings: Settings) -> Operations:
     """The process's metrics, health endpoint (when OPTOUT_HEALTH_PORT is set) and stop sequence."""
     from bot.ops.lifecycle import Operations
 
-    return Operations(settings.health_port, settings.health_host, settings.shutdown_seconds)
+    return Operations(
+        settings.health_port,
+        settings.health_host,
+        settings.shutdown_seconds,
+        limits=listen_limits(settings),
+    )

@@ -1,33 +1,64 @@
-"""Settings, read from the environment in exactly one place."""
+"""Settings, declared once: each field names its variable, kind (with its range), default and help.
+
+Parsing the environment (once, in ``Settings.from_environ``), ``check-config``'s report, the
+redaction of secrets, ``.env.example`` and the settings table of docs/operations.md all follow
+from these declarations (bot/cli/settings_report.py derives the texts). A new setting is one
+``setting(...)`` field.
+
+Hand-written rather than pydantic-settings: every problem must name the variable, the value (a
+secret's hidden) and the allowed range in one sentence an operator can act on, the whole list at
+once, and tests build ``Settings(...)`` directly without the process environment leaking in.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from urllib.parse import parse_qsl, urlsplit
 
+from bot.content.reader import DEFAULT_MAX_FILE_BYTES
 from bot.core.catalogue import COMMANDS
+from bot.core.redaction import redact
+from bot.ops.setting_kinds import (
+    Choice,
+    DatabaseUrl,
+    Host,
+    Kind,
+    Number,
+    OrOff,
+    PathKind,
+    Ranges,
+    SettingProblemsError,
+    SettingValueError,
+    Text,
+    TimeZone,
+    Url,
+    Whole,
+    WholeList,
+    Words,
+)
 from bot.platforms.slack.manifest import SLASH_COMMAND, slash_commands
 
-# A group of Settings fields, parsed together and passed on by keyword; Settings' own
-# constructor checks the names and types.
-SettingsGroup = dict[str, Any]
 PLATFORMS = ("console", "discord", "slack")
 LOG_FORMATS = ("text", "json")
-# A SQLite file under ./data: living answers work with nothing to install.
-DEFAULT_DATABASE_URL = "sqlite:///data/optout.db"
-_DATABASE_SCHEMES = (
-    "sqlite://",
-    "sqlite+aiosqlite://",
-    "postgresql://",
-    "postgres://",
-    "postgresql+asyncpg://",
-)
 # The knowledge base bundled with the package (baked into the container image as well).
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
+# Discord's largest bots run a few thousand shards; far beyond that is a typo.
+MAX_SHARDS = 100_000
+_SNOWFLAKE_MAX = 2**64 - 1
+_HIDDEN_VALUE = "<hidden>"
+# The URL schemes bot/store/engine.py opens (a test checks the two agree).
+DATABASE_SCHEMES = ("sqlite", "sqlite+aiosqlite", "postgres", "postgresql", "postgresql+asyncpg")
+
+KNOWLEDGE = "Knowledge base and logging"
+OPERATIONS = "Operations (docs/operations.md)"
+LIVING = "Living answers: database, reminders, edits (docs/living-answers.md)"
+SLACK = "Slack (docs/slack.md)"
+DISCORD = "Discord (docs/discord.md)"
 
 
 class ConfigError(ValueError):
@@ -39,102 +70,300 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Every setting the bot reads, with its default."""
+class Setting:
+    """One environment variable: its kind and range, default (as written), help and secrecy."""
 
-    content_dir: Path = DEFAULT_CONTENT
-    cache_dir: Path | None = None
-    timezone: str | None = None
-    reload_seconds: float = 2.0
-    log_level: str = "INFO"
-    discord_token: str | None = field(default=None, repr=False)
-    discord_api_base: str | None = None
-    discord_gateway_url: str | None = None
-    discord_shard_count: int | None = None
-    discord_shard_ids: tuple[int, ...] | None = None
-    discord_sync_state: Path = Path("data/discord-commands.json")
-    discord_application_id: int | None = None
-    slack_bot_token: str | None = field(default=None, repr=False)
-    slack_app_token: str | None = field(default=None, repr=False)
-    slack_signing_secret: str | None = field(default=None, repr=False)
-    slack_api_url: str | None = None
-    slack_commands: Mapping[str, str] = field(default_factory=dict)
-    slack_http: bool = False
-    slack_host: str = "0.0.0.0"
-    slack_port: int = 3000
+    name: str
+    kind: Kind[Any]
+    default: str
+    help: str
+    section: str
+    secret: bool = False
+    # What an empty value means, in check-config and the docs ("Discord decides").
+    unset: str = ""
+    # The value when the variable is empty, if it depends on another variable (XDG_CACHE_HOME).
+    fallback: Callable[[Mapping[str, str]], Any] | None = None
+
+    def parse(self, raw: str) -> Any:
+        """The value of ``raw``; raises ``SettingValueError`` when it is outside the range."""
+        return self.kind.parse(raw)
+
+    def problems(self, raw: str, error: SettingValueError) -> list[str]:
+        """Sentences naming this variable, the value given (a secret's hidden) and the range."""
+        if isinstance(error, SettingProblemsError):
+            return [f"{self.name}: {problem}" for problem in error.problems]
+        return [f"{self.name}: must be {error}, not {self.quoted(raw)}"]
+
+    def quoted(self, raw: str) -> str:
+        """``raw`` as an error message may show it: quoted, short, redacted when secret."""
+        if self.secret:
+            return repr(redact(raw)) if "://" in raw else _HIDDEN_VALUE
+        shown = redact(raw)
+        return repr(shown if len(shown) <= 60 else shown[:57] + "...")
+
+    def show(self, value: Any) -> str:
+        """The effective value as ``check-config`` prints it."""
+        if self.secret and isinstance(self.kind, Text):
+            return "<set, hidden>" if value else "<not set>"
+        empty = value is None or (isinstance(value, tuple | Mapping) and not value)
+        if empty and self.unset:
+            return self.unset
+        return redact(self.kind.show(value))
+
+
+def setting(
+    name: str,
+    kind: Kind[Any],
+    default: str,
+    help: str,
+    section: str,
+    *,
+    secret: bool = False,
+    unset: str = "",
+    value: Any = None,
+    fallback: Callable[[Mapping[str, str]], Any] | None = None,
+) -> Any:
+    """A Settings field read from ``name``; its default is ``default`` parsed, else ``value``."""
+    declared = Setting(name, kind, default, help, section, secret, unset, fallback)
+    chosen = kind.parse(default) if default else value
+    metadata = {"setting": declared}
+    if type(chosen).__hash__ is None:
+        frozen = MappingProxyType(dict(chosen))
+        return field(default_factory=lambda: frozen, repr=not secret, metadata=metadata)
+    return field(default=chosen, repr=not secret, metadata=metadata)
+
+
+class SlackCommands(Kind[Mapping[str, str]]):
+    """Renamed slash commands, e.g. ``optout=/ai-optout,help=/ai-help``."""
+
+    allowed = "command=/name pairs, comma-separated"
+
+    def parse(self, raw: str) -> Mapping[str, str]:
+        chosen: dict[str, str] = {}
+        problems: list[str] = []
+        for entry in filter(None, (part.strip() for part in raw.split(","))):
+            name, _, slash = (piece.strip() for piece in entry.partition("="))
+            if name not in COMMANDS:
+                problems.append(f"{name!r} is not a command ({', '.join(COMMANDS)})")
+            elif not SLASH_COMMAND.fullmatch(slash):
+                problems.append(
+                    f"{slash!r} for {name} must look like /name "
+                    "(lowercase letters, digits, - or _, at most 32 characters)"
+                )
+            else:
+                chosen[name] = slash
+        names = list(slash_commands(chosen).values())
+        for slash in sorted({slash for slash in names if names.count(slash) > 1}):
+            problems.append(f"{slash} is used for more than one command")
+        if problems:
+            raise SettingProblemsError(problems)
+        return MappingProxyType(chosen)
+
+    def show(self, value: Mapping[str, str]) -> str:
+        return ",".join(f"{name}={slash}" for name, slash in value.items())
+
+
+def _xdg_cache(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "optout-bot"
+
+
+_SECONDS = Number(0.1, 600)
+_HTTP = Url(("http", "https"))
+_RATE = Number(0.01, 50, "posts and edits per second")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the bot reads, with its variable, range, default and help."""
+
+    content_dir: Path = setting(
+        "OPTOUT_CONTENT_DIR", PathKind(), "", "Directory of the knowledge base.", KNOWLEDGE,
+        unset="the content/ bundled with the bot (baked into the image)", value=DEFAULT_CONTENT,
+    )  # fmt: skip
+    cache_dir: Path | None = setting(
+        "OPTOUT_CACHE_DIR", OrOff(PathKind()), "", "Where the parsed knowledge base is cached "
+        "between runs; off disables.", KNOWLEDGE, unset="$XDG_CACHE_HOME/optout-bot "
+        "(~/.cache/optout-bot)", fallback=_xdg_cache,
+    )  # fmt: skip
+    content_max_bytes: int = setting(
+        "OPTOUT_CONTENT_MAX_BYTES", Whole(1024, 64 * 1024 * 1024, "a number of bytes"),
+        str(DEFAULT_MAX_FILE_BYTES), "Largest content file read; a larger one is refused "
+        "unread, so a stray or hostile file cannot exhaust memory.", KNOWLEDGE,
+    )  # fmt: skip
+    reload_seconds: float = setting(
+        "OPTOUT_RELOAD_SECONDS", Number(0.05, 3600, zero_disables=True), "2",
+        "Seconds between checks for edited content files (hot reload); 0 disables.", KNOWLEDGE,
+    )  # fmt: skip
+    timezone: str | None = setting(
+        "OPTOUT_TIMEZONE", TimeZone(), "", "IANA time zone the console shows times in.",
+        KNOWLEDGE, unset="this machine's",
+    )  # fmt: skip
+    log_level: str = setting(
+        "LOG_LEVEL", Choice(("DEBUG", "INFO", "WARNING", "ERROR")), "INFO",
+        "How much the bot logs.", KNOWLEDGE,
+    )  # fmt: skip
+    log_format: str = setting(
+        "LOG_FORMAT", Choice(LOG_FORMATS), "text", "text (readable) or json (one object per "
+        "line); `run --log-format` overrides it.", KNOWLEDGE,
+    )  # fmt: skip
+    # Operations (docs/operations.md): the health and metrics endpoint is off unless a port is set.
+    health_port: int | None = setting(
+        "OPTOUT_HEALTH_PORT", OrOff(Whole(0, 65535, "a port number")), "off",
+        "Port of /healthz, /readyz and /metrics (docker compose sets 8080).", OPERATIONS,
+    )  # fmt: skip
+    health_host: str = setting(
+        "OPTOUT_HEALTH_HOST", Host(), "0.0.0.0", "Address the endpoint listens on.", OPERATIONS,
+    )  # fmt: skip
+    http_request_seconds: float = setting(
+        "OPTOUT_HTTP_REQUEST_SECONDS", Number(1, 300), "10", "Every HTTP listener (Slack HTTP "
+        "mode, the endpoint): seconds a request's headers and body may take to arrive.",
+        OPERATIONS,
+    )  # fmt: skip
+    http_idle_seconds: float = setting(
+        "OPTOUT_HTTP_IDLE_SECONDS", Number(1, 3600), "30", "Seconds a keep-alive connection "
+        "may sit idle between requests.", OPERATIONS,
+    )  # fmt: skip
+    http_max_connections: int = setting(
+        "OPTOUT_HTTP_MAX_CONNECTIONS", Whole(16, 65536, "a number of connections"), "512",
+        "Open connections per listener; past it the oldest one not being answered is closed.",
+        OPERATIONS,
+    )  # fmt: skip
+    shutdown_seconds: float = setting(
+        "OPTOUT_SHUTDOWN_SECONDS", Number(0.1, 3600), "8", "On SIGTERM, seconds allowed for "
+        "finishing commands in flight and flushing queues.", OPERATIONS,
+    )  # fmt: skip
+    # Living answers (docs/living-answers.md); None when DATABASE_URL=off.
+    database_url: str | None = setting(
+        "DATABASE_URL", OrOff(DatabaseUrl(DATABASE_SCHEMES)), "sqlite:///data/optout.db",
+        "sqlite:///path (one machine, nothing to install), postgresql://user:pass@host/db "
+        "(several replicas; docker compose sets this), or off to run without living answers.",
+        LIVING, secret=True,
+    )  # fmt: skip
+    reminder_offsets: tuple[int, ...] = setting(
+        "REMINDER_OFFSETS", WholeList(0, 365, "days before a deadline", suffix="d"), "14,3,1,0",
+        "Days before each deadline to post a reminder in subscribed channels.", LIVING,
+    )  # fmt: skip
+    reminder_hour: int = setting(
+        "REMINDER_HOUR", Whole(0, 23, "an hour"), "9", "Hour of the day, in the deadline's own "
+        "time zone, at which reminders are posted.", LIVING,
+    )  # fmt: skip
+    reminder_grace_hours: float = setting(
+        "REMINDER_GRACE_HOURS", Number(0, 720, "hours"), "48", "How late a reminder missed "
+        "while the bot was down may still be posted (marked late).", LIVING,
+    )  # fmt: skip
+    living_tick_seconds: float = setting(
+        "LIVING_TICK_SECONDS", Number(0.1, 86400), "30", "Seconds between rounds of "
+        "scheduling reminders and draining the edit queue.", LIVING,
+    )  # fmt: skip
+    living_retention_days: int = setting(
+        "LIVING_RETENTION_DAYS", Whole(1, 36500, "a number of days"), "365", "Days after which "
+        "finished reminders and unchanged tracked answers are forgotten.", LIVING,
+    )  # fmt: skip
+    slack_living_rate: float = setting(
+        "SLACK_LIVING_RATE", _RATE, "0.8", "Background posts and edits per second on Slack "
+        "(chat.update is rate-limited per workspace).", LIVING,
+    )  # fmt: skip
+    discord_living_rate: float = setting(
+        "DISCORD_LIVING_RATE", _RATE, "2", "Background posts and edits per second on Discord.",
+        LIVING,
+    )  # fmt: skip
+    slack_subscription_managers: frozenset[str] = setting(
+        "SLACK_SUBSCRIPTION_MANAGERS", Words(), "", "Slack user ids who may change a channel's "
+        "reminders besides workspace admins.", LIVING, value=frozenset(),
+    )  # fmt: skip
+    slack_bot_token: str | None = setting(
+        "SLACK_BOT_TOKEN", Text(), "", "Bot token (xoxb-…).", SLACK, secret=True,
+    )  # fmt: skip
+    slack_app_token: str | None = setting(
+        "SLACK_APP_TOKEN", Text(), "", "App-level token (xapp-…) for Socket Mode; leave empty "
+        "to serve HTTP.", SLACK, secret=True,
+    )  # fmt: skip
+    slack_signing_secret: str | None = setting(
+        "SLACK_SIGNING_SECRET", Text(), "", "Signing secret, required in HTTP mode.", SLACK,
+        secret=True,
+    )  # fmt: skip
+    slack_commands: Mapping[str, str] = setting(
+        "SLACK_COMMANDS", SlackCommands(), "", "Renamed slash commands, e.g. "
+        "optout=/ai-optout,help=/ai-help.", SLACK, unset="the defaults", value={},
+    )  # fmt: skip
+    slack_host: str = setting(
+        "SLACK_HOST", Host(), "0.0.0.0", "HTTP mode: address to listen on.", SLACK,
+    )  # fmt: skip
+    slack_port: int = setting(
+        "SLACK_PORT", Whole(0, 65535, "a TCP port number"), "3000",
+        "HTTP mode: port to listen on.", SLACK,
+    )  # fmt: skip
+    slack_max_body_bytes: int = setting(
+        "SLACK_MAX_BODY_BYTES", Whole(16 * 1024, 8 * 1024 * 1024, "a number of bytes"),
+        str(256 * 1024), "HTTP mode: largest request body; a button click carries the whole "
+        "message it sits on.", SLACK,
+    )  # fmt: skip
+    slack_api_url: str | None = setting(
+        "SLACK_API_URL", _HTTP, "", "Web API base URL (tests point it at a local fake).", SLACK,
+        unset="Slack's own",
+    )  # fmt: skip
     # Seconds a call to a platform's API may take (Slack: every Web API call; Discord: every
     # post, pin and edit).
-    slack_api_timeout: float = 30.0
-    discord_api_timeout: float = 30.0
-    # Living answers (docs/living-answers.md); None when DATABASE_URL=off.
-    database_url: str | None = field(default=DEFAULT_DATABASE_URL, repr=False)
-    reminder_offsets: tuple[int, ...] = (14, 3, 1, 0)
-    reminder_hour: int = 9
-    reminder_grace_hours: float = 48.0
-    living_tick_seconds: float = 30.0
-    living_retention_days: int = 365
-    slack_living_rate: float = 0.8
-    discord_living_rate: float = 2.0
-    slack_subscription_managers: frozenset[str] = frozenset()
-    # Operations (docs/operations.md): the health and metrics endpoint is off unless a port is set.
-    health_port: int | None = None
-    health_host: str = "0.0.0.0"
-    log_format: str = "text"
-    shutdown_seconds: float = 8.0
+    slack_api_timeout: float = setting(
+        "SLACK_API_TIMEOUT", _SECONDS, "30", "Seconds any Web API call may take before it "
+        "counts as failed (a share then says so).", SLACK,
+    )  # fmt: skip
+    discord_token: str | None = setting(
+        "DISCORD_TOKEN", Text(), "", "Bot token.", DISCORD, secret=True,
+    )  # fmt: skip
+    discord_application_id: int | None = setting(
+        "DISCORD_APPLICATION_ID", Whole(1, _SNOWFLAKE_MAX, "an application id"), "",
+        "Application id, for the invite URL.", DISCORD, unset="read from the token",
+    )  # fmt: skip
+    discord_shard_count: int | None = setting(
+        "DISCORD_SHARD_COUNT", Whole(1, MAX_SHARDS, "a number of shards"), "", "Total number "
+        "of shards over every Discord process.", DISCORD, unset="Discord decides (one process)",
+    )  # fmt: skip
+    discord_shard_ids: tuple[int, ...] | None = setting(
+        "DISCORD_SHARD_IDS", Ranges(MAX_SHARDS - 1), "", "Shards this process runs, e.g. 0-3 "
+        "or 0,2,4-5 (needs DISCORD_SHARD_COUNT).", DISCORD, unset="all",
+    )  # fmt: skip
+    discord_sync_state: Path = setting(
+        "DISCORD_SYNC_STATE", PathKind(), "data/discord-commands.json", "File remembering "
+        "which commands were registered, so they are synced only when they change.", DISCORD,
+    )  # fmt: skip
+    discord_api_base: str | None = setting(
+        "DISCORD_API_BASE", _HTTP, "", "REST endpoint (tests point it at a local fake).",
+        DISCORD, unset="Discord's own",
+    )  # fmt: skip
+    discord_gateway_url: str | None = setting(
+        "DISCORD_GATEWAY_URL", Url(("ws", "wss")), "", "Gateway endpoint (tests point it at "
+        "a local fake).", DISCORD, unset="Discord's own",
+    )  # fmt: skip
+    discord_api_timeout: float = setting(
+        "DISCORD_API_TIMEOUT", _SECONDS, "30", "Seconds a post, pin or edit (buttons, "
+        "reminders, updated answers) may take, discord.py's own retries included; a reminder "
+        "cut short is tried again later, never posted twice.", DISCORD,
+    )  # fmt: skip
+    # Set by `run --http`, not by the environment.
+    slack_http: bool = False
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from environment variables; raises ``ConfigError`` listing every problem."""
         env = os.environ if environ is None else environ
+        chosen: dict[str, Any] = {}
         problems: list[str] = []
-        timezone = env.get("OPTOUT_TIMEZONE") or None
-        if timezone:
+        for name, declared in declared_settings().items():
+            raw = (env.get(declared.name) or "").strip()
+            if not raw:
+                if declared.fallback is not None:
+                    chosen[name] = declared.fallback(env)
+                continue
             try:
-                ZoneInfo(timezone)
-            except (ZoneInfoNotFoundError, ValueError):
-                problems.append(f"OPTOUT_TIMEZONE: unknown IANA time zone {timezone!r}")
-        reload_seconds = 2.0
-        raw_reload = env.get("OPTOUT_RELOAD_SECONDS")
-        if raw_reload:
-            try:
-                reload_seconds = float(raw_reload)
-                if reload_seconds < 0:
-                    raise ValueError
-            except ValueError:
-                problems.append("OPTOUT_RELOAD_SECONDS: must be a number of seconds, 0 to disable")
-        log_level = env.get("LOG_LEVEL", "INFO").upper()
-        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            problems.append("LOG_LEVEL: must be DEBUG, INFO, WARNING or ERROR")
-        slack_commands = _slack_commands(env.get("SLACK_COMMANDS", ""), problems)
-        slack_port = _port(env.get("SLACK_PORT"), problems)
-        slack_api_url = env.get("SLACK_API_URL") or None
-        if slack_api_url and not slack_api_url.startswith(("http://", "https://")):
-            problems.append("SLACK_API_URL: must be an http:// or https:// URL")
-        discord = _discord_settings(env, problems)
-        timeouts = _api_timeouts(env, problems)
-        living = _living_settings(env, problems)
-        operations = _operations_settings(env, problems)
+                chosen[name] = declared.parse(raw)
+            except SettingValueError as error:
+                problems.extend(declared.problems(raw, error))
+        problems.extend(_shard_problems(chosen))
         if problems:
             raise ConfigError(problems)
-        return cls(
-            **discord,
-            **timeouts,
-            **living,
-            **operations,
-            content_dir=Path(env.get("OPTOUT_CONTENT_DIR") or DEFAULT_CONTENT),
-            cache_dir=_cache_dir(env),
-            timezone=timezone,
-            reload_seconds=reload_seconds,
-            log_level=log_level,
-            discord_token=env.get("DISCORD_TOKEN") or None,
-            slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
-            slack_app_token=env.get("SLACK_APP_TOKEN") or None,
-            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
-            slack_api_url=slack_api_url,
-            slack_commands=slack_commands,
-            slack_host=env.get("SLACK_HOST") or "0.0.0.0",
-            slack_port=slack_port,
-        )
+        return cls(**chosen)
 
     def configured_platforms(self) -> list[str]:
         """Platforms whose credentials are set; the console when none are."""
@@ -148,15 +377,42 @@ class Settings:
         )
 
     def secrets(self) -> list[str]:
-        """Every secret value set (tokens, the database password), for log scrubbing."""
-        values = [
-            self.discord_token,
-            self.slack_bot_token,
-            self.slack_app_token,
-            self.slack_signing_secret,
-            _url_password(self.database_url),
-        ]
+        """Every secret value set (tokens, database passwords), for log scrubbing."""
+        values: list[str | None] = []
+        for name, declared in declared_settings().items():
+            value = getattr(self, name)
+            if declared.secret and isinstance(value, str):
+                values.extend(_url_passwords(value) if "://" in value else [value])
         return [value for value in values if value]
+
+
+def declared_settings() -> dict[str, Setting]:
+    """Every Settings field read from the environment, by field name, in declaration order."""
+    return {item.name: item.metadata["setting"] for item in fields(Settings) if item.metadata}
+
+
+def _shard_problems(chosen: Mapping[str, Any]) -> list[str]:
+    """DISCORD_SHARD_IDS only makes sense within DISCORD_SHARD_COUNT."""
+    ids, count = chosen.get("discord_shard_ids"), chosen.get("discord_shard_count")
+    if ids is None:
+        return []
+    if count is None:
+        return ["DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT (the total over all processes)"]
+    if max(ids) >= count:
+        return [f"DISCORD_SHARD_IDS: shards are numbered 0 to {count - 1}, not up to {max(ids)}"]
+    return []
+
+
+def _url_passwords(url: str) -> list[str]:
+    """The password of ``user:pass@`` and of secret-named query parameters in ``url``."""
+    try:
+        parts = urlsplit(url)
+        found = [parts.password or ""]
+    except ValueError:
+        return []
+    # A parameter is secret when the one redaction would hide it (password=, sslpassword=, …).
+    found += [value for key, value in parse_qsl(parts.query) if redact(f"?{key}=x") != f"?{key}=x"]
+    return found
 
 
 def configured_platforms(env: Mapping[str, str]) -> list[str]:
@@ -195,197 +451,3 @@ def startup_problems(
             "(it needs messages.yaml and services/)"
         )
     return problems
-
-
-def _url_password(url: str | None) -> str | None:
-    if not url:
-        return None
-    from urllib.parse import urlsplit
-
-    try:
-        return urlsplit(url).password
-    except ValueError:
-        return None
-
-
-def _operations_settings(env: Mapping[str, str], problems: list[str]) -> SettingsGroup:
-    """The health endpoint's address, the log format, and how long a graceful stop may take."""
-    chosen: dict[str, object] = {}
-    raw_port = env.get("OPTOUT_HEALTH_PORT", "").strip()
-    if raw_port and raw_port.lower() != "off":
-        if raw_port.isdecimal() and int(raw_port) <= 65535:
-            chosen["health_port"] = int(raw_port)
-        else:
-            problems.append("OPTOUT_HEALTH_PORT: must be a port number (0-65535) or off")
-    chosen["health_host"] = env.get("OPTOUT_HEALTH_HOST") or "0.0.0.0"
-    log_format = (env.get("LOG_FORMAT") or "text").lower()
-    if log_format not in LOG_FORMATS:
-        problems.append(f"LOG_FORMAT: must be {' or '.join(LOG_FORMATS)}")
-    chosen["log_format"] = log_format if log_format in LOG_FORMATS else "text"
-    grace = _number(env, "OPTOUT_SHUTDOWN_SECONDS", problems, positive=True)
-    if grace is not None:
-        chosen["shutdown_seconds"] = grace
-    return chosen
-
-
-def _api_timeouts(env: Mapping[str, str], problems: list[str]) -> SettingsGroup:
-    """SLACK_API_TIMEOUT and DISCORD_API_TIMEOUT: how long a stalled platform may hold a call."""
-    chosen: dict[str, object] = {}
-    for name, key in (
-        ("SLACK_API_TIMEOUT", "slack_api_timeout"),
-        ("DISCORD_API_TIMEOUT", "discord_api_timeout"),
-    ):
-        seconds = _number(env, name, problems, positive=True)
-        if seconds is not None and seconds == float("inf"):
-            problems.append(f"{name}: must be a finite number of seconds")
-        elif seconds is not None:
-            chosen[key] = seconds
-    return chosen
-
-
-def _cache_dir(env: Mapping[str, str]) -> Path | None:
-    """Where the parsed knowledge base is cached: OPTOUT_CACHE_DIR, 'off' to disable."""
-    chosen = env.get("OPTOUT_CACHE_DIR")
-    if chosen:
-        return None if chosen.lower() == "off" else Path(chosen)
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "optout-bot"
-
-
-def _slack_commands(raw: str, problems: list[str]) -> dict[str, str]:
-    """SLACK_COMMANDS, e.g. 'optout=/ai-optout,help=/ai-help': renames of slash commands."""
-    chosen: dict[str, str] = {}
-    for entry in filter(None, (part.strip() for part in raw.split(","))):
-        name, _, slash = (piece.strip() for piece in entry.partition("="))
-        if name not in COMMANDS:
-            problems.append(f"SLACK_COMMANDS: {name!r} is not a command ({', '.join(COMMANDS)})")
-        elif not SLASH_COMMAND.fullmatch(slash):
-            problems.append(
-                f"SLACK_COMMANDS: {slash!r} for {name} must look like /name "
-                "(lowercase letters, digits, - or _, at most 32 characters)"
-            )
-        else:
-            chosen[name] = slash
-    names = list(slash_commands(chosen).values())
-    for slash in sorted({slash for slash in names if names.count(slash) > 1}):
-        problems.append(f"SLACK_COMMANDS: {slash} is used for more than one command")
-    return chosen
-
-
-def _port(raw: str | None, problems: list[str]) -> int:
-    if not raw:
-        return 3000
-    if raw.isdecimal() and 0 <= int(raw) <= 65535:
-        return int(raw)
-    problems.append("SLACK_PORT: must be a TCP port number (0 to 65535)")
-    return 3000
-
-
-def _discord_settings(env: Mapping[str, str], problems: list[str]) -> SettingsGroup:
-    """DISCORD_* settings: endpoints, the shard range this process runs, and the sync state file."""
-    chosen: dict[str, object] = {}
-    for name, key in (
-        ("DISCORD_API_BASE", "discord_api_base"),
-        ("DISCORD_GATEWAY_URL", "discord_gateway_url"),
-    ):
-        value = env.get(name) or None
-        schemes = ("http://", "https://") if key == "discord_api_base" else ("ws://", "wss://")
-        if value and not value.startswith(schemes):
-            problems.append(f"{name}: must start with {' or '.join(schemes)}")
-        chosen[key] = value
-    count = _whole_number(env, "DISCORD_SHARD_COUNT", problems, minimum=1)
-    application_id = _whole_number(env, "DISCORD_APPLICATION_ID", problems, minimum=1)
-    ids = _shard_ids(env.get("DISCORD_SHARD_IDS", ""), count, problems)
-    chosen.update(
-        discord_shard_count=count, discord_shard_ids=ids, discord_application_id=application_id
-    )
-    if env.get("DISCORD_SYNC_STATE"):
-        chosen["discord_sync_state"] = Path(env["DISCORD_SYNC_STATE"])
-    return chosen
-
-
-def _whole_number(
-    env: Mapping[str, str], name: str, problems: list[str], minimum: int
-) -> int | None:
-    raw = env.get(name)
-    if not raw:
-        return None
-    if raw.isdecimal() and int(raw) >= minimum:
-        return int(raw)
-    problems.append(f"{name}: must be a whole number of at least {minimum}")
-    return None
-
-
-def _shard_ids(raw: str, count: int | None, problems: list[str]) -> tuple[int, ...] | None:
-    """DISCORD_SHARD_IDS such as '0-3' or '0,2,4-5': the shards this process runs."""
-    if not raw.strip():
-        return None
-    ids: list[int] = []
-    for part in (piece.strip() for piece in raw.split(",")):
-        first, _, last = part.partition("-")
-        if not first.isdecimal() or (last and not last.isdecimal()):
-            problems.append(f"DISCORD_SHARD_IDS: {part!r} is not a shard number or range like 0-3")
-            return None
-        ids.extend(range(int(first), int(last or first) + 1))
-    if count is None:
-        problems.append(
-            "DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT (the total over all processes)"
-        )
-    elif not ids or max(ids) >= count:
-        problems.append(f"DISCORD_SHARD_IDS: shards are numbered 0 to {count - 1}")
-    return tuple(sorted(set(ids)))
-
-
-def _living_settings(env: Mapping[str, str], problems: list[str]) -> SettingsGroup:
-    """DATABASE_URL, reminder timing, the pace of background edits, who manages subscriptions."""
-    chosen: dict[str, object] = {}
-    url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    if url.lower() == "off":
-        chosen["database_url"] = None
-    elif not url.startswith(_DATABASE_SCHEMES):
-        problems.append("DATABASE_URL: use sqlite:///path, postgresql://user:pass@host/db or off")
-    else:
-        chosen["database_url"] = url
-    raw_offsets = env.get("REMINDER_OFFSETS", "").replace("d", "")
-    if raw_offsets.strip():
-        parts = [part.strip() for part in raw_offsets.split(",") if part.strip()]
-        if parts and all(part.isdecimal() and int(part) <= 365 for part in parts):
-            chosen["reminder_offsets"] = tuple(sorted({int(part) for part in parts}, reverse=True))
-        else:
-            problems.append("REMINDER_OFFSETS: days before a deadline, e.g. 14,3,1,0")
-    hour = _whole_number(env, "REMINDER_HOUR", problems, minimum=0)
-    if hour is not None:
-        if hour > 23:
-            problems.append("REMINDER_HOUR: must be an hour from 0 to 23")
-        chosen["reminder_hour"] = min(hour, 23)
-    for name, key, positive in (
-        ("REMINDER_GRACE_HOURS", "reminder_grace_hours", False),
-        ("LIVING_TICK_SECONDS", "living_tick_seconds", True),
-        ("SLACK_LIVING_RATE", "slack_living_rate", True),
-        ("DISCORD_LIVING_RATE", "discord_living_rate", True),
-    ):
-        value = _number(env, name, problems, positive)
-        if value is not None:
-            chosen[key] = value
-    retention = _whole_number(env, "LIVING_RETENTION_DAYS", problems, minimum=1)
-    if retention is not None:
-        chosen["living_retention_days"] = retention
-    managers = env.get("SLACK_SUBSCRIPTION_MANAGERS", "")
-    chosen["slack_subscription_managers"] = frozenset(
-        part.strip() for part in managers.split(",") if part.strip()
-    )
-    return chosen
-
-
-def _number(env: Mapping[str, str], name: str, problems: list[str], positive: bool) -> float | None:
-    raw = env.get(name)
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if value > 0 or (value == 0 and not positive):
-        return value
-    problems.append(f"{name}: must be a {'positive ' if positive else ''}number")
-    return None

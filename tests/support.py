@@ -18,6 +18,8 @@ from bot.core.request import Request
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 BUNDLED_CONTENT = Path(__file__).parent.parent / "content"
+# The day the bundled content was last checked against its sources: answers are judged as then.
+BUNDLED_TODAY = datetime(2026, 12, 7, tzinfo=UTC).date()
 # The fixture knowledge base was last verified in 2026; its validation date is fixed too.
 FIXTURE_TODAY = datetime(2026, 11, 28, tzinfo=UTC).date()
 
@@ -73,3 +75,9 @@ def make_service(
     }
     record.update(extra)
     return SERVICE.validate_python(record)
+
+
+def sharing_said(name: str, platform: str = "Slack") -> str:
+    """What the bot tells the person who shared or pinned an answer, for one outcome."""
+    phrase: str = getattr(fixture_knowledge().messages.en.sharing, name)
+    return phrase.replace("{platform}", platform)

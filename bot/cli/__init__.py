@@ -7,6 +7,7 @@ package under ``bot.platforms`` and reports failures as :class:`PlatformSetupErr
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -22,14 +23,16 @@ GROUPS = (run, health, content, platforms, living)
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``optout-bot`` and ``python -m bot``."""
     args = parser().parse_args(argv)
+    # One snapshot of the environment: the settings and the platforms' needs read the same one.
+    environ = dict(os.environ)
     problems: list[str] = []
     try:
-        settings = Settings.from_environ()
+        settings = Settings.from_environ(environ)
     except ConfigError as error:
         problems = error.problems
     if getattr(args, "startup_check", False):
         # Starting (or checking) lists every problem at once, the platforms' needs included.
-        problems = problems + startup_problems(args)
+        problems = problems + startup_problems(args, environ)
     if problems:
         for problem in problems:
             print(f"configuration: {problem}", file=sys.stderr)

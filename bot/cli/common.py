@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,10 +26,10 @@ def instant(text: str) -> datetime:
     return value
 
 
-def startup_problems(args: argparse.Namespace) -> list[str]:
-    """What the chosen platforms need and the environment lacks."""
-    platforms = args.platform or configured_platforms(os.environ)
-    return settings_problems(os.environ, platforms, args.http, getattr(args, "content", None))
+def startup_problems(args: argparse.Namespace, environ: Mapping[str, str]) -> list[str]:
+    """What the chosen platforms need and ``environ`` lacks."""
+    platforms = args.platform or configured_platforms(environ)
+    return settings_problems(environ, platforms, args.http, getattr(args, "content", None))
 
 
 def print_problems(problems: Sequence[object], headline: str) -> None:

@@ -52,7 +52,9 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
         print(f"unknown time zone: {args.tz!r}", file=sys.stderr)
         return 2
     try:
-        assistant, _ = build_assistant(settings.content_dir, clock, settings.cache_dir)
+        assistant, _ = build_assistant(
+            settings.content_dir, clock, settings.cache_dir, settings.content_max_bytes
+        )
     except ContentError as error:
         print_problems(error.problems, "the knowledge base is invalid")
         return 1
@@ -67,7 +69,8 @@ def validate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.clock import SystemClock
 
     try:
-        result = load_knowledge(settings.content_dir, SystemClock().now().date())
+        today = SystemClock().now().date()
+        result = load_knowledge(settings.content_dir, today, settings.content_max_bytes)
     except ContentError as error:
         print_problems(error.problems, f"{settings.content_dir}: invalid")
         return 1

@@ -100,7 +100,9 @@ async def _refresh(settings: Settings, clock: Clock, dry_run: bool) -> int:
     from bot.bootstrap import build_assistant, build_living, open_store
     from bot.store.migrations import SchemaError
 
-    assistant, _ = build_assistant(settings.content_dir, clock, settings.cache_dir)
+    assistant, _ = build_assistant(
+        settings.content_dir, clock, settings.cache_dir, settings.content_max_bytes
+    )
     try:
         store = await open_store(settings, migrate_sqlite=False)
     except SchemaError as error:

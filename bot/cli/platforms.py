@@ -62,7 +62,9 @@ def discord_sync(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.clock import SystemClock
 
     try:
-        assistant, _ = build_assistant(settings.content_dir, SystemClock(), settings.cache_dir)
+        assistant, _ = build_assistant(
+            settings.content_dir, SystemClock(), settings.cache_dir, settings.content_max_bytes
+        )
         adapter = build_discord(settings, assistant, sync_on_start=False)
         count = asyncio.run(adapter.sync(args.guild))
     except (ContentError, ConfigError) as error:

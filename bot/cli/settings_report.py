@@ -1,76 +1,51 @@
-"""``optout-bot check-config``: the effective configuration, by setting name, secrets hidden."""
+"""What follows from the settings' declarations: ``check-config``'s report, .env.example and the
+settings table of docs/operations.md. ``python -m bot.cli.settings_report`` rewrites both files.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import sys
+import textwrap
 from dataclasses import fields
-from urllib.parse import urlsplit, urlunsplit
+from pathlib import Path
 
-from bot.config import Settings
+from bot.config import Setting, Settings, declared_settings
+from bot.core.redaction import redact
 
-HIDDEN = "<set, hidden>"
-UNSET = "<not set>"
-
-# Every environment variable the settings read, and how its effective value is shown.
-SETTINGS: dict[str, Callable[[Settings], object]] = {
-    "OPTOUT_CONTENT_DIR": lambda s: s.content_dir,
-    "OPTOUT_CACHE_DIR": lambda s: s.cache_dir or "off",
-    "OPTOUT_RELOAD_SECONDS": lambda s: s.reload_seconds or "0 (off)",
-    "OPTOUT_TIMEZONE": lambda s: s.timezone or "this machine's",
-    "LOG_LEVEL": lambda s: s.log_level,
-    "LOG_FORMAT": lambda s: s.log_format,
-    "OPTOUT_HEALTH_PORT": lambda s: "off" if s.health_port is None else s.health_port,
-    "OPTOUT_HEALTH_HOST": lambda s: s.health_host,
-    "OPTOUT_SHUTDOWN_SECONDS": lambda s: s.shutdown_seconds,
-    "DATABASE_URL": lambda s: redacted_url(s.database_url) if s.database_url else "off",
-    "REMINDER_OFFSETS": lambda s: ",".join(str(days) for days in s.reminder_offsets),
-    "REMINDER_HOUR": lambda s: s.reminder_hour,
-    "REMINDER_GRACE_HOURS": lambda s: s.reminder_grace_hours,
-    "LIVING_TICK_SECONDS": lambda s: s.living_tick_seconds,
-    "LIVING_RETENTION_DAYS": lambda s: s.living_retention_days,
-    "SLACK_LIVING_RATE": lambda s: s.slack_living_rate,
-    "DISCORD_LIVING_RATE": lambda s: s.discord_living_rate,
-    # User ids are nobody's business in a printout that may end up in a ticket.
-    "SLACK_SUBSCRIPTION_MANAGERS": lambda s: f"{len(s.slack_subscription_managers)} user id(s)",
-    "SLACK_BOT_TOKEN": lambda s: _secret(s.slack_bot_token),
-    "SLACK_APP_TOKEN": lambda s: _secret(s.slack_app_token),
-    "SLACK_SIGNING_SECRET": lambda s: _secret(s.slack_signing_secret),
-    "SLACK_COMMANDS": lambda s: (
-        ",".join(f"{k}={v}" for k, v in s.slack_commands.items()) or "the defaults"
-    ),
-    "SLACK_HOST": lambda s: s.slack_host,
-    "SLACK_PORT": lambda s: s.slack_port,
-    "SLACK_API_URL": lambda s: s.slack_api_url or "Slack's own",
-    "SLACK_API_TIMEOUT": lambda s: s.slack_api_timeout,
-    "DISCORD_TOKEN": lambda s: _secret(s.discord_token),
-    "DISCORD_APPLICATION_ID": lambda s: s.discord_application_id or "read from the token",
-    "DISCORD_SHARD_COUNT": lambda s: s.discord_shard_count or "Discord decides",
-    "DISCORD_SHARD_IDS": lambda s: ",".join(map(str, s.discord_shard_ids or ())) or "all",
-    "DISCORD_SYNC_STATE": lambda s: s.discord_sync_state,
-    "DISCORD_API_BASE": lambda s: s.discord_api_base or "Discord's own",
-    "DISCORD_GATEWAY_URL": lambda s: s.discord_gateway_url or "Discord's own",
-    "DISCORD_API_TIMEOUT": lambda s: s.discord_api_timeout,
-}
+ROOT = Path(__file__).resolve().parent.parent.parent
+ENV_EXAMPLE = ROOT / ".env.example"
+OPERATIONS_DOC = ROOT / "docs" / "operations.md"
+# Every environment variable the settings read, in declaration order.
+SETTINGS = tuple(declared.name for declared in declared_settings().values())
+_ENV_HEADER = """\
+# Settings of optout-bot, generated from their declarations in bot/config.py by
+# `python -m bot.cli.settings_report` (a test fails when this file differs). Copy to .env, then
+# uncomment what you set: a commented line shows the default. docker compose passes this file
+# to every bot service.
+"""
+_ENV_FOOTER = """
+# --- docker compose only -----------------------------------------------------------------------
+# Password of the compose file's PostgreSQL (used to build DATABASE_URL there). Change it.
+POSTGRES_PASSWORD=change-me
+"""
+TABLE_START = "<!-- settings table: generated from bot/config.py -->"
+TABLE_END = "<!-- end of the settings table -->"
 
 
 def report(settings: Settings, platforms: list[str]) -> list[str]:
-    """``NAME=value`` for every setting, then the platforms that would run."""
-    lines = [f"{name}={show(settings)}" for name, show in SETTINGS.items()]
+    """``NAME=value`` for every setting, secrets hidden, then the platforms that would run."""
+    lines = [
+        f"{declared.name}={declared.show(getattr(settings, name))}"
+        for name, declared in declared_settings().items()
+    ]
     lines.append(f"# platforms: {', '.join(platforms)}")
     return lines
 
 
 def redacted_url(url: str) -> str:
-    """The URL with its password replaced by ``***``."""
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = parts.netloc.rsplit("@", 1)
-        user = (parts.username or "") + ":***"
-        return urlunsplit(parts._replace(netloc=f"{user}@{netloc[-1]}"))
-    except ValueError:
-        return "<unreadable URL, hidden>"
+    """The URL with its password (in ``user:pass@`` or the query) replaced by ``***``."""
+    return redact(url)
 
 
 def secret_fields() -> set[str]:
@@ -78,5 +53,53 @@ def secret_fields() -> set[str]:
     return {item.name for item in fields(Settings) if not item.repr}
 
 
-def _secret(value: str | None) -> str:
-    return HIDDEN if value else UNSET
+def env_example() -> str:
+    """The text of .env.example: every setting, its help, allowed range and default, by section."""
+    blocks = [_ENV_HEADER]
+    section = ""
+    for declared in declared_settings().values():
+        if declared.section != section:
+            section = declared.section
+            blocks.append(f"\n# --- {section} ".ljust(100, "-") + "\n")
+        blocks.append(_env_block(declared))
+    blocks.append(_ENV_FOOTER)
+    return "".join(blocks)
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting with its default and allowed range."""
+    rows = [
+        "| Variable | Default | Allowed | What it does |",
+        "| --- | --- | --- | --- |",
+    ]
+    for declared in declared_settings().values():
+        default = f"`{declared.default}`" if declared.default else declared.unset or "empty"
+        cells = (f"`{declared.name}`", default, declared.kind.allowed, declared.help)
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(rows)
+
+
+def operations_doc(current: str) -> str:
+    """docs/operations.md with its settings table replaced by the generated one."""
+    pattern = re.compile(re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END), re.DOTALL)
+    return pattern.sub(lambda _: f"{TABLE_START}\n{settings_table()}\n{TABLE_END}", current)
+
+
+def _env_block(declared: Setting) -> str:
+    unset = f" Empty: {declared.unset}." if declared.unset else ""
+    text = f"{declared.help} Allowed: {declared.kind.allowed}.{unset}"
+    comment = textwrap.wrap(text, 98, break_on_hyphens=False, break_long_words=False)
+    return "".join(f"# {line}\n" for line in comment) + f"#{declared.name}={declared.default}\n"
+
+
+def main() -> int:
+    """Rewrite .env.example and the settings table of docs/operations.md."""
+    ENV_EXAMPLE.write_text(env_example(), encoding="utf-8")
+    doc = OPERATIONS_DOC.read_text(encoding="utf-8")
+    OPERATIONS_DOC.write_text(operations_doc(doc), encoding="utf-8")
+    print(f"wrote {ENV_EXAMPLE.name} and {OPERATIONS_DOC.name}'s settings table", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from bot.content.reader import DEFAULT_MAX_FILE_BYTES, UnsafeFileError, read_content_file
 from bot.core.knowledge import Service
 from bot.core.library import KnowledgeBase
 from bot.core.rules import Location, check_services
@@ -54,15 +55,21 @@ Positions = dict[Location, tuple[int, int]]  # the same shape as bot.content.yam
 RecordT = TypeVar("RecordT")
 
 
-def load_knowledge(directory: Path, today: date) -> LoadResult:
-    """Read, parse and validate a content directory; raise ``ContentError`` listing all errors."""
+def load_knowledge(
+    directory: Path, today: date, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> LoadResult:
+    """Read, parse and validate a content directory; raise ``ContentError`` listing all errors.
+
+    Only regular files inside ``directory``, each at most ``max_file_bytes``, are read.
+    """
     # Imported here: a knowledge base read from the cache never needs a validator.
     from bot.content.schema import MESSAGES, SERVICE
 
     problems: list[ContentProblem] = []
     digest = hashlib.sha256()
     messages_path = directory / "messages.yaml"
-    messages = _load_record(messages_path, MESSAGES, problems, digest)
+    read = _Reader(directory, max_file_bytes, problems, digest)
+    messages = _load_record(messages_path, MESSAGES, read, problems)
     services: list[Service] = []
     positions: dict[str, tuple[Path, Positions]] = {}
     files = sorted((directory / "services").glob("*.yaml"))
@@ -70,7 +77,7 @@ def load_knowledge(directory: Path, today: date) -> LoadResult:
         problems.append(ContentProblem(directory / "services", 1, 1, "no service files found"))
     for path in files:
         where: Positions = {}
-        service = _load_record(path, SERVICE, problems, digest, where, schema_comment=True)
+        service = _load_record(path, SERVICE, read, problems, where, schema_comment=True)
         if service is None:
             continue
         if service.id != path.stem:
@@ -96,21 +103,41 @@ def load_knowledge(directory: Path, today: date) -> LoadResult:
     return LoadResult(knowledge, [p for p in problems if p.severity == "warning"])
 
 
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """Reads one content file safely, reporting a refusal as a problem and digesting the bytes."""
+
+    root: Path
+    max_bytes: int
+    problems: list[ContentProblem]
+    digest: Any
+
+    def __call__(self, path: Path) -> bytes | None:
+        try:
+            raw = read_content_file(self.root, path, self.max_bytes)
+        except UnsafeFileError as error:
+            self.problems.append(ContentProblem(path, 1, 1, str(error)))
+            return None
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.problems.append(ContentProblem(path, 1, 1, f"cannot read file: {reason}"))
+            return None
+        self.digest.update(path.name.encode() + b"\0" + raw)
+        return raw
+
+
 def _load_record(
     path: Path,
     validator: TypeAdapter[RecordT],
+    read: _Reader,
     problems: list[ContentProblem],
-    digest: Any,
     where: Positions | None = None,
     schema_comment: bool = False,
 ) -> RecordT | None:
     positions: Positions = {} if where is None else where
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.append(ContentProblem(path, 1, 1, f"cannot read file: {error.strerror}"))
+    raw = read(path)
+    if raw is None:
         return None
-    digest.update(path.name.encode() + b"\0" + raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -152,7 +179,13 @@ def _locate(positions: Positions, location: tuple[Any, ...]) -> tuple[int, int]:
 
 
 def _dotted(location: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in location) or "(file)"
+    return ".".join(_part(part) for part in location) or "(file)"
+
+
+def _part(part: Any) -> str:
+    # A key with spaces or unusual characters is quoted, so the reader sees where it starts.
+    text = str(part)
+    return text if text.isidentifier() or text.isdigit() else repr(text)
 
 
 def _message(detail: Any) -> str:

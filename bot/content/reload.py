@@ -44,22 +44,26 @@ class ContentWatcher:
         for path in content_files(self._directory):
             try:
                 stat = path.stat()
-            except FileNotFoundError:
+            except OSError:  # gone, or a link that loops or leads nowhere: the load says which
                 continue
             entries.append((str(path), stat.st_size, stat.st_mtime_ns))
         return tuple(entries)
 
     async def run(self) -> None:
-        """Poll until cancelled."""
+        """Poll until cancelled; no failure of one reload stops the next."""
         while True:
             await asyncio.sleep(self._interval)
-            await self.check()
+            try:
+                await self.check()
+            except Exception:  # a bug, not bad content: the watcher must outlive it all the same
+                log.exception("content watcher: check failed; trying again on the next change")
 
     async def check(self) -> bool:
         """Reload if anything changed; True when a new version is now served."""
         current = self.snapshot()
         if current == self._seen:
             return False
+        # Remembered before loading, so a failure is logged once and retried on the next edit.
         self._seen = current
         try:
             result = await asyncio.to_thread(self._load)
@@ -67,6 +71,12 @@ class ContentWatcher:
             log.error("content reload failed; still serving version %s", self._live().version)
             for problem in error.problems:
                 log.error("content: %s", problem)
+            return False
+        except Exception:
+            log.exception(
+                "content reload failed unexpectedly; still serving version %s",
+                self._live().version,
+            )
             return False
         previous = self._live.swap(result.knowledge)
         log.info("content reloaded: version %s -> %s", previous.version, result.knowledge.version)

@@ -20,7 +20,7 @@ from bot.core.clock import Clock
 from bot.core.knowledge import Phrases, Service
 from bot.core.library import KnowledgeBase, KnowledgeSource
 from bot.core.phrasing import fill
-from bot.core.ports import ReminderAccess
+from bot.core.ports import ReminderAccess, StoreWriteError
 from bot.core.reply import Reply, Section
 from bot.core.request import MAX_QUERY_CHARS, Request, clean, echo
 from bot.core.richtext import Command, RichText, Text, UserText
@@ -149,10 +149,14 @@ class Assistant:
             return notice(fill(living.unavailable), "error")
         if sub.manages_channel and not (request.may_manage and await request.may_manage()):
             return notice(fill(living.not_allowed), "error")
-        offsets = self._reminders.reminder_offsets
-        desk = ChannelDesk(store, request.channel, knowledge, phrases, offsets, self._clock.now())
+        reminders, now = self._reminders, self._clock.now()
+        offsets = reminders.reminder_offsets
+        desk = ChannelDesk(store, request.channel, knowledge, phrases, offsets, now)
         try:
-            return await SUBACTION_HANDLERS[(spec.name, sub.name)](desk, argument)
+            reply = await SUBACTION_HANDLERS[(spec.name, sub.name)](desk, argument)
+        except StoreWriteError as error:
+            reminders.refused(error)
+            return notice(fill(living.paused), "error")
         except Exception as error:
             # The database went away mid-request: answers go on, reminders say they are off.
             log.warning(
@@ -162,6 +166,9 @@ class Assistant:
                 type(error).__name__,
             )
             return notice(fill(living.unavailable), "error")
+        if sub.manages_channel and reply.tone != "error":
+            reminders.accepted()  # a change went through: the database takes writes
+        return reply
 
 
 def _name(command: str) -> str:

@@ -186,6 +186,36 @@ class Change(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PlanDefault(Record):
+    """What one plan of the organisation's subscription does until an admin changes it."""
+
+    plan: Annotated[ShortText, Described("The plan, in the vendor's own name (Free, Business…).")]
+    state: Annotated[Literal["on", "off", "varies", "not-applicable"], OnOffWords()]
+    text: Prose | None = None
+    sources: SourceRefs
+
+
+@dataclass(frozen=True, kw_only=True)
+class Organisation(Record):
+    """The organisation's own control: who changes it, where, and what each plan does."""
+
+    role: Annotated[ShortText, Described("Who can change it (the vendor's name for the role).")]
+    action: Annotated[Prose, Described("What the admin does, in one sentence, labels quoted.")]
+    settings_url: HttpsUrl | None = None
+    steps: Annotated[list[Prose], Length(0, 15), Described("The admin console path.")] = field(
+        default_factory=list
+    )
+    plans: Annotated[list[PlanDefault], Length(minimum=1)]
+    cannot_turn_off: Annotated[
+        list[Fact], Described("What an organisation cannot switch off, whatever its plan.")
+    ] = field(default_factory=list)
+    deadlines: Annotated[
+        list[Identifier], Described("Ids of this service's dates that concern organisations.")
+    ] = field(default_factory=list)
+    sources: SourceRefs
+
+
+@dataclass(frozen=True, kw_only=True)
 class Service(Record):
     """Everything the bot knows about one service's AI-training opt-out."""
 
@@ -213,6 +243,9 @@ class Service(Record):
         default_factory=list
     )
     related: list[Identifier] = field(default_factory=list)
+    organisation: Annotated[
+        Organisation | None, Described("For a workplace tool: the admin's control.")
+    ] = None
     sources: Annotated[list[Source], Length(minimum=1)]
     no_vendor_source: Annotated[
         Prose | None, Described("Why no vendor page is cited, when none exists.")
@@ -222,6 +255,26 @@ class Service(Record):
     def source_by_id(self) -> dict[str, Source]:
         """The service's sources keyed by id."""
         return {source.id: source for source in self.sources}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SectionNames(Record):
+    """Titles of the parts of an opt-out answer; a title left out keeps its English default."""
+
+    covered: ShortText = "Who this covers"
+    not_covered: ShortText = "Not covered"
+    default: ShortText = "If you do nothing"
+    direct_link: ShortText = "Direct link"
+    check: ShortText = "Check your current setting"
+    does_not: ShortText = "What opting out does not do"
+    retention: ShortText = "How long data is kept"
+    related_controls: ShortText = "Related controls"
+    disagreements: ShortText = "Where sources disagree"
+    dates: ShortText = "Dates"
+    organisation: ShortText = "For organisations"
+    admin_role: ShortText = "Who can change it"
+    plan_defaults: ShortText = "Organisation defaults by plan"
+    cannot_turn_off: ShortText = "Cannot be turned off"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -264,6 +317,37 @@ class LivingPhrases(Record):
     unavailable: Prose = (
         "Reminders are not available right now: this bot is running without its database."
     )
+    paused: Prose = (
+        "Reminders are paused: the bot cannot save changes right now. Its operators have been "
+        "told; try again later."
+    )
+    grew: Prose = "This updated answer no longer fits here; {answer} shows all of it."
+
+
+@dataclass(frozen=True, kw_only=True)
+class SharingPhrases(Record):
+    """What the bot tells the person who shared an answer in a channel (or pinned it): one
+    phrase per outcome of ``bot.core.living.sharing``.
+
+    ``{platform}`` is the platform's name, ``{permissions}`` the permissions the bot lacks as
+    the platform names them, ``{bot}`` the bot as it is mentioned there.
+    """
+
+    shared: ShortText
+    pinned: ShortText
+    already_pinned: ShortText
+    outside_channel: Prose
+    no_permission_post: Prose
+    no_permission_pin: Prose
+    not_member: Prose
+    archived: Prose
+    restricted: Prose
+    channel_gone: Prose
+    not_pinnable: Prose
+    pin_limit: Prose
+    rate_limited: Prose
+    post_unconfirmed: Prose
+    pin_unconfirmed: Prose
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -297,7 +381,16 @@ class Phrases(Record):
     apology: Prose
     category_names: dict[Category, ShortText]
     surface_names: dict[Surface, ShortText]
-    section_names: dict[str, ShortText]
+    section_names: SectionNames = field(default_factory=SectionNames)
+    plan_states: dict[Literal["on", "off", "varies", "not-applicable"], ShortText] = field(
+        default_factory=lambda: {
+            "on": "used unless an admin turns it off",
+            "off": "not used unless an admin turns it on",
+            "varies": "depends on the setting chosen",
+            "not-applicable": "not used for training",
+        }
+    )
+    sharing: SharingPhrases
     living: LivingPhrases = field(default_factory=LivingPhrases)
 
 

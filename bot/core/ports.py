@@ -18,8 +18,6 @@ from bot.core.reply import Reply
 
 # The subscription scope meaning "every service".
 ALL_SERVICES = "all"
-# The longest message id a store keeps (an adapter may join the ids of an answer's messages).
-MESSAGE_ID_LIMIT = 200
 
 SkipReason = Literal["passed", "missed", "moved", "gone", "failed"]
 
@@ -35,10 +33,23 @@ class ChannelRef:
 
 @dataclass(frozen=True, slots=True)
 class MessageRef:
-    """A message the bot posted; ``message_id`` is opaque to the core (a Slack ts, a snowflake)."""
+    """An answer the bot posted: the ids of its messages, first one first.
+
+    Ids are opaque to the core (a Slack ts, a snowflake). The first message stands for the
+    answer: it is the one pinned, linked to and matched when the same answer is tracked again.
+    """
 
     channel: ChannelRef
-    message_id: str
+    message_ids: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.message_ids:
+            raise ValueError("a posted answer has at least one message")
+
+    @property
+    def first(self) -> str:
+        """The id of the message that stands for the answer."""
+        return self.message_ids[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +218,14 @@ class ReminderAccess(Protocol):
         """Days before each deadline when reminders go out (0: on its day)."""
         ...
 
+    def refused(self, error: StoreWriteError) -> None:
+        """The store refused a write: reminders are paused until it takes one again."""
+        ...
+
+    def accepted(self) -> None:
+        """The store took a write: reminders resume if they were paused."""
+        ...
+
 
 class ReminderStore(Protocol):
     """Deadlines seen, reminder occurrences fanned out, and the outbox of posts per channel."""
@@ -290,12 +309,46 @@ class StoreNotReadyError(Exception):
     """The database answers but is not ready (its schema is behind): it may be, later."""
 
 
+class StoreWriteError(Exception):
+    """The database refuses writes (a full disk, a read-only file); the message names the cause.
+
+    Unlike an outage, reads still work: answers and lists go on, changes and reminders pause.
+    """
+
+
 class PublishError(Exception):
-    """A platform refused a post or an edit."""
+    """A platform refused a post, a pin or an edit."""
+
+
+class UnconfirmedError(PublishError):
+    """The platform did not confirm the call in time (or the connection dropped): it may still
+    have been carried out, so a post must not simply be repeated."""
 
 
 class MessageGoneError(PublishError):
     """The message or its channel no longer exists, or the bot can no longer see it."""
+
+
+class ChannelUnreachableError(MessageGoneError):
+    """The bot cannot post in the channel: ``reason`` says why in the platform's terms the
+    user can act on ('not_member', 'archived', 'restricted' or 'gone')."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"channel not reachable: {reason}")
+        self.reason = reason
+
+
+class PermissionDeniedError(MessageGoneError):
+    """The bot lacks a permission there; ``needed`` names it in the platform's words, when the
+    platform says. Until someone grants it, the message is as good as gone for the queues."""
+
+    def __init__(self, needed: tuple[str, ...] = ()) -> None:
+        super().__init__(f"missing permission: {', '.join(needed) or 'unknown'}")
+        self.needed = needed
+
+
+class PinLimitError(PublishError):
+    """The channel holds as many pins as the platform allows."""
 
 
 class RateLimitedError(PublishError):
@@ -320,7 +373,25 @@ class Publisher(Protocol):
         ...
 
     async def edit(self, message: MessageRef, reply: Reply) -> None:
-        """Replace the content of a message the bot posted."""
+        """Replace the content of an answer the bot posted."""
+        ...
+
+
+class SharingChannel(Protocol):
+    """Where one person asked to share an answer: the platform posts and pins there for them.
+
+    Built per request, since a platform may answer each request with tools of its own. Every
+    method raises the ``PublishError`` family, translated from the platform's errors.
+    """
+
+    channel: ChannelRef
+
+    async def post(self, reply: Reply, pin: bool) -> MessageRef:
+        """Post ``reply`` publicly; ``pin`` says it will be pinned at once (no Pin button)."""
+        ...
+
+    async def pin(self, message: MessageRef) -> bool:
+        """Pin the answer's first message; False when it was pinned already."""
         ...
 
 

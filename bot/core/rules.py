@@ -33,6 +33,7 @@ def check_services(services: Sequence[Service], today: date) -> list[Problem]:
     for service in services:
         problems.extend(_check_sources(service))
         problems.extend(_check_dates(service, today))
+        problems.extend(_check_organisation(service))
     problems.extend(_check_names(services))
     problems.extend(_check_related(services))
     return problems
@@ -171,4 +172,28 @@ def _check_related(services: Sequence[Service]) -> list[Problem]:
                 problems.append(
                     Problem(service.id, ("related", index), "a service cannot relate to itself")
                 )
+    return problems
+
+
+def _check_organisation(service: Service) -> list[Problem]:
+    organisation = service.organisation
+    if organisation is None:
+        return []
+    problems: list[Problem] = []
+    known = {deadline.id for deadline in service.deadlines}
+    for index, deadline_id in enumerate(organisation.deadlines):
+        if deadline_id not in known:
+            problems.append(
+                Problem(
+                    service.id,
+                    ("organisation", "deadlines", index),
+                    f"unknown deadline {deadline_id!r} (not in this service's deadlines)",
+                )
+            )
+    plans = [plan.plan.casefold() for plan in organisation.plans]
+    for index, plan in enumerate(organisation.plans):
+        if plans.index(plan.plan.casefold()) != index:
+            problems.append(
+                Problem(service.id, ("organisation", "plans", index), f"{plan.plan!r} repeats")
+            )
     return problems

@@ -11,12 +11,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
 
 from bot.core.library import KnowledgeBase
+from bot.core.ports import StoreWriteError
+from bot.ops.listening import DEFAULT_LIMITS, HttpListener, ListenLimits
 from bot.ops.metrics import CONTENT_TYPE
 from bot.ops.observe import Observer
 
@@ -41,14 +43,25 @@ class Checks:
 class HealthServer:
     """Serves the endpoint on ``host:port`` (port 0 picks a free one, see :attr:`port`)."""
 
-    def __init__(self, observer: Observer, checks: Checks, host: str, port: int) -> None:
+    def __init__(
+        self,
+        observer: Observer,
+        checks: Checks,
+        host: str,
+        port: int,
+        limits: ListenLimits = DEFAULT_LIMITS,
+    ) -> None:
         self.observer = observer
         self.checks = checks
         self.draining = False
+        # Why each failing readiness check failed, when the bot can say so safely.
+        self.causes: dict[str, str] = {}
         self.port: int | None = None
         self._host = host
         self._wanted_port = port
-        self._runner: web.AppRunner | None = None
+        # Every route is a GET: a request carrying a body is not a probe.
+        self._limits = replace(limits, max_body_bytes=0)
+        self._listener: HttpListener | None = None
 
     async def start(self) -> None:
         """Listen."""
@@ -56,17 +69,16 @@ class HealthServer:
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/metrics", self._metrics)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self._host, self._wanted_port).start()
-        self.port = self._runner.addresses[0][1]
+        self._listener = HttpListener(app, "operations endpoint", self._limits)
+        await self._listener.start(self._host, self._wanted_port)
+        self.port = self._listener.port
         log.info("operations endpoint on port %s: /healthz /readyz /metrics", self.port)
 
     async def stop(self) -> None:
         """Stop listening."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._listener is not None:
+            await self._listener.stop()
+            self._listener = None
 
     async def liveness(self) -> dict[str, bool]:
         """Each platform connection: up or not."""
@@ -77,10 +89,11 @@ class HealthServer:
         return dict(zip(names, results, strict=True))
 
     async def readiness(self) -> dict[str, bool]:
-        """The knowledge base loaded, the database reachable, and not shutting down."""
+        """The knowledge base loaded, the database reachable and writable, not shutting down."""
         checks = {"knowledge": self._knowledge_loaded(), "accepting": not self.draining}
+        self.causes = {}
         if self.checks.database is not None:
-            up = await _check(self._ping)
+            up = await _check(self._ping, self.causes, "database")
             self.observer.metrics.database_up.set(1 if up else 0)
             checks["database"] = up
         return checks
@@ -108,7 +121,10 @@ class HealthServer:
 
     async def _readyz(self, request: web.Request) -> web.Response:
         checks = await self.readiness()
-        return _answer(all(checks.values()), {"checks": checks})
+        details: dict[str, Any] = {"checks": checks}
+        if self.causes:
+            details["causes"] = self.causes
+        return _answer(all(checks.values()), details)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         metrics = self.observer.metrics
@@ -130,10 +146,17 @@ class HealthServer:
         return web.Response(body=metrics.expose().encode(), headers={"Content-Type": CONTENT_TYPE})
 
 
-async def _check(check: Callable[[], Awaitable[bool]]) -> bool:
+async def _check(
+    check: Callable[[], Awaitable[bool]], causes: dict[str, str] | None = None, name: str = ""
+) -> bool:
     started = time.monotonic()
     try:
         return bool(await asyncio.wait_for(check(), CHECK_SECONDS))
+    except StoreWriteError as error:
+        # Its message is the bot's own, naming the cause for the operator (no URL, no data).
+        if causes is not None:
+            causes[name] = str(error)
+        return False
     except Exception as error:
         log.debug(
             "check failed after %.2f s (%s)", time.monotonic() - started, type(error).__name__

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from bot.core.library import KnowledgeBase
 from bot.ops.health import Checks, ConnectionCheck, HealthServer
+from bot.ops.listening import DEFAULT_LIMITS, ListenLimits
 from bot.ops.observe import Observer
 
 log = logging.getLogger(__name__)
@@ -48,11 +49,14 @@ class Operations:
         host: str = "0.0.0.0",
         grace_seconds: float = 8.0,
         observer: Observer | None = None,
+        limits: ListenLimits = DEFAULT_LIMITS,
     ) -> None:
         self.observer = observer or Observer()
         self.checks = Checks()
         self.health = (
-            HealthServer(self.observer, self.checks, host, port) if port is not None else None
+            HealthServer(self.observer, self.checks, host, port, limits)
+            if port is not None
+            else None
         )
         self.grace = grace_seconds
         self.stopping = asyncio.Event()

@@ -1,7 +1,9 @@
 """Log records as readable text (the default) or one JSON object per line, with request ids.
 
 What the bot logs never includes message text, user ids, user names or tokens; the libraries it
-uses do at DEBUG level (whole payloads and request URLs), so they are never let below INFO.
+uses do at DEBUG level (whole payloads and request URLs), so they are never let below INFO. Some
+quote ids or secrets at any level (discord.py names the user whose autocomplete failed), so the
+bot's handler scrubs secrets (bot/core/redaction.py) and user ids from every record it writes.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
+from bot.core.redaction import redact, without_user_ids
 from bot.ops.observe import request_id
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
@@ -22,11 +25,11 @@ PAYLOAD_LOGGERS = (
     "slack_bolt",
     "slack_sdk",
     "aiohttp",
+    "aiosqlite",
     "asyncpg",
     "sqlalchemy",
     "websockets",
 )
-REDACTED = "[redacted]"
 
 
 class RequestIdFilter(logging.Filter):
@@ -38,8 +41,29 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class SecretFilter(logging.Filter):
-    """Replaces any configured secret that reaches a record with ``[redacted]``.
+class _RewritingFilter(logging.Filter):
+    """Rewrites each record's message and exception text through ``scrub``."""
+
+    def scrub(self, text: str) -> str:
+        raise NotImplementedError
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        scrubbed = self.scrub(message)
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, None
+        if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            # The text replaces the live exception, so no formatter renders the original.
+            record.exc_text, record.exc_info = self.scrub(record.exc_text), None
+        if record.stack_info:
+            record.stack_info = self.scrub(record.stack_info)
+        return True
+
+
+class SecretFilter(_RewritingFilter):
+    """Hides configured secrets, URL passwords and tokens that reach a record.
 
     A second line of defence: no code of the bot logs a secret, but an exception message from a
     library might quote one.
@@ -47,26 +71,21 @@ class SecretFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._secrets = sorted({secret for secret in secrets if len(secret) >= 8}, key=len)[::-1]
+        self._secrets = tuple(secrets)
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
-            return True
-        message = record.getMessage()
-        scrubbed = self._scrub(message)
-        if scrubbed != message:
-            record.msg, record.args = scrubbed, None
-        if record.exc_info and record.exc_info[1] is not None:
-            text = logging.Formatter().formatException(record.exc_info)
-            if self._scrub(text) != text:
-                record.exc_text = self._scrub(text)
-                record.exc_info = None
-        return True
+    def scrub(self, text: str) -> str:
+        return redact(text, self._secrets)
 
-    def _scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+
+class UserIdFilter(_RewritingFilter):
+    """Replaces Discord and Slack user ids in every record, the libraries' included.
+
+    The bot logs no user id, but discord.py does: "Ignoring exception in autocomplete for
+    'optout' (Guild: …, User: <id>)", and an exception may quote a payload.
+    """
+
+    def scrub(self, text: str) -> str:
+        return without_user_ids(text)
 
 
 class JsonFormatter(logging.Formatter):
@@ -90,10 +109,11 @@ class JsonFormatter(logging.Formatter):
 def handler(
     log_format: str = "text", stream: TextIO | None = None, secrets: Iterable[str] = ()
 ) -> logging.Handler:
-    """A stream handler in ``log_format`` with request ids and secrets scrubbed."""
+    """A stream handler in ``log_format`` with request ids, secrets and user ids scrubbed."""
     chosen = logging.StreamHandler(stream or sys.stderr)
     chosen.addFilter(RequestIdFilter())
     chosen.addFilter(SecretFilter(secrets))
+    chosen.addFilter(UserIdFilter())
     chosen.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     return chosen
 

@@ -14,7 +14,13 @@ from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.ports import AnswerGroup, AnswerPrint, ChannelRef, EditJob, MessageRef, NewAnswer
-from bot.store.dialect import decode_parts, encode_parts, upsert
+from bot.store.dialect import (
+    decode_message_ids,
+    decode_parts,
+    encode_message_ids,
+    encode_parts,
+    upsert,
+)
 from bot.store.schema import tracked_answers as answers
 
 
@@ -27,6 +33,7 @@ class AnswerQueries:
         """Record a posted answer (posting the same message again replaces the record)."""
         message = answer.message
         values = {
+            "later_message_ids": encode_message_ids(message.message_ids[1:]),
             "command": answer.command,
             "service_id": answer.service_id or "",
             "digest": answer.content.digest,
@@ -42,7 +49,7 @@ class AnswerQueries:
             platform=message.channel.platform,
             workspace=message.channel.workspace,
             channel=message.channel.channel,
-            message_id=message.message_id,
+            message_id=message.first,
             posted_at=now,
             **values,
         )
@@ -144,6 +151,7 @@ class AnswerQueries:
                 answers.c.workspace,
                 answers.c.channel,
                 answers.c.message_id,
+                answers.c.later_message_ids,
                 answers.c.command,
                 answers.c.service_id,
                 answers.c.change_mark,
@@ -155,7 +163,10 @@ class AnswerQueries:
         jobs = [
             EditJob(
                 row.id,
-                MessageRef(ChannelRef(row.platform, row.workspace, row.channel), row.message_id),
+                MessageRef(
+                    ChannelRef(row.platform, row.workspace, row.channel),
+                    decode_message_ids(row.message_id, row.later_message_ids),
+                ),
                 row.command,
                 row.service_id or None,
                 _as_date(row.change_mark),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Table
@@ -25,3 +26,13 @@ def decode_parts(text: str) -> tuple[tuple[str, str], ...]:
     """The inverse of :func:`encode_parts`."""
     pairs = (item.partition("=") for item in text.split(",") if item)
     return tuple((key, value) for key, _, value in pairs)
+
+
+def encode_message_ids(later: tuple[str, ...]) -> str:
+    """The ids of an answer's messages after the first, as a JSON list."""
+    return json.dumps(list(later), separators=(",", ":"))
+
+
+def decode_message_ids(first: str, later: str) -> tuple[str, ...]:
+    """Every id of an answer's messages, first one first."""
+    return (first, *(str(value) for value in json.loads(later or "[]")))

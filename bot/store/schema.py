@@ -28,12 +28,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from bot.core.ports import MESSAGE_ID_LIMIT
-
 PLATFORM = 16
 WORKSPACE = 64
 CHANNEL = 64
-MESSAGE_ID = MESSAGE_ID_LIMIT
+# The id of an answer's first message (a Slack ts, a Discord snowflake: far shorter).
+MESSAGE_ID = 200
 COMMAND = 32
 SERVICE = 64
 DIGEST = 32
@@ -86,7 +85,9 @@ tracked_answers = Table(
     Column("platform", String(PLATFORM), nullable=False),
     Column("workspace", String(WORKSPACE), nullable=False),
     Column("channel", String(CHANNEL), nullable=False),
+    # The answer's first message; the ids of the rest, as a JSON list, in later_message_ids.
     Column("message_id", String(MESSAGE_ID), nullable=False),
+    Column("later_message_ids", Text, nullable=False, server_default="[]"),
     Column("command", String(COMMAND), nullable=False),
     # '' for an answer about every service (a NULL would not group or compare simply).
     Column("service_id", String(SERVICE), nullable=False),

@@ -1,4 +1,4 @@
-"""End to end: Post to channel and Pin, permissions, restarts and rate limits, over real sockets."""
+"""End to end: Share in channel and Pin, permissions, restarts and rate limits, over sockets."""
 
 from __future__ import annotations
 
@@ -34,8 +34,9 @@ PUBLIC_THREAD = 11
 CHANNEL_POSTS = rf"/channels/{CHANNEL_ID}/messages"
 PINS = rf"/channels/{CHANNEL_ID}/messages/pins/(\d+)"
 PINNED = re.compile(
-    rf"Pinned in this channel: https://discord\.com/channels/{GUILD_ID}/{CHANNEL_ID}/\d+"
+    rf"Shared and pinned in this channel\. https://discord\.com/channels/{GUILD_ID}/{CHANNEL_ID}/\d+"
 )
+SHARED = f"Shared in this channel. https://discord.com/channels/{GUILD_ID}/{CHANNEL_ID}/"
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ async def confirmation(fake: FakeDiscord, after: int = 0) -> Request:
     return request
 
 
-async def test_post_to_channel_posts_the_answer_as_a_bot_message(harness: DiscordHarness) -> None:
+async def test_share_in_channel_posts_the_answer_as_a_bot_message(harness: DiscordHarness) -> None:
     fake, bot = harness.fake, harness.bot
     message = await private_answer(harness)
     body = await fake.interact(bot, click(bot, "optout:post:optout:chatterbox", message))
@@ -79,7 +80,7 @@ async def test_post_to_channel_posts_the_answer_as_a_bot_message(harness: Discor
     assert post.body["allowed_mentions"] == {"parse": []}
     assert custom_ids(post.body) == ["optout:pin:optout:chatterbox"]
     done = await confirmation(fake)
-    assert done.body["content"].startswith("Posted to this channel: https://discord.com/channels/")
+    assert done.body["content"].startswith(SHARED)
     assert fake.calls("PUT", PINS) == []
 
 
@@ -135,7 +136,7 @@ async def test_a_member_who_may_not_pin_cannot_pin_through_the_bot(harness: Disc
     assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL
     assert body["data"]["content"] == (
         "Only members with the **Pin Messages** permission in this channel can pin answers. "
-        "Ask a moderator, or use Post to channel."
+        "Ask a moderator, or use Share in channel."
     )
     assert fake.calls("POST", CHANNEL_POSTS) == [] and fake.calls("PUT", PINS) == []
 
@@ -202,7 +203,7 @@ async def test_buttons_keep_working_after_a_restart(harness: DiscordHarness) -> 
     posted = await confirmation(fake)
     await fake.interact(bot, click(bot, "optout:pin:optout:chatterbox", message))
     pinned = await confirmation(fake, after=1)
-    assert posted.body["content"].startswith("Posted to this channel:")
+    assert posted.body["content"].startswith(SHARED)
     assert PINNED.fullmatch(pinned.body["content"])
     assert len(fake.calls("POST", CHANNEL_POSTS)) == 2 and len(fake.calls("PUT", PINS)) == 1
 
@@ -225,7 +226,7 @@ async def test_a_429_from_discord_is_waited_out_by_discord_py(harness: DiscordHa
     posts = fake.calls("POST", CHANNEL_POSTS)
     assert len(posts) == 2 and posts[0].body == posts[1].body  # refused once, then sent once
     assert waited >= 0.2
-    assert done.body["content"].startswith("Posted to this channel:")
+    assert done.body["content"].startswith(SHARED)
 
 
 @pytest.mark.parametrize(
@@ -252,7 +253,8 @@ async def test_discord_refusing_a_pin_is_explained(
     fake.fail_next("PUT", PINS, status, {"message": "refused", "code": code})
     await fake.interact(bot, click(bot, "optout:pin:optout:chatterbox", message))
     done = await confirmation(fake)
-    assert done.body["content"].startswith(said)
+    # The answer was posted before the pin was refused, and the reply says so first.
+    assert done.body["content"].startswith(f"Shared in this channel. {said}")
 
 
 async def test_a_click_in_a_direct_message_is_answered_privately(harness: DiscordHarness) -> None:
@@ -261,7 +263,7 @@ async def test_a_click_in_a_direct_message_is_answered_privately(harness: Discor
     body = await fake.interact(
         bot, click(bot, "optout:pin:optout:chatterbox", message, guild=False)
     )
-    assert body["data"]["content"].startswith("Pinning works in server channels")
+    assert body["data"]["content"].startswith("Sharing works in channels")
     assert fake.calls("POST", CHANNEL_POSTS) == []
 
 

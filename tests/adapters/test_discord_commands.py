@@ -169,7 +169,7 @@ async def test_share_posts_a_normal_message_with_a_pin_button_and_confirms_priva
     )
     assert confirmation.body["flags"] == EPHEMERAL
     assert re.fullmatch(
-        rf"Posted to this channel: https://discord\.com/channels/{GUILD_ID}/{CHANNEL_ID}/\d+",
+        rf"Shared in this channel\. https://discord\.com/channels/{GUILD_ID}/{CHANNEL_ID}/\d+",
         confirmation.body["content"],
     )
 

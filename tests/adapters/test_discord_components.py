@@ -11,9 +11,9 @@ from bot.platforms.discord.components import (
     PRIVATE,
     PUBLIC,
     PinButton,
-    PostButton,
     RenderedEmbed,
     RenderedReplies,
+    ShareButton,
 )
 from bot.platforms.discord.render import render_reply
 from tests.support import assistant_at
@@ -49,7 +49,7 @@ async def test_rendered_buttons_send_what_a_plain_view_of_the_same_buttons_would
     view = fields["view"]
     plain = discord.ui.View(timeout=None)
     for item in view.children:
-        kind = PostButton if isinstance(item, PostButton) else PinButton
+        kind = ShareButton if isinstance(item, ShareButton) else PinButton
         plain.add_item(kind(item.custom_id, item.item.label or ""))
     assert view.to_components() == plain.to_components()
     assert view.is_finished()  # never kept waiting for clicks: the dynamic items answer them

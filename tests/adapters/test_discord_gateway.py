@@ -190,7 +190,7 @@ def test_printing_the_invite_url_for_a_known_id_does_not_load_discord_py() -> No
     import subprocess
 
     script = (
-        "import sys; from bot.__main__ import main; "
+        "import sys; from bot.cli import main; "
         "main(['discord', 'invite-url', '--client-id', '42']); "
         "print('discord' in sys.modules)"
     )
@@ -221,9 +221,11 @@ def test_discord_settings_are_checked_together_at_startup() -> None:
             }
         )
     assert raised.value.problems == [
-        "DISCORD_API_BASE: must start with http:// or https://",
-        "DISCORD_GATEWAY_URL: must start with ws:// or wss://",
-        "DISCORD_SHARD_IDS: shards are numbered 0 to 3",
+        "DISCORD_API_BASE: must be a URL starting with http:// or https:// that names a host "
+        "(port 1 to 65535), not 'discord.com/api'",
+        "DISCORD_GATEWAY_URL: must be a URL starting with ws:// or wss:// that names a host "
+        "(port 1 to 65535), not 'https://gateway'",
+        "DISCORD_SHARD_IDS: shards are numbered 0 to 3, not up to 5",
     ]
     with pytest.raises(ConfigError, match="needs DISCORD_SHARD_COUNT"):
         Settings.from_environ({"DISCORD_SHARD_IDS": "0"})
@@ -255,3 +257,22 @@ async def test_serve_starts_discord_when_its_token_is_set(harness: DiscordHarnes
         with contextlib.suppress(asyncio.CancelledError):
             await running
     assert gc.get_threshold() == thresholds  # the bot's collector tuning ends with it
+
+
+async def test_an_event_discord_py_cannot_read_costs_that_event_only(
+    harness: DiscordHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await harness.start(assistant_at(NOW))
+    member = {"user": {"id": "80088516616269824", "username": "alice"}}
+    # An interaction without its type, and a guild without its channels' shapes: discord.py's
+    # parsers raise on both.
+    await harness.fake.dispatch(harness.bot, "INTERACTION_CREATE", {"id": "1", **member})
+    await harness.fake.dispatch(harness.bot, "GUILD_CREATE", {"id": "2", "channels": [{}]})
+    assert await answers(harness)
+    assert harness.bot.sessions == 1 and harness.bot.resumes == 0
+    ignored = [r.getMessage() for r in caplog.records if "could not read" in r.getMessage()]
+    assert len(ignored) == 2
+    assert ignored[0].startswith("discord: ignored an event discord.py could not read: ")
+    assert "INTERACTION_CREATE (KeyError at " in ignored[0]
+    assert "GUILD_CREATE (KeyError at " in ignored[1]
+    assert not any("80088516616269824" in r.getMessage() for r in caplog.records)

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.ports import ChannelRef
+from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Text
 from bot.platforms.discord.adapter import DiscordAdapter
@@ -77,7 +77,7 @@ class Bot:
         return adapter
 
     async def post(self, service: str = "chatterbox") -> str:
-        """Post to channel from a private answer; the id of the public message, once recorded."""
+        """Share in channel from a private answer; the id of the public message, once recorded."""
         bot = self.harness.bot
         body = await self.fake.interact(bot, slash(bot, "optout", {"service": service}))
         message = sent_message(body, "1710000000000000001", ephemeral=True)
@@ -344,16 +344,14 @@ async def test_an_answer_that_now_needs_fewer_messages_deletes_the_rest(bot: Bot
     reply = bot.bench.assistant.run("optout", "chatterbox")
     first = await publisher.post(CHANNEL, reply, "first-part")
     second = await publisher.post(CHANNEL, reply, "second-part")
-    await bot.bench.access.record(CHANNEL, [first.message_id, second.message_id], reply)
+    await bot.bench.access.record(
+        MessageRef(CHANNEL, first.message_ids + second.message_ids), reply
+    )
     bot.bench.publish(edition(chatterbox=MOVED_LAUNCH))
     assert (await bot.bench.tick()).edits["discord"].done == 1
-    assert [r.path.rsplit("/", 1)[1] for r in bot.fake.calls("PATCH", MESSAGE)] == [
-        first.message_id
-    ]
-    assert [r.path.rsplit("/", 1)[1] for r in bot.fake.calls("DELETE", MESSAGE)] == [
-        second.message_id
-    ]
-    assert [message["id"] for message in bot.fake.posts_in(CHANNEL_ID)] == [first.message_id]
+    assert [r.path.rsplit("/", 1)[1] for r in bot.fake.calls("PATCH", MESSAGE)] == [first.first]
+    assert [r.path.rsplit("/", 1)[1] for r in bot.fake.calls("DELETE", MESSAGE)] == [second.first]
+    assert [message["id"] for message in bot.fake.posts_in(CHANNEL_ID)] == [first.first]
 
 
 async def test_an_answer_that_grew_keeps_its_messages_and_says_where_the_rest_is(bot: Bot) -> None:

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.catalogue import CATALOGUE, DEADLINE_SUBACTIONS
-from bot.platforms.discord.actions import PIN_TEMPLATE, POST_TEMPLATE
+from bot.platforms.discord.actions import PIN_TEMPLATE, SHARE_TEMPLATE
 from tests.adapters.fake_discord import BackgroundDiscord, autocomplete, click, sent_message, slash
 from tests.support import assistant_at
 
@@ -88,7 +88,7 @@ def test_any_typing_gets_at_most_25_choices(live: BackgroundDiscord, typed: str)
 
 @EXAMPLES
 @given(
-    custom_id=st.from_regex(POST_TEMPLATE, fullmatch=True)
+    custom_id=st.from_regex(SHARE_TEMPLATE, fullmatch=True)
     | st.from_regex(PIN_TEMPLATE, fullmatch=True),
     permissions=permission_bits,
     app_permissions=permission_bits,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
 from tests.support import FIXTURE_CONTENT
 
 

@@ -7,14 +7,17 @@ on their own event loop so that each example costs one request, not a server sta
 from __future__ import annotations
 
 import asyncio
+import hmac
 import itertools
 import json
 import re
+import time
 from collections.abc import Coroutine, Iterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from pathlib import Path
 from typing import Any, TypeVar
 
+import aiohttp
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -184,3 +187,56 @@ def assert_no_mentions(fake: FakeSlack, *texts: str) -> None:
     for text in (*texts, *posted):
         assert "<" not in ALLOWED_TOKEN.sub("", text.replace('\\"', '"'))
         assert not BROADCAST.search(text)
+
+
+header_value = st.one_of(
+    st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80),
+    st.sampled_from(["", "x", "v0=", "v0=" + "0" * 64, "١٧٠٠٠٠٠٠٠٠", "1e9", " 1", "-1"]),
+)
+content_types = st.sampled_from(
+    [
+        "application/x-www-form-urlencoded",
+        "application/json",
+        "text/plain",
+        "multipart/form-data; boundary=x",
+        "application/x-www-form-urlencoded; charset=latin-1",
+    ]
+)
+
+
+@FUZZ
+@given(
+    stamp=st.one_of(header_value, st.integers(0, 2**40).map(str)),
+    signature=header_value,
+    content_type=content_types,
+    body=st.one_of(st.binary(max_size=400), words.map(str.encode)),
+    signed=st.booleans(),
+)
+def test_any_headers_and_body_are_refused_or_answered_never_a_server_error(
+    running: Running, stamp: str, signature: str, content_type: str, body: bytes, signed: bool
+) -> None:
+    fake = running.fake
+    if signed:
+        stamp = str(int(time.time()))
+        digest = hmac.new(fake.signing_secret.encode(), f"v0:{stamp}:".encode() + body, "sha256")
+        signature = "v0=" + digest.hexdigest()
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature,
+    }
+
+    async def send() -> int:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(fake.app_url, data=body, headers=headers) as reply,
+        ):
+            await reply.read()
+            return reply.status
+
+    responses_before = len(fake.responses)
+    status = running.run(send())
+    # Only a signed request may be answered; an unsigned one never reaches bolt or a URL it names.
+    assert status in ((200, 400, 404) if signed else (400, 401)), status
+    if not signed:
+        assert len(fake.responses) == responses_before

@@ -29,8 +29,10 @@ from tests.adapters.fake_slack import (
     serve_slack,
 )
 from tests.support import assistant_at, fixture_knowledge, instant, make_service
+from tests.support import sharing_said as said
 
 NOW = "2025-09-20T12:00:00Z"
+PIN_SCOPE = "I can't pin this answer: I need the pins:write permission here. A workspace admin"
 HOSTILE = [
     "<!channel>",
     "<@U123>",
@@ -137,7 +139,7 @@ async def test_share_posts_the_answer_publicly_with_who_shared_it(slack: FakeSla
     assert posted["unfurl_links"] is False
     confirmation = (await slack.wait_for(lambda: slack.responded("r2")))[0]
     assert confirmation["replace_original"] is True
-    assert notice(confirmation) == actions.SHARED
+    assert notice(confirmation) == said("shared")
     pin = confirmation["blocks"][-1]["elements"][0]
     assert json.loads(pin["value"]) == {"ts": "1700000000.000001"}
 
@@ -150,7 +152,7 @@ async def test_pin_after_share_pins_the_shared_message(slack: FakeSlack) -> None
     pinned = (await slack.wait_for(lambda: slack.called("pins.add")))[0]
     assert pinned == {"channel": CHANNEL_ID, "timestamp": "1700000000.000001", "team_id": "T0TEST"}
     done = (await slack.wait_for(lambda: slack.responded("r3")))[0]
-    assert notice(done) == actions.PINNED and done["replace_original"] is True
+    assert notice(done) == said("pinned") and done["replace_original"] is True
     assert len(slack.called("chat.postMessage")) == 1
 
 
@@ -161,7 +163,7 @@ async def test_pin_on_a_private_answer_shares_it_then_pins_that_message(slack: F
     pinned = (await slack.wait_for(lambda: slack.called("pins.add")))[0]
     posted = slack.called("chat.postMessage")
     assert len(posted) == 1 and pinned["timestamp"] == "1700000000.000001"
-    assert notice((await slack.wait_for(lambda: slack.responded("r2")))[0]) == actions.PINNED
+    assert notice((await slack.wait_for(lambda: slack.responded("r2")))[0]) == said("pinned")
 
 
 async def test_share_word_posts_directly(slack: FakeSlack) -> None:
@@ -170,7 +172,7 @@ async def test_share_word_posts_directly(slack: FakeSlack) -> None:
     posted = (await slack.wait_for(lambda: slack.called("chat.postMessage")))[0]
     assert posted["blocks"][0]["text"]["text"] == "Chatterbox AI"
     confirmation = (await slack.wait_for(lambda: slack.responded("r1")))[0]
-    assert notice(confirmation) == actions.SHARED
+    assert notice(confirmation) == said("shared")
     assert confirmation["response_type"] == "ephemeral"
     assert confirmation.get("replace_original") is False
 
@@ -211,11 +213,17 @@ async def test_unreadable_button_values_get_a_clear_private_reply(
     [
         ("share", "chat.postMessage", "not_in_channel", {}, f"/invite <@{BOT_USER_ID}>"),
         ("share", "chat.postMessage", "channel_not_found", {}, f"/invite <@{BOT_USER_ID}>"),
-        ("share", "chat.postMessage", "is_archived", {}, actions.ARCHIVED),
-        ("pin", "pins.add", "is_archived", {}, actions.ARCHIVED),
-        ("pin", "pins.add", "missing_scope", {"needed": "pins:write"}, actions.MISSING_PIN_SCOPE),
-        ("pin", "pins.add", "already_pinned", {}, actions.ALREADY_PINNED),
-        ("pin", "pins.add", "message_not_found", {}, actions.NOT_PINNABLE),
+        ("share", "chat.postMessage", "is_archived", {}, said("archived")),
+        ("pin", "pins.add", "is_archived", {}, said("archived")),
+        (
+            "pin",
+            "pins.add",
+            "missing_scope",
+            {"needed": "pins:write"},
+            PIN_SCOPE,
+        ),
+        ("pin", "pins.add", "already_pinned", {}, said("already_pinned")),
+        ("pin", "pins.add", "message_not_found", {}, said("not_pinnable")),
     ],
 )
 async def test_slack_errors_are_explained_privately(
@@ -233,7 +241,7 @@ async def test_rate_limits_are_retried_after_the_time_slack_asks(slack: FakeSlac
     slack.fail("chat.postMessage", "ratelimited", status=429, retry_after=1)
     await slack.click(actions.SHARE_ACTION, '{"c":"optout","a":"chatterbox"}')
     confirmation = (await slack.wait_for(lambda: slack.responded("r2")))[0]
-    assert notice(confirmation) == actions.SHARED
+    assert notice(confirmation) == said("shared")
     first, second = (call for call in slack.calls if call.method == "chat.postMessage")
     assert second.at - first.at >= 1.0
 
@@ -243,7 +251,7 @@ async def test_a_rate_limit_that_persists_is_explained() -> None:
         fake.fail("chat.postMessage", "ratelimited", status=429, retry_after=0, times=5)
         await fake.click(actions.SHARE_ACTION, '{"c":"optout","a":"chatterbox"}')
         reply = (await fake.wait_for(lambda: fake.responded("r2")))[0]
-        assert notice(reply) == actions.RATE_LIMITED
+        assert notice(reply) == said("rate_limited")
         assert len(fake.called("chat.postMessage")) == 2
 
 

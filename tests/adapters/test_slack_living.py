@@ -21,17 +21,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import open_store
 from bot.config import Settings
 from bot.core.clock import FixedClock
 from bot.core.living.access import LivingAccess
-from bot.core.ports import ChannelRef
+from bot.core.living.pages import fit
+from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Text
 from bot.platforms.slack import actions
 from bot.platforms.slack.adapter import SlackAdapter
-from bot.platforms.slack.publisher import LIVING_EVENT, fit
+from bot.platforms.slack.publisher import LIVING_EVENT, SlackPublisher
 from bot.platforms.slack.render import MAX_BLOCKS_PER_MESSAGE, render_reply
 from bot.store.sql_store import SqlStore
 from tests.adapters.fake_slack import CHANNEL_ID, TEAM_ID, USER_ID, FakeSlack, serve_slack
@@ -425,12 +427,14 @@ async def test_an_answer_that_now_needs_fewer_messages_deletes_the_rest(bot: Bot
     reply = bot.bench.assistant.run("optout", "chatterbox")
     first = await publisher.post(CHANNEL, reply, "first-part")
     second = await publisher.post(CHANNEL, reply, "second-part")
-    await bot.bench.access.record(CHANNEL, [first.message_id, second.message_id], reply)
+    await bot.bench.access.record(
+        MessageRef(CHANNEL, first.message_ids + second.message_ids), reply
+    )
     bot.bench.publish(edition(chatterbox=MOVED_LAUNCH))
     assert (await bot.bench.tick()).edits["slack"].done == 1
-    assert [call["ts"] for call in bot.fake.called("chat.update")] == [first.message_id]
-    assert [call["ts"] for call in bot.fake.called("chat.delete")] == [second.message_id]
-    assert [message["ts"] for message in bot.fake.posts_in(CHANNEL_ID)] == [first.message_id]
+    assert [call["ts"] for call in bot.fake.called("chat.update")] == [first.first]
+    assert [call["ts"] for call in bot.fake.called("chat.delete")] == [second.first]
+    assert [message["ts"] for message in bot.fake.posts_in(CHANNEL_ID)] == [first.first]
 
 
 async def test_an_answer_that_grew_keeps_its_messages_and_says_where_the_rest_is(bot: Bot) -> None:
@@ -446,6 +450,8 @@ async def test_an_answer_that_grew_keeps_its_messages_and_says_where_the_rest_is
 def test_fitting_pages_keeps_short_answers_whole() -> None:
     pages = render_reply(long_reply(120))
     assert len(pages) == 3
-    assert fit(pages, 3, "note") == pages
-    [cut] = fit(pages, 1, "note")
+    publisher = SlackPublisher(AsyncWebClient(), assistant_at("2026-11-20T12:00:00Z"))
+    noted = lambda page: publisher.with_note(page, (Text("note"),))  # noqa: E731
+    assert fit(pages, 3, noted) == pages
+    [cut] = fit(pages, 1, noted)
     assert cut.blocks[:-1] == pages[0].blocks[:-1] and "note" in json.dumps(cut.blocks[-1])

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.platforms.slack import actions
 from tests.adapters.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, serve_slack
 from tests.support import FIXTURE_CONTENT, assistant_at
+from tests.support import sharing_said as said
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ async def test_buttons_work_over_the_socket(slack: FakeSlack) -> None:
     posted = slack.called("chat.postMessage")[0]
     assert pinned["channel"] == posted["channel"]
     confirmation = (await slack.wait_for(lambda: slack.responded("r2")))[0]
-    assert confirmation["blocks"][0]["text"]["text"] == actions.PINNED
+    assert confirmation["blocks"][0]["text"]["text"] == said("pinned")
 
 
 async def test_hostile_words_over_the_socket_come_back_neutralised(slack: FakeSlack) -> None:

@@ -41,7 +41,7 @@ class Bot:
         reply = self.assistant.run(command, service)
         message = self.platform.place(channel, reply)
         await self.living.record(message, reply)
-        return message.message_id
+        return message.first
 
     def publish(self, knowledge: KnowledgeBase) -> None:
         self.live.swap(knowledge)

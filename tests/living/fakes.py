@@ -44,18 +44,18 @@ class MemoryPlatform:
         self._call()
         message_id = f"m{next(self._ids)}"
         self.messages[message_id] = Posted(channel, key, _text(reply))
-        return MessageRef(channel, message_id)
+        return MessageRef(channel, (message_id,))
 
     async def find(self, channel: ChannelRef, key: str) -> MessageRef | None:
         self._call()
         for message_id, posted in self.messages.items():
             if posted.channel == channel and posted.key == key:
-                return MessageRef(channel, message_id)
+                return MessageRef(channel, (message_id,))
         return None
 
     async def edit(self, message: MessageRef, reply: Reply) -> None:
         self._call()
-        posted = self.messages.get(message.message_id)
+        posted = self.messages.get(message.first)
         if posted is None or posted.channel != message.channel:
             raise MessageGoneError("message_not_found")
         posted.text = _text(reply)
@@ -65,7 +65,7 @@ class MemoryPlatform:
         """A message as an adapter would have posted it for a person's Share."""
         message_id = f"m{next(self._ids)}"
         self.messages[message_id] = Posted(channel, None, _text(reply))
-        return MessageRef(channel, message_id)
+        return MessageRef(channel, (message_id,))
 
     def posts_in(self, channel: ChannelRef) -> list[Posted]:
         """Messages in one channel, oldest first."""

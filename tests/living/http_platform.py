@@ -86,7 +86,7 @@ class HttpPublisher:
         body = {"channel": channel.channel, "key": key, "title": reply.title}
         async with self._session.post(f"{self._url}/post", json=body) as response:
             response.raise_for_status()
-            return MessageRef(channel, (await response.json())["id"])
+            return MessageRef(channel, ((await response.json())["id"],))
 
     async def find(self, channel: ChannelRef, key: str) -> MessageRef | None:
         query = {"channel": channel.channel, "key": key}
@@ -94,7 +94,7 @@ class HttpPublisher:
             if response.status == 404:
                 return None
             response.raise_for_status()
-            return MessageRef(channel, (await response.json())["id"])
+            return MessageRef(channel, ((await response.json())["id"],))
 
     async def edit(self, message: MessageRef, reply: Reply) -> None:
         raise NotImplementedError("the HTTP fake platform only posts")

@@ -44,6 +44,7 @@ def test_migrate_creates_the_default_sqlite_database_under_data(tmp_path: Path) 
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines() == [
         "applied 1: tracked answers, subscriptions, reminder outbox",
+        "applied 2: the later message ids of an answer in a column of their own",
         f"sqlite+aiosqlite:///data/optout.db: migrated at schema version {LATEST}",
     ]
     assert (tmp_path / "data" / "optout.db").is_file()
@@ -123,7 +124,7 @@ async def _posted_before_a_change(database: str) -> None:
     posted = [("optout", "chatterbox"), ("optout", "chatterbox"), ("deadline", "chatterbox")]
     for number, (command, service) in enumerate(posted):
         answer = NewAnswer(
-            MessageRef(CHANNEL, str(number)),
+            MessageRef(CHANNEL, (str(number),)),
             command,
             service,
             fingerprint(assistant.run(command, service)),

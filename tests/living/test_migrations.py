@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
+from bot.core.ports import AnswerPrint, ChannelRef, MessageRef
 from bot.store.engine import DatabaseUrlError, create_engine, database_url
 from bot.store.migrations import LATEST, SchemaError, current_version, migrate, require_current
 from bot.store.schema import metadata
+from bot.store.sql_store import SqlStore
 from tests.living.conftest import MIGRATED_AT
 
 
@@ -84,6 +87,43 @@ async def test_migrations_started_at_once_apply_each_step_once(postgres_url: str
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+V1_ROW = (
+    "INSERT INTO tracked_answers (platform, workspace, channel, message_id, command, service_id, "
+    "digest, parts, posted_at, touched_at) VALUES ('slack', 'T1', 'C1', :message_id, 'optout', "
+    "'chatterbox', :digest, '', :now, :now)"
+)
+
+
+async def test_answers_tracked_by_version_1_keep_every_message_after_the_upgrade(
+    empty_database: str,
+) -> None:
+    engine = create_engine(database_url(empty_database))
+    try:
+        await migrate(engine, MIGRATED_AT, target=1)
+        async with engine.begin() as connection:
+            for message_id, digest in (
+                ("1700.000001 1700.000002 1700.000003", "a"),
+                ("1800.1", "b"),
+            ):
+                values = {"message_id": message_id, "digest": digest * 16, "now": MIGRATED_AT}
+                await connection.execute(text(V1_ROW), values)
+        assert [step.version for step in await migrate(engine, MIGRATED_AT)] == [2]
+        store = SqlStore(engine)
+        await store.mark_stale(
+            "slack", "optout", "chatterbox", AnswerPrint("c" * 16, ()), MIGRATED_AT
+        )
+        jobs = await store.claim_edits("slack", 10, "worker", MIGRATED_AT, timedelta(minutes=1))
+        channel = ChannelRef("slack", "T1", "C1")
+        assert sorted(job.message.message_ids for job in jobs) == [
+            ("1700.000001", "1700.000002", "1700.000003"),
+            ("1800.1",),
+        ]
+        assert all(job.message.channel == channel for job in jobs)
+        assert MessageRef(channel, ("1800.1",)) in [job.message for job in jobs]
+    finally:
+        await engine.dispose()
 
 
 @pytest.mark.parametrize(

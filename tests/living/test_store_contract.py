@@ -33,7 +33,7 @@ def answer(channel: ChannelRef, message_id: str, content: AnswerPrint = OLD, **e
         "change_mark": date(2025, 9, 27),
     }
     values.update(extra)
-    return NewAnswer(MessageRef(channel, message_id), content=content, **values)  # type: ignore[arg-type]
+    return NewAnswer(MessageRef(channel, (message_id,)), content=content, **values)  # type: ignore[arg-type]
 
 
 def occurrence(kind: str = "remind-3d", service: str = "chatterbox") -> Occurrence:
@@ -69,6 +69,18 @@ async def test_posting_the_same_message_again_replaces_its_record(store: SqlStor
     assert (group.count, group.content) == (1, NEW)
 
 
+async def test_every_message_of_an_answer_comes_back_in_order_however_many(
+    store: SqlStore,
+) -> None:
+    # Forty Slack timestamps: far more than any one column of message ids could have held.
+    stamps = tuple(f"17000000{n:02d}.0000{n:02d}" for n in range(40))
+    tracked = NewAnswer(MessageRef(GENERAL, stamps), "optout", "chatterbox", OLD, None)
+    await store.track(tracked, NOW)
+    await store.mark_stale("fake", "optout", "chatterbox", NEW, NOW)
+    (job,) = await store.claim_edits("fake", 10, "worker-1", NOW, LEASE)
+    assert job.message == MessageRef(GENERAL, stamps)
+
+
 async def test_only_messages_with_other_content_are_queued_for_an_edit(store: SqlStore) -> None:
     await store.track(answer(GENERAL, "1"), NOW)
     await store.track(answer(RANDOM, "2", content=NEW), NOW)
@@ -77,7 +89,7 @@ async def test_only_messages_with_other_content_are_queued_for_an_edit(store: Sq
     assert await store.mark_stale("fake", "optout", "chatterbox", NEW, NOW) == 0
     assert await store.pending_edits() == 1
     (job,) = await store.claim_edits("fake", 10, "worker-1", NOW, LEASE)
-    assert job.message == MessageRef(GENERAL, "1")
+    assert job.message == MessageRef(GENERAL, ("1",))
     assert (job.command, job.service_id, job.desired) == ("optout", "chatterbox", NEW.digest)
     assert job.change_mark == date(2025, 9, 27)
 

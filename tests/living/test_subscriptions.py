@@ -14,7 +14,7 @@ from bot.core.assistant import Assistant
 from bot.core.catalogue import COMMANDS, DEADLINE_SUBACTIONS
 from bot.core.clock import FixedClock
 from bot.core.living.schedule import ReminderPolicy
-from bot.core.ports import ChannelRef, SubscriptionStore
+from bot.core.ports import ChannelRef, StoreWriteError, SubscriptionStore
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.core.richtext import Command, UserText
@@ -32,9 +32,17 @@ class OpenReminders:
 
     store: SubscriptionStore | None
     reminder_offsets: tuple[int, ...] = ReminderPolicy().offsets
+    refusals: int = 0
+    acceptances: int = 0
 
     def subscription_store(self) -> SubscriptionStore | None:
         return self.store
+
+    def refused(self, error: StoreWriteError) -> None:
+        self.refusals += 1
+
+    def accepted(self) -> None:
+        self.acceptances += 1
 
 
 class Member:
@@ -199,6 +207,23 @@ async def test_a_store_that_fails_mid_request_answers_that_reminders_are_unavail
 
     reply = await ask(BrokenStore(), "subscriptions")
     assert reply.tone == "error" and "without its database" in text(reply)
+
+
+async def test_a_store_that_refuses_writes_pauses_reminders_and_says_so(store: SqlStore) -> None:
+    class FullDisk:
+        async def subscribe(self, *args: object) -> bool:
+            raise StoreWriteError("the disk is full")
+
+    reminders = OpenReminders(FullDisk())  # type: ignore[arg-type]
+    assistant = Assistant(fixture_knowledge, CLOCK, reminders)
+    reply = await assistant.handle(Request("deadline", "subscribe", CHANNEL, may_manage=MANAGER))
+    assert reply.tone == "error" and text(reply).startswith("Reminders are paused")
+    assert (reminders.refusals, reminders.acceptances) == (1, 0)
+    working = OpenReminders(store)
+    assistant = Assistant(fixture_knowledge, CLOCK, working)
+    await assistant.handle(Request("deadline", "subscribe", CHANNEL, may_manage=MANAGER))
+    await assistant.handle(Request("deadline", "subscriptions", CHANNEL, may_manage=MANAGER))
+    assert working.acceptances == 1  # a change went through; reading proves nothing
 
 
 async def test_without_a_channel_the_reply_says_where_reminders_are_set(store: SqlStore) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.cli import main
 from bot.cli.settings_report import SETTINGS, redacted_url, secret_fields
@@ -60,9 +62,10 @@ def test_starting_lists_every_problem_at_once(
     assert main(["run", "--platform", "slack", "--platform", "discord"]) == 2
     errors = capsys.readouterr().err.splitlines()
     assert errors == [
-        "configuration: REMINDER_HOUR: must be an hour from 0 to 23",
-        "configuration: OPTOUT_HEALTH_PORT: must be a port number (0-65535) or off",
-        "configuration: LOG_FORMAT: must be text or json",
+        "configuration: LOG_FORMAT: must be text or json, not 'xml'",
+        "configuration: OPTOUT_HEALTH_PORT: must be a port number from 0 to 65535, or off, "
+        "not 'http'",
+        "configuration: REMINDER_HOUR: must be an hour from 0 to 23, not '25'",
         "configuration: DISCORD_TOKEN: Discord needs the bot token (Developer Portal → Bot)",
         "configuration: SLACK_BOT_TOKEN: Slack needs the bot token (xoxb-…)",
         "configuration: SLACK_SIGNING_SECRET: HTTP mode needs it "
@@ -135,8 +138,8 @@ def test_platform_api_timeouts_are_checked_and_shown(
     with pytest.raises(ConfigError) as refused:
         Settings.from_environ({"SLACK_API_TIMEOUT": "0", "DISCORD_API_TIMEOUT": "inf"})
     assert refused.value.problems == [
-        "SLACK_API_TIMEOUT: must be a positive number",
-        "DISCORD_API_TIMEOUT: must be a finite number of seconds",
+        "SLACK_API_TIMEOUT: must be a number of seconds from 0.1 to 600, not '0'",
+        "DISCORD_API_TIMEOUT: must be a number of seconds from 0.1 to 600, not 'inf'",
     ]
     defaults = Settings.from_environ({})
     assert (defaults.slack_api_timeout, defaults.discord_api_timeout) == (30.0, 30.0)
@@ -145,3 +148,117 @@ def test_platform_api_timeouts_are_checked_and_shown(
     assert main(["check-config"]) == 0
     out = capsys.readouterr().out
     assert "SLACK_API_TIMEOUT=2.5\n" in out and "DISCORD_API_TIMEOUT=30.0\n" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "allowed"),
+    [
+        ("REMINDER_GRACE_HOURS", "inf", "a number of hours from 0 to 720"),
+        ("LIVING_TICK_SECONDS", "1e-9", "a number of seconds from 0.1 to 86400"),
+        ("OPTOUT_RELOAD_SECONDS", "nan", "0 (off) or a number of seconds from 0.05 to 3600"),
+        ("OPTOUT_SHUTDOWN_SECONDS", "-inf", "a number of seconds from 0.1 to 3600"),
+        ("SLACK_LIVING_RATE", "1e400", "per second from 0.01 to 50"),
+        ("DISCORD_SHARD_IDS", "0-999999999", "from 0 to 99999"),
+        ("DISCORD_SHARD_COUNT", "9" * 5000, "a number of shards from 1 to 100000"),
+        ("REMINDER_OFFSETS", "14,400", "each from 0 to 365"),
+        ("SLACK_PORT", "65536", "a TCP port number from 0 to 65535"),
+        ("SLACK_HOST", "not a host", "an IP address or a host name"),
+        ("SLACK_API_URL", "https://", "names a host"),
+        ("SLACK_API_URL", "ftp://files.example", "starting with http:// or https://"),
+        ("DISCORD_API_BASE", "http://discord.example:99999/api", "port 1 to 65535"),
+        ("DISCORD_GATEWAY_URL", "ws://gateway.example:http/", "port 1 to 65535"),
+    ],
+)
+def test_values_outside_their_range_are_refused_naming_variable_value_and_range(
+    name: str, value: str, allowed: str
+) -> None:
+    from bot.config import ConfigError
+
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_environ({name: value, "DISCORD_SHARD_COUNT": "4"} | {name: value})
+    [problem] = [line for line in refused.value.problems if line.startswith(f"{name}: ")]
+    assert allowed in problem
+    assert repr(value[:57]).rstrip("'") in problem
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("sqlite://", "needs a file"),
+        ("postgresql:///optout", "needs a host"),
+        ("postgresql://optout:pw-secret-1@db.example:99999/optout", "port must be a number"),
+        ("postgresql://optout:pw-secret-1@db.example:port/optout", "postgresql://user:pass@"),
+        ("mysql://optout:pw-secret-1@db.example/optout", "'mysql' is not supported"),
+        ("db.example/optout", "sqlite:///path"),
+    ],
+)
+def test_bad_database_urls_are_refused_without_showing_their_password(
+    url: str, reason: str
+) -> None:
+    from bot.config import ConfigError
+
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_environ({"DATABASE_URL": url})
+    [problem] = refused.value.problems
+    assert problem.startswith("DATABASE_URL: must be sqlite:///path or postgresql://")
+    assert reason in problem
+    assert "pw-secret-1" not in problem
+
+
+def test_secrets_in_any_part_of_a_url_are_hidden_from_check_config(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OPTOUT_CONTENT_DIR", str(FIXTURE_CONTENT))
+    monkeypatch.setenv("DATABASE_URL", "postgresql://optout@db.example/optout?password=q-secret-1")
+    monkeypatch.setenv("SLACK_API_URL", "https://api-user:slack-secret-2@slack.example/api/")
+    monkeypatch.setenv("DISCORD_API_BASE", "https://bot:discord-secret-3@discord.example/api")
+    assert main(["check-config"]) == 0
+    out = capsys.readouterr().out
+    for secret in ("q-secret-1", "slack-secret-2", "discord-secret-3"):
+        assert secret not in out
+    assert "DATABASE_URL=postgresql://optout@db.example/optout?password=***\n" in out
+    assert "SLACK_API_URL=https://api-user:***@slack.example/api/\n" in out
+    assert "DISCORD_API_BASE=https://bot:***@discord.example/api\n" in out
+    settings = Settings.from_environ(
+        {"DATABASE_URL": "postgresql://optout@db.example/optout?password=q-secret-1"}
+    )
+    assert settings.secrets() == ["q-secret-1"]
+
+
+def test_the_limits_are_the_declared_ones_in_env_example_and_the_docs() -> None:
+    from bot.cli.settings_report import ENV_EXAMPLE, OPERATIONS_DOC, env_example, operations_doc
+
+    hint = "run `python -m bot.cli.settings_report` after changing a setting"
+    assert ENV_EXAMPLE.read_text(encoding="utf-8") == env_example(), hint
+    doc = OPERATIONS_DOC.read_text(encoding="utf-8")
+    assert doc == operations_doc(doc), hint
+    for name in SETTINGS:
+        assert f"| `{name}` |" in doc
+
+
+def test_the_settings_accept_the_database_urls_the_store_opens() -> None:
+    from bot.config import DATABASE_SCHEMES
+    from bot.store import engine
+
+    assert set(DATABASE_SCHEMES) == set(engine._DRIVERS)
+
+
+@given(
+    st.builds(
+        "{}://{}{}{}/{}".format,
+        st.sampled_from(["sqlite", "postgresql", "postgres+asyncpg", "mysql", "http", ""]),
+        st.sampled_from(["", "u:p@", "u@", ":@"]),
+        st.sampled_from(["", "db.example", "127.0.0.1", "[::1]", "bad host"]),
+        st.sampled_from(["", ":5432", ":0", ":99999", ":x", ":"]),
+        st.sampled_from(["", "optout", "data/optout.db", "db?host=/run/postgresql"]),
+    )
+)
+def test_a_database_url_check_config_accepts_is_one_the_store_opens(url: str) -> None:
+    from bot.config import ConfigError
+    from bot.store import engine
+
+    try:
+        Settings.from_environ({"DATABASE_URL": url})
+    except ConfigError:
+        return
+    engine.database_url(url)

@@ -30,6 +30,7 @@ from tests.adapters.fake_discord import (
 from tests.adapters.fake_slack import CHANNEL_ID as SLACK_CHANNEL_ID
 from tests.adapters.fake_slack import FakeSlack, serve_slack
 from tests.support import assistant_at, fixture_knowledge
+from tests.support import sharing_said as said
 
 NOW = "2025-09-20T12:00:00+00:00"
 SLOW_SECONDS = 2.5
@@ -99,7 +100,7 @@ async def test_a_slow_post_is_deferred_within_the_deadline_and_followed_up(
             await harness.stop()
     assert body["type"] == 5 and deferred < 0.5
     assert finished >= SLOW_SECONDS
-    assert done.body["content"].startswith("Posted to this channel:")
+    assert done.body["content"].startswith("Shared in this channel. https://discord.com/channels/")
     metrics = adapter.observer.metrics
     # The deferral left with most of the budget to spare; the whole answer took the slow post.
     assert metrics.margin.count("discord") == 2
@@ -157,7 +158,7 @@ async def test_a_discord_500_is_retried_and_the_answer_posted_once(
     fake.fail_next("POST", CHANNEL_POSTS, 500, {"message": "500: Internal Server Error", "code": 0})
     await fake.interact(bot, click(bot, "optout:post:optout:chatterbox", message))
     [done] = await followups(fake)
-    assert done.body["content"].startswith("Posted to this channel:")
+    assert done.body["content"].startswith("Shared in this channel. https://discord.com/channels/")
     posts = fake.calls("POST", CHANNEL_POSTS)
     assert len(posts) == 2 and posts[0].body == posts[1].body  # refused once, posted once
 
@@ -223,7 +224,7 @@ async def still_answering(fake: FakeSlack) -> None:
     assert answer.status == 200 and shown(answer.body) == "Deadlines: Chatterbox AI"
     before = len(fake.called("chat.postMessage"))
     await fake.click(actions.SHARE_ACTION, '{"c":"optout","a":"quietnote"}', response="again")
-    assert shown((await fake.wait_for(lambda: fake.responded("again")))[0]) == actions.SHARED
+    assert shown((await fake.wait_for(lambda: fake.responded("again")))[0]) == said("shared")
     assert len(fake.called("chat.postMessage")) == before + 1
 
 
@@ -240,7 +241,7 @@ async def test_a_share_slack_confirms_too_late_is_explained_and_never_posted_twi
             assert (await fake.command("/optout", "chatterbox share", response="r2")).status == 200
         [reply] = await fake.wait_for(lambda: fake.responded("r2"), within=SLACK_TIMEOUT + 3)
         waited = time.perf_counter() - started
-        assert shown(reply) == actions.SHARE_UNCONFIRMED
+        assert shown(reply) == said("post_unconfirmed")
         assert reply["response_type"] == "ephemeral"
         assert SLACK_TIMEOUT <= waited < SLACK_TIMEOUT + 2  # the setting, not aiohttp's 5 minutes
         # Slack did post it; the bot never tried a second time.
@@ -257,7 +258,7 @@ async def test_a_share_whose_connection_drops_after_slack_posted_is_explained_on
         fake.drop("chat.postMessage")
         await fake.click(actions.SHARE_ACTION, '{"c":"optout","a":"chatterbox"}')
         [reply] = await fake.wait_for(lambda: fake.responded("r2"))
-        assert shown(reply) == actions.SHARE_UNCONFIRMED
+        assert shown(reply) == said("post_unconfirmed")
         # Slack did post it; a second post would have been a duplicate.
         assert len(fake.called("chat.postMessage")) == 1
         assert len(fake.posts_in(SLACK_CHANNEL_ID)) == 1
@@ -270,7 +271,7 @@ async def test_a_pin_whose_connection_drops_is_retried_at_once() -> None:
         fake.drop("pins.add")
         await fake.click(actions.PIN_ACTION, '{"ts":"1700000000.000001"}')
         [reply] = await fake.wait_for(lambda: fake.responded("r2"))
-        assert shown(reply) == actions.PINNED
+        assert shown(reply) == said("pinned")
         assert len(fake.called("pins.add")) == 2
 
 
@@ -281,7 +282,7 @@ async def test_a_pin_slack_confirms_too_late_is_explained(
         fake.slow("pins.add", STALLED)
         await fake.click(actions.PIN_ACTION, '{"ts":"1700000000.000001"}')
         [reply] = await fake.wait_for(lambda: fake.responded("r2"), within=SLACK_TIMEOUT + 3)
-        assert shown(reply) == actions.PIN_UNCONFIRMED
+        assert shown(reply) == said("pin_unconfirmed")
         assert len(fake.called("pins.add")) == 1
         await still_answering(fake)
     no_traceback(caplog)

@@ -5,8 +5,9 @@ tests/adapters/test_slack_fuzz.py, tests/adapters/test_discord_properties.py and
 tests/core/test_properties.py.)
 
 A service file mutated in any way loads, or every problem is reported as ``path:line:column``;
-what a loaded file answers carries no unescaped mention on any platform. Any environment gives
-settings or a list of problems, never a crash.
+what a loaded file answers carries no unescaped mention on any platform. Hostile YAML (alias
+bombs, object-building tags, deep nesting) is reported in place, never expanded. Any
+environment gives settings or a list of problems, never a crash.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import shutil
 import tempfile
 from datetime import UTC
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,6 +32,15 @@ from bot.core.clock import FixedClock
 from bot.platforms.console.render import render_text
 from bot.platforms.discord import render as discord_render
 from bot.platforms.slack import render as slack_render
+from bot.platforms.slack.response_url import ResponseUrls
+from bot.platforms.slack.signature import (
+    CONTENT_TYPES,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    body_problem,
+    header_problem,
+    signature_matches,
+)
 from tests.support import FIXTURE_CONTENT, FIXTURE_TODAY, instant
 from tests.test_deployment import setting_names
 
@@ -154,7 +165,66 @@ def test_any_bytes_as_a_service_file_are_reported_not_raised(raw: bytes) -> None
         shutil.rmtree(directory, ignore_errors=True)
 
 
+# Hostile YAML: anchors and aliases (bombs, self-reference, merge keys), tags that would build
+# objects, deep nesting. Each is spliced into a real service file at a random line.
+ANCHORED = st.builds(
+    lambda name, items: f"&{name} [" + ", ".join(items) + "]",
+    st.sampled_from(["a", "b", "lol"]),
+    st.lists(st.sampled_from(["x", "*a", "*b", "*lol", "{k: *a}"]), min_size=1, max_size=9),
+)
+hostile_yaml = st.one_of(
+    ANCHORED,
+    st.sampled_from(
+        [
+            "*a",
+            "&a [*a]",
+            "{<<: *a, id: x}",
+            "!!python/object/apply:os.system ['true']",
+            "!!python/name:os.system",
+            "!!binary aGVsbG8=",
+            "!!set {a, b}",
+            "!!omap [a: 1]",
+            "? [a, b]\n: c",
+        ]
+    ),
+    st.integers(1, 200).map(lambda depth: "[" * depth + "]" * depth),
+    st.integers(1, 60).map(lambda depth: "{a: " * depth + "1" + "}" * depth),
+)
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, len(LINES)), hostile_yaml), min_size=1, max_size=4))
+def test_hostile_yaml_in_a_service_file_is_reported_not_expanded(
+    insertions: list[tuple[int, str]],
+) -> None:
+    lines = list(LINES)
+    for index, value in sorted(insertions, reverse=True):
+        lines.insert(index, f"hostile_{index}: {value}")
+    text = "\n".join(lines) + "\n"
+    _, outcome = load(text)
+    assert isinstance(outcome, ContentError), "a hostile key was accepted"
+    line_count = text.count("\n") + 1
+    for problem in outcome.problems:
+        match = LOCATED.match(str(problem))
+        assert match, str(problem)
+        assert 1 <= int(match.group(1)) <= line_count, str(problem)
+
+
+def test_an_alias_bomb_is_reported_at_each_line_without_expanding() -> None:
+    from tests.content.test_hostile_files import ALIAS_BOMB
+
+    _, outcome = load(SOURCE + ALIAS_BOMB)
+    assert isinstance(outcome, ContentError)
+    first = len(LINES) + 1
+    shown = [str(problem).split("/")[-1] for problem in outcome.problems]
+    assert [line for line in shown if line.startswith("chatterbox.yaml")] == [
+        f"chatterbox.yaml:{line}:8: aliases are not allowed; write the value out in full"
+        for line in range(first + 1, first + 9)
+    ]
+
+
 SETTINGS = sorted(setting_names())
+BODY_PROBLEMS = ("charset", "not UTF-8", "not JSON or form data", "not an object")
 
 
 @settings(max_examples=300, deadline=None)
@@ -204,3 +274,46 @@ def test_unicode_digits_that_int_refuses_are_reported_not_raised() -> None:
         assert any("SLACK_PORT" in problem for problem in error.problems)
     else:
         raise AssertionError("superscript digits were accepted")
+
+
+@FUZZ
+@given(
+    headers=st.dictionaries(
+        st.sampled_from([TIMESTAMP_HEADER, SIGNATURE_HEADER, "Content-Type"]),
+        st.one_of(st.text(max_size=80), hostile, st.integers(-(2**70), 2**70).map(str)),
+    ),
+    body=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)),
+    content_type=st.one_of(st.sampled_from(sorted(CONTENT_TYPES)), st.text(max_size=30)),
+    charset=st.one_of(st.none(), st.text(max_size=12)),
+)
+def test_any_slack_request_headers_and_body_are_judged_never_raised(
+    headers: dict[str, str], body: bytes, content_type: str, charset: str | None
+) -> None:
+    problem = header_problem(headers, 1_700_000_000)
+    if problem is None:
+        assert signature_matches(b"secret", headers, body) in (True, False)
+    assert body_problem(body, content_type, charset) in (None, *BODY_PROBLEMS)
+
+
+@FUZZ
+@given(
+    url=st.one_of(
+        st.text(max_size=120),
+        st.builds(
+            "{}://{}{}/{}".format,
+            st.sampled_from(["https", "http", "HTTPS", "ftp", ""]),
+            st.one_of(st.sampled_from(["hooks.slack.com", "127.0.0.1", "evil.example"]), hostile),
+            st.sampled_from(["", ":443", ":9999", ":0", ":99999", "@evil.example", ".evil"]),
+            st.text(max_size=20),
+        ),
+    )
+)
+def test_any_response_url_is_allowed_only_on_slacks_hosts(url: str) -> None:
+    allowed = ResponseUrls("http://127.0.0.1:9999/api/").allows(url)
+    if allowed:
+        parts = urlsplit(url.strip())
+        assert (parts.scheme.lower(), parts.hostname, parts.port) in {
+            ("https", "hooks.slack.com", None),
+            ("https", "hooks.slack.com", 443),
+            ("http", "127.0.0.1", 9999),
+        }

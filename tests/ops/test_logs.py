@@ -114,3 +114,95 @@ async def test_a_failing_command_logs_its_traceback_and_request_id_but_nothing_t
     assert len({entry["request_id"] for entry in failures}) == 2
     logged = json_lines.getvalue()
     assert CANARY_TEXT not in logged and CANARY_USER not in logged
+
+
+@pytest.fixture
+def text_lines() -> Iterator[io.StringIO]:
+    """Everything the bot's own handler writes, as configured by ``run`` (DEBUG level)."""
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    logs.configure("DEBUG", "text", stream, secrets=["discord-bot-token-value"])
+    try:
+        yield stream
+    finally:
+        for added in list(root.handlers):
+            root.removeHandler(added)
+        for handler in saved_handlers:
+            root.addHandler(handler)
+        root.setLevel(saved_level)
+        logs.quiet_libraries("INFO")
+
+
+DISCORD_USER = "80088516616269824"
+DISCORD_GUILD = "336642139381301249"
+
+
+def test_discord_autocomplete_failures_are_logged_without_the_user_id(
+    text_lines: io.StringIO,
+) -> None:
+    from discord.app_commands import tree
+
+    try:
+        raise LookupError(f"no member {{'user': {{'id': '{DISCORD_USER}'}}}} for <@{DISCORD_USER}>")
+    except LookupError:
+        # discord.py's own record, word for word (discord/app_commands/tree.py, _call).
+        tree._log.exception(
+            "Ignoring exception in autocomplete for %r (Guild: %s, User: %s)",
+            "optout",
+            int(DISCORD_GUILD),
+            int(DISCORD_USER),
+        )
+    logged = text_lines.getvalue()
+    assert "Ignoring exception in autocomplete for 'optout'" in logged
+    assert f"Guild: {DISCORD_GUILD}, User: [user id])" in logged
+    assert "LookupError: no member {'user': {'id': '[user id]'}} for <@[user id]>" in logged
+    assert DISCORD_USER not in logged
+
+
+def test_slack_user_ids_are_scrubbed_from_library_records_and_exceptions(
+    text_lines: io.StringIO,
+) -> None:
+    try:
+        raise ValueError(f"user {CANARY_USER} not_in_channel")
+    except ValueError:
+        logging.getLogger("slack_bolt.App").exception("Failed to run listener for %s", "W0CANARY77")
+    logged = text_lines.getvalue()
+    assert "Failed to run listener for [user id]" in logged
+    assert "ValueError: user [user id] not_in_channel" in logged
+    assert CANARY_USER not in logged and "W0CANARY77" not in logged
+
+
+def test_every_kind_of_url_secret_is_scrubbed_from_records(text_lines: io.StringIO) -> None:
+    log = logging.getLogger("asyncpg.pool")
+    log.warning("cannot reach postgresql://optout@db.example/optout?password=pg-query-secret")
+    log.warning("GET https://user:basic-secret-pw@slack.example/api/auth.test failed")
+    log.warning("Authorization: Bot discord-bot-token-value refused")
+    logged = text_lines.getvalue()
+    for secret in ("pg-query-secret", "basic-secret-pw", "discord-bot-token-value"):
+        assert secret not in logged
+    assert "optout?password=***" in logged and "user:***@slack.example" in logged
+
+
+async def test_at_debug_the_database_driver_logs_no_workspace_or_channel_id(
+    text_lines: io.StringIO, tmp_path: object
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot.core.ports import ChannelRef
+    from bot.store.engine import create_engine, database_url
+    from bot.store.migrations import migrate
+    from bot.store.sql_store import SqlStore
+
+    engine = create_engine(database_url(f"sqlite:///{tmp_path}/data/optout.db"))
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    await migrate(engine, now)
+    store = SqlStore(engine)
+    channel = ChannelRef("slack", "T0WORKSPACE9", "C0CHANNEL77")
+    await store.subscribe(channel, "chatterbox", now)
+    assert await store.subscriptions(channel) == ["chatterbox"]
+    await store.close()
+    logging.getLogger("bot.test").debug("the bot's own DEBUG records still pass")
+    logged = text_lines.getvalue()
+    assert "the bot's own DEBUG records still pass" in logged
+    assert "T0WORKSPACE9" not in logged and "C0CHANNEL77" not in logged

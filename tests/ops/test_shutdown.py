@@ -14,9 +14,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.platforms.slack import actions
 from tests.adapters.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.ops.support import slack_environ, until_status, until_up
+from tests.support import sharing_said as said
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -99,7 +99,7 @@ async def test_sigterm_finishes_the_command_in_flight_takes_no_new_one_and_exits
     # The command in flight was finished: posted once, and its author told so.
     assert len(slack.called("chat.postMessage")) == 1
     confirmation = slack.responded("r1")[0]
-    assert confirmation["blocks"][0]["text"]["text"] == actions.SHARED
+    assert confirmation["blocks"][0]["text"]["text"] == said("shared")
     records = [json.loads(line) for line in err.decode().splitlines() if line.strip()]
     messages = [record["message"] for record in records]
     assert "stop requested: taking no new commands" in messages

@@ -1,4 +1,4 @@
-"""Button ids, the permissions behind Post and Pin, and the bot's words about missing ones."""
+"""Button ids, the permissions behind Share and Pin, and the bot's words about missing ones."""
 
 from __future__ import annotations
 
@@ -10,17 +10,18 @@ from hypothesis import strategies as st
 
 from bot.core.catalogue import CATALOGUE
 from bot.platforms.discord import actions
-from tests.support import assistant_at
+from bot.platforms.discord.sharing import lacks_text
+from tests.support import assistant_at, fixture_knowledge
 
 NOW = "2025-09-20T12:00:00+00:00"
 
 
-def test_a_private_answer_offers_post_and_pin_and_a_public_one_only_pin() -> None:
+def test_a_private_answer_offers_share_and_pin_and_a_public_one_only_pin() -> None:
     reply = assistant_at(NOW).run("optout", "chatterbox")
     private = actions.buttons(reply, public=False)
     public = actions.buttons(reply, public=True)
     assert [(b.label, b.custom_id) for b in private] == [
-        ("Post to channel", "optout:post:optout:chatterbox"),
+        ("Share in channel", "optout:post:optout:chatterbox"),
         ("Pin", "optout:pin:optout:chatterbox"),
     ]
     assert [b.custom_id for b in public] == ["optout:pin:optout:chatterbox"]
@@ -33,15 +34,15 @@ def test_errors_and_help_get_no_buttons() -> None:
 
 
 def test_answers_without_a_service_keep_an_empty_service_in_their_id() -> None:
-    [post, _] = actions.buttons(assistant_at(NOW).run("deadline"), public=False)
-    assert post.custom_id == "optout:post:deadline:"
-    assert actions.parse_custom_id(post.custom_id) == ("post", "deadline", "")
+    [share, _] = actions.buttons(assistant_at(NOW).run("deadline"), public=False)
+    assert share.custom_id == "optout:post:deadline:"
+    assert actions.parse_custom_id(share.custom_id) == ("share", "deadline", "")
 
 
 def test_every_command_and_the_longest_service_id_fit_in_a_custom_id() -> None:
     longest_service = "s" * 63
     for spec in CATALOGUE:
-        for action in (actions.POST, actions.PIN):
+        for action in (actions.SHARE, actions.PIN):
             value = actions.custom_id(action, spec.name, longest_service)
             assert len(value) <= actions.CUSTOM_ID_LIMIT
             assert actions.parse_custom_id(value) == (action, spec.name, longest_service)
@@ -64,11 +65,12 @@ def test_missing_lists_only_absent_permissions() -> None:
 
 
 def test_the_bot_says_which_permission_it_lacks_and_how_to_grant_it() -> None:
-    text = actions.bot_lacks(actions.PIN, [actions.PIN_MESSAGES])
-    assert "**Pin Messages** permission" in text
+    phrases = fixture_knowledge().messages.en.sharing
+    text = lacks_text(phrases, "pin", [actions.PIN_MESSAGES])
+    assert text.startswith("I can't pin this answer: I need the **Pin Messages** permission here.")
     assert "Server Settings → Roles" in text and "Edit Channel → Permissions" in text
-    several = actions.bot_lacks(actions.POST, [actions.SEND_MESSAGES, actions.EMBED_LINKS])
-    assert "**Send Messages** and **Embed Links** permissions" in several
+    several = lacks_text(phrases, "post", [actions.SEND_MESSAGES, actions.EMBED_LINKS])
+    assert "the **Send Messages** and **Embed Links** permissions" in several
 
 
 def test_a_member_without_pin_rights_is_told_so() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.answers.citing import cited, emphasised, labelled, source_links
+from bot.core.answers.organisation import organisation_sections
 from bot.core.knowledge import Control, Deadline, Phrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.phrasing import fill
@@ -25,35 +26,36 @@ def answer(
 def answer_service(service: Service, phrases: Phrases, now: datetime) -> Reply:
     """Everything a person needs to opt out of one service, sourced and dated."""
     titles = phrases.section_names
-    sections = [_coverage(service, titles["covered"], titles["not_covered"])]
+    sections = [_coverage(service, titles.covered, titles.not_covered)]
     sections.append(
-        Section(titles["default"], (cited(service, service.default.text, service.default.sources),))
+        Section(titles.default, (cited(service, service.default.text, service.default.sources),))
     )
     sections.extend(_steps(service, phrases))
+    sections.extend(organisation_sections(service, phrases))
     if service.check:
         check: list[RichText] = [cited(service, service.check.text, service.check.sources)]
         if service.check.url:
             check.append((Link(service.check.url, service.check.url),))
-        sections.append(Section(titles["check"], tuple(check)))
+        sections.append(Section(titles.check, tuple(check)))
     _add_list(
-        sections, titles["does_not"], [cited(service, f.text, f.sources) for f in service.does_not]
+        sections, titles.does_not, [cited(service, f.text, f.sources) for f in service.does_not]
     )
     _add_list(
         sections,
-        titles["retention"],
+        titles.retention,
         [cited(service, f"{r.condition}: {r.period}", r.sources) for r in service.retention],
     )
     _add_list(
         sections,
-        titles["related_controls"],
+        titles.related_controls,
         [_control(service, c) for c in service.related_controls],
     )
     _add_list(
         sections,
-        titles["disagreements"],
+        titles.disagreements,
         [cited(service, f.text, f.sources) for f in service.disagreements],
     )
-    _add_list(sections, titles["dates"], [_date_line(service, d) for d in service.deadlines])
+    _add_list(sections, titles.dates, [_date_line(service, d) for d in service.deadlines])
     notices: tuple[RichText, ...] = ()
     if is_stale(service, now.date()):
         notices = (fill(phrases.stale_entry, date=service.last_verified.isoformat()),)
@@ -116,7 +118,7 @@ def _steps(service: Service, phrases: Phrases) -> list[Section]:
             title = f"{group.title} ({title})"
         paragraphs: tuple[RichText, ...] = ()
         if group.settings_url:
-            link_label = phrases.section_names["direct_link"]
+            link_label = phrases.section_names.direct_link
             paragraphs = ((Text(f"{link_label}: "), Link(group.settings_url, group.settings_url)),)
         steps = [labelled(step) for step in group.steps]
         steps[-1] = cited(service, group.steps[-1], group.sources)

@@ -10,19 +10,15 @@ are unavailable while there is no store.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy
 from bot.core.living.service import LivingAnswers
-from bot.core.ports import MESSAGE_ID_LIMIT, ChannelRef, MessageRef, Publisher, SubscriptionStore
+from bot.core.ports import MessageRef, Publisher, StoreWriteError, SubscriptionStore
 from bot.core.reply import Reply
 
 log = logging.getLogger(__name__)
-
-# Several messages of one answer are tracked as one, their ids joined by this separator.
-PART_SEPARATOR = " "
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +35,32 @@ class LivingAccess:
         self._policy = policy or ReminderPolicy()
         self._attachments: dict[str, _Attachment] = {}
         self.living: LivingAnswers | None = None
+        # Why the database last refused a write, until one succeeds again (readiness names it).
+        self.write_refusal: str | None = None
 
     def connect(self, living: LivingAnswers) -> None:
         """Living answers are up: every publisher attached so far is handed to them."""
         self.living = living
+        living.write_refused = self.refused
         for attachment in self._attachments.values():
             living.attach(attachment.publisher, attachment.pacer)
 
     def disconnect(self) -> None:
         """Living answers stopped: answers keep working, subscriptions say they are unavailable."""
         self.living = None
+
+    def refused(self, error: StoreWriteError) -> None:
+        """A write was refused: said once per cause in the log, not once per request."""
+        cause = str(error)
+        if cause != self.write_refusal:
+            log.error("living answers: %s; reminders are paused until it accepts writes", cause)
+        self.write_refusal = cause
+
+    def accepted(self) -> None:
+        """A write succeeded: if writes were refused until now, reminders resume."""
+        if self.write_refusal is not None:
+            log.info("living answers: the database accepts writes again; reminders resume")
+            self.write_refusal = None
 
     def attach(self, publisher: Publisher, pacer: Pacer) -> None:
         """A platform is ready to post and edit; kept for living answers that connect later."""
@@ -66,14 +78,17 @@ class LivingAccess:
         """Days before each deadline when reminders go out (0: on its day)."""
         return self._policy.offsets
 
-    async def record(self, channel: ChannelRef, message_ids: Sequence[str], reply: Reply) -> None:
-        """Remember a public answer just posted (its messages, first one first); never raises."""
+    async def record(self, message: MessageRef, reply: Reply) -> None:
+        """Remember a public answer just posted; never raises."""
         living = self.living
-        if living is None or not message_ids:
+        if living is None:
             return
-        message = MessageRef(channel, joined_parts(message_ids))
+        channel = message.channel
         try:
             await living.record(message, reply)
+            self.accepted()
+        except StoreWriteError as error:
+            self.refused(error)
         except Exception as error:
             # The answer is posted either way; it will just not be kept current.
             log.warning(
@@ -86,18 +101,3 @@ class LivingAccess:
         """Plan edits now (the knowledge base was reloaded) rather than at the next tick."""
         if self.living is not None:
             self.living.wake()
-
-
-def joined_parts(message_ids: Sequence[str]) -> str:
-    """The ids as one message id: as many of them as fit, the first always."""
-    joined = message_ids[0]
-    for part in message_ids[1:]:
-        if len(joined) + len(PART_SEPARATOR) + len(part) > MESSAGE_ID_LIMIT:
-            break
-        joined += PART_SEPARATOR + part
-    return joined
-
-
-def message_parts(message: MessageRef) -> list[str]:
-    """The ids of the messages one tracked answer spans, first one first."""
-    return [part for part in message.message_id.split(PART_SEPARATOR) if part]

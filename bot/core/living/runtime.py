@@ -12,15 +12,24 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Protocol
 
+from bot.core.clock import Clock
 from bot.core.living.access import LivingAccess
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy
-from bot.core.ports import Publisher, Store, StoreMisconfiguredError, StoreNotReadyError
+from bot.core.ports import (
+    Publisher,
+    Store,
+    StoreMisconfiguredError,
+    StoreNotReadyError,
+    StoreWriteError,
+)
 
 if TYPE_CHECKING:
     from bot.core.living.service import LivingAnswers
 
 log = logging.getLogger(__name__)
+# The key readiness writes to learn that the database takes writes again.
+WRITE_CHECK_KEY = "readiness-write-check"
 
 # How long to wait before trying an unreachable database again.
 DATABASE_RETRY_SECONDS = 30.0
@@ -59,10 +68,12 @@ class LivingRuntime:
     def __init__(
         self,
         wiring: LivingWiring | None,
+        clock: Clock,
         retry_seconds: float = DATABASE_RETRY_SECONDS,
         access: LivingAccess | None = None,
     ) -> None:
         self._wiring = wiring
+        self._clock = clock
         self._retry_seconds = retry_seconds
         self.access = access or LivingAccess(wiring.policy if wiring else ReminderPolicy())
         self._store: Store | None = None
@@ -99,10 +110,21 @@ class LivingRuntime:
             self._loop = asyncio.create_task(self._run(), name="living-answers")
 
     async def ping(self) -> None:
-        """Raise unless the store is open and its database answers (readiness)."""
+        """Raise unless the store is open, its database answers and takes writes (readiness).
+
+        Once a write was refused (full disk, read-only file), each check tries a small write:
+        the first that succeeds makes the bot ready again, with no restart.
+        """
         if self._store is None:
             raise DatabaseDownError("the living-answers database is not open")
         await self._store.ping()
+        if self.access.write_refusal is not None:
+            try:
+                await self._store.put_value(WRITE_CHECK_KEY, "ok", self._clock.now())
+            except StoreWriteError as error:
+                self.access.refused(error)
+                raise
+            self.access.accepted()
 
     async def backlog(self) -> tuple[int, int]:
         """Queued edits and reminders not yet done (the queue gauges)."""

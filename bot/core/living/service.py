@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -29,7 +29,7 @@ from bot.core.living.workers import (
     ReminderWorker,
     WorkerOptions,
 )
-from bot.core.ports import MessageRef, NewAnswer, Occurrence, Publisher, Store
+from bot.core.ports import MessageRef, NewAnswer, Occurrence, Publisher, Store, StoreWriteError
 from bot.core.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,9 @@ class LivingAnswers:
         self._stopped = False
         self._edits = EditWorker(store, clock, options.worker, assistant)
         self._reminders = ReminderWorker(store, clock, options.worker, options.policy, assistant)
+        # Told when a tick's write is refused (full disk, read-only file): that is reported
+        # once per cause, not as a failed tick every interval.
+        self.write_refused: Callable[[StoreWriteError], None] | None = None
 
     def attach(self, publisher: Publisher, pacer: Pacer) -> None:
         """Let the queues post and edit on the publisher's platform at the pacer's rate."""
@@ -172,6 +175,11 @@ class LivingAnswers:
             more = False
             try:
                 more = (await self.tick()).more
+            except StoreWriteError as error:
+                if self.write_refused is not None:
+                    self.write_refused(error)
+                else:
+                    log.exception("living answers: a tick failed; retrying later")
             except Exception:
                 log.exception("living answers: a tick failed; retrying later")
             if not more and not self._stopped:

@@ -1,4 +1,5 @@
-"""The buttons under a Discord answer, the permissions behind them, and the bot's words about both.
+"""The buttons under a Discord answer, the permissions behind them, and how Discord's permissions
+are named and granted.
 
 A button's ``custom_id`` carries the command and service it answers, so a click can be served by
 any process at any later time: the answer is simply rendered again from the current knowledge.
@@ -12,15 +13,18 @@ from urllib.parse import urlencode
 
 from bot.core.reply import Reply
 
-POST = "post"
+SHARE = "share"
 PIN = "pin"
-ACTION_LABELS = {POST: "Post to channel", PIN: "Pin"}
+ACTION_LABELS = {SHARE: "Share in channel", PIN: "Pin"}
+# How each action is spelled in a custom_id. Buttons already posted say "post" for Share, so
+# that spelling stays: they keep working.
+_ID_WORDS = {SHARE: "post", PIN: "pin"}
 # Discord caps a custom_id at 100 characters; command names and service ids are far shorter.
 CUSTOM_ID_LIMIT = 100
 _CUSTOM_ID = "optout:{action}:{command}:{service}"
 _TEMPLATE = r"optout:{action}:(?P<command>[a-z]{{1,32}}):(?P<service>[a-z0-9-]{{0,63}})"
-POST_TEMPLATE = _TEMPLATE.format(action=POST)
-PIN_TEMPLATE = _TEMPLATE.format(action=PIN)
+SHARE_TEMPLATE = _TEMPLATE.format(action=_ID_WORDS[SHARE])
+PIN_TEMPLATE = _TEMPLATE.format(action=_ID_WORDS[PIN])
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +59,10 @@ INVITE_BASE = "https://discord.com/oauth2/authorize"
 
 
 def buttons(reply: Reply, public: bool) -> list[Button]:
-    """Post and Pin under a private answer; only Pin under one already in the channel."""
+    """Share and Pin under a private answer; only Pin under one already in the channel."""
     if not reply.shareable:
         return []
-    actions = (PIN,) if public else (POST, PIN)
+    actions = (PIN,) if public else (SHARE, PIN)
     return [
         Button(action, ACTION_LABELS[action], custom_id(action, reply.command, reply.service_id))
         for action in actions
@@ -67,12 +71,12 @@ def buttons(reply: Reply, public: bool) -> list[Button]:
 
 def custom_id(action: str, command: str, service_id: str | None) -> str:
     """The id a button is sent with; it names everything needed to answer the click again."""
-    return _CUSTOM_ID.format(action=action, command=command, service=service_id or "")
+    return _CUSTOM_ID.format(action=_ID_WORDS[action], command=command, service=service_id or "")
 
 
 def parse_custom_id(value: str) -> tuple[str, str, str] | None:
     """``(action, command, service)`` from a button id, or None when it is not one of ours."""
-    for action, template in ((POST, POST_TEMPLATE), (PIN, PIN_TEMPLATE)):
+    for action, template in ((SHARE, SHARE_TEMPLATE), (PIN, PIN_TEMPLATE)):
         match = re.fullmatch(template, value)
         if match:
             return action, match["command"], match["service"]
@@ -90,40 +94,37 @@ def missing(granted: int, needed: tuple[Permission, ...]) -> list[Permission]:
     return [permission for permission in needed if not granted & permission.bit]
 
 
-def refusal(
-    action: str, member: int, bot: int, *, in_thread: bool, already_public: bool
+def member_refusal(
+    action: str, member: int, *, in_thread: bool, already_public: bool
 ) -> str | None:
-    """Why a Post or Pin may not happen here, or None when both the member and the bot may.
+    """Why the member may not share or pin here, or None when they may.
 
-    The bot never does for a member what the member's own permissions forbid: posting needs
+    The bot never does for a member what the member's own permissions forbid: sharing needs
     the member to be allowed to send messages here, pinning to pin them.
     """
     posting = () if already_public else posting_permissions(in_thread)
     pinning = (PIN_MESSAGES,) if action == PIN else ()
     lacking = missing(member, posting[1:2] + pinning)
-    if lacking:
-        return member_lacks(action, lacking)
-    lacking = missing(
-        bot, needed_by_bot(action, in_thread=in_thread, already_public=already_public)
-    )
-    return bot_lacks(action, lacking) if lacking else None
+    return member_lacks(action, lacking) if lacking else None
 
 
 def needed_by_bot(action: str, *, in_thread: bool, already_public: bool) -> tuple[Permission, ...]:
-    """What the bot needs to carry out a Post or Pin in this channel."""
+    """What the bot needs to carry out a Share or Pin in this channel."""
     posting = () if already_public else posting_permissions(in_thread)
     return posting + ((PIN_MESSAGES,) if action == PIN else ())
 
 
-def bot_lacks(action: str, permissions: list[Permission]) -> str:
-    """Why the bot cannot post or pin here, and how a server admin can fix it."""
-    names = _names(permissions)
-    verb = "pin this answer" if action == PIN else "post in this channel"
+def permission_words(permissions: list[Permission]) -> str:
+    """'the **Pin Messages** permission', 'the **A** and **B** permissions'."""
     plural = "permissions" if len(permissions) > 1 else "permission"
+    return f"the {_names(permissions)} {plural}"
+
+
+def how_to_grant(permissions: list[Permission]) -> str:
+    """Where a server admin grants permissions the bot lacks."""
     return (
-        f"I can't {verb}: I need the {names} {plural} here. A server admin can grant "
-        f"{'them' if len(permissions) > 1 else 'it'} to my role under Server Settings → Roles, "
-        "or to me in this channel's Edit Channel → Permissions."
+        f"A server admin can grant {'them' if len(permissions) > 1 else 'it'} to my role under "
+        "Server Settings → Roles, or to me in this channel's Edit Channel → Permissions."
     )
 
 
@@ -133,43 +134,14 @@ def member_lacks(action: str, permissions: list[Permission]) -> str:
     if action == PIN:
         return (
             f"Only members with the {names} permission in this channel can pin answers. "
-            "Ask a moderator, or use Post to channel."
+            f"Ask a moderator, or use {ACTION_LABELS[SHARE]}."
         )
     return f"You don't have the {names} permission in this channel, so I won't post there for you."
 
 
-def outside_server(action: str) -> str:
-    """Posting and pinning happen in server channels only."""
-    verb = "Pinning" if action == PIN else "Posting to a channel"
-    return f"{verb} works in server channels; this answer is already here for you."
-
-
-def too_many_pins() -> str:
-    """The channel is at Discord's pin limit."""
-    return "This channel already holds as many pins as Discord allows; unpin one and try again."
-
-
-def unconfirmed(action: str) -> str:
-    """Discord took too long to answer a post or pin, which may still have been carried out."""
-    if action == PIN:
-        return (
-            "Discord did not confirm the pin in time; it may have worked. "
-            "Look at this channel's pinned messages before trying again."
-        )
-    return (
-        "Discord did not confirm the post in time, so it may or may not be in this channel. "
-        "Look there before posting again."
-    )
-
-
-def posted(url: str) -> str:
-    """Confirmation after posting, with a link to the message."""
-    return f"Posted to this channel: {url}"
-
-
-def pinned(url: str) -> str:
-    """Confirmation after pinning, with a link to the pinned message."""
-    return f"Pinned in this channel: {url}"
+def jump_url(guild_id: str, channel_id: str, message_id: str) -> str:
+    """The link that opens a message in Discord."""
+    return f"https://discord.com/channels/{guild_id or '@me'}/{channel_id}/{message_id}"
 
 
 def invite_url(client_id: str | int) -> str:

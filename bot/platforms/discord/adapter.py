@@ -1,17 +1,17 @@
-"""The Discord adapter: application commands, autocomplete, and the Post and Pin buttons."""
+"""The Discord adapter: application commands, autocomplete, and the Share and Pin buttons."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess
+from bot.core.living.sharing import Sharing, Step
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.ops import observe
@@ -29,26 +29,18 @@ from bot.platforms.discord.commands import (
     sync,
     sync_if_changed,
 )
-from bot.platforms.discord.components import (
-    NO_BUTTONS,
-    PRIVATE,
-    PUBLIC,
-    PinButton,
-    PostButton,
-    RenderedReplies,
-)
-from bot.platforms.discord.publisher import DiscordLiving, DiscordPublisher
+from bot.platforms.discord.components import PRIVATE, PinButton, RenderedReplies, ShareButton
+from bot.platforms.discord.publisher import DiscordPublisher, placed
 from bot.platforms.discord.render import truncate
+from bot.platforms.discord.sharing import (
+    bot_lacks,
+    in_thread,
+    lacks_text,
+    sharing_channel,
+    told,
+)
 
 log = logging.getLogger(__name__)
-
-THREAD_TYPES = {
-    discord.ChannelType.public_thread,
-    discord.ChannelType.private_thread,
-    discord.ChannelType.news_thread,
-}
-Result = TypeVar("Result")
-MAX_PINS_REACHED = 30003  # Discord's error code when a channel already holds its maximum of pins
 
 
 class DiscordAdapter:
@@ -59,16 +51,18 @@ class DiscordAdapter:
     ) -> None:
         self.assistant = assistant
         self._options = options
-        self._living = DiscordLiving(living or LivingAccess())
+        self._sharing = Sharing(living or LivingAccess())
         self.client = make_client(options, self)
         self._ready = asyncio.Event()
         self.tree = app_commands.CommandTree(self.client)
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         for command in build_commands(self._answer, self._complete):
             self.tree.add_command(command)
-        self.client.add_dynamic_items(PostButton, PinButton)
+        self.client.add_dynamic_items(ShareButton, PinButton)
         self._rendered = RenderedReplies()
-        self.publisher = DiscordPublisher(self.client, self._rendered, options.api_timeout)
+        self.publisher = DiscordPublisher(
+            self.client, self._rendered, assistant, options.api_timeout
+        )
         self.sync_state = SyncState(options.sync_state)
         self.observer = observe.Observer()
 
@@ -145,23 +139,23 @@ class DiscordAdapter:
             # It waits on the database: answer within Discord's 3 seconds first.
             await interaction.response.defer(ephemeral=True, thinking=True)
             observe.acknowledged()
-            reply = await self.assistant.handle(self._living.where(interaction, request))
+            reply = await self.assistant.handle(placed(interaction, request))
             return await self._send_private(interaction, reply)
         observe.replied(reply)
         if not (options.get(SHARE_OPTION) and reply.shareable and interaction.guild_id):
             return await self._send_private(interaction, reply)
-        refusal = _refusal(interaction, actions.POST, already_public=False)
+        refusal = _member_refusal(interaction, actions.SHARE, already_public=False)
         if refusal:
             # The member still gets the answer, just not in public.
             await self._send_private(interaction, reply)
             return await self._send_private(interaction, refusal)
-        await self._carry_out(interaction, actions.POST, reply, already_public=False)
+        await self._carry_out(interaction, actions.SHARE, reply, already_public=False)
 
     @observe.observed("discord", lambda self, interaction, action, *_: f"{action}-button")
     async def on_button(
         self, interaction: discord.Interaction, action: str, command: str, service: str
     ) -> None:
-        """A Post or Pin click: answer again from current knowledge, then act if permitted."""
+        """A Share or Pin click: answer again from current knowledge, then act if permitted."""
         try:
             locale = str(interaction.guild_locale or interaction.locale)
             reply = self.assistant.run(command, service or None, locale)
@@ -169,12 +163,8 @@ class DiscordAdapter:
             # Pin under a posted answer pins that message; anything else posts the answer first.
             posted = message is not None and not message.flags.ephemeral
             already_public = action == actions.PIN and posted
-            refusal = _refusal(interaction, action, already_public)
-            if not interaction.guild_id:
-                await self._send_private(interaction, actions.outside_server(action))
-            elif not reply.shareable:
-                await self._send_private(interaction, reply)
-            elif refusal:
+            refusal = _member_refusal(interaction, action, already_public)
+            if interaction.guild_id and reply.shareable and refusal:
                 await self._send_private(interaction, refusal)
             else:
                 await self._carry_out(interaction, action, reply, already_public)
@@ -184,54 +174,27 @@ class DiscordAdapter:
     async def _carry_out(
         self, interaction: discord.Interaction, action: str, reply: Reply, already_public: bool
     ) -> None:
-        """Post (and pin) an answer; posting may wait on rate limits, so defer first."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        observe.acknowledged()
-        step = actions.POST
-        try:
-            if already_public:
-                target = interaction.message
-            else:
-                target = (await self._publish(interaction, reply, action))[0]
-            if action == actions.PIN and target is not None:
-                step = actions.PIN
-                await self._bounded(target.pin())
-        except TimeoutError:
-            # Never repeated: Discord may have carried it out and only its answer was late.
-            log.warning("discord: %s got no answer within DISCORD_API_TIMEOUT", step)
-            text = actions.unconfirmed(step)
-        except discord.Forbidden:
-            needed = actions.needed_by_bot(
-                action, in_thread=_in_thread(interaction), already_public=already_public
-            )
-            text = actions.bot_lacks(action, list(needed))
-        except discord.HTTPException as error:
-            if error.code != MAX_PINS_REACHED:
-                raise
-            text = actions.too_many_pins()
+        """Share (and pin) an answer through the core's flow, and say how it went."""
+        phrases = self.assistant.phrases(str(interaction.locale)).sharing
+        channel = sharing_channel(interaction, self._rendered, self._options.api_timeout)
+        if channel is not None and reply.shareable:
+            lacking = bot_lacks(interaction, action, already_public)
+            if lacking:
+                step: Step = "pin" if action == actions.PIN else "post"
+                return await self._send_private(interaction, lacks_text(phrases, step, lacking))
+            # Posting may wait on rate limits: answer within Discord's 3 seconds first.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            observe.acknowledged()
+        message = interaction.message
+        if already_public and message is not None:
+            outcome = await self._sharing.pin(channel, str(message.id))
         else:
-            done = actions.pinned if action == actions.PIN else actions.posted
-            text = done(target.jump_url if target else "")
-        await self._send_private(interaction, text)
-
-    async def _publish(
-        self, interaction: discord.Interaction, reply: Reply, action: str
-    ) -> list[discord.Message]:
-        """Post an answer as normal bot messages: the one place public answers are sent from."""
-        # A posted answer offers Pin; one posted in order to pin it needs no button.
-        buttons = PUBLIC if action == actions.POST else NO_BUTTONS
-        channel: Any = interaction.channel
-        posted = [
-            await self._bounded(channel.send(**fields))
-            for fields in self._rendered.reply(reply, buttons)
-        ]
-        await self._living.record(interaction, posted, reply)
-        return posted
-
-    async def _bounded(self, request: Awaitable[Result]) -> Result:
-        """A REST call within DISCORD_API_TIMEOUT: discord.py itself sets no timeout on one."""
-        async with asyncio.timeout(self._options.api_timeout):
-            return await request
+            outcome = await self._sharing.share(channel, reply, pin=action == actions.PIN)
+        if outcome.kind == "not_shareable":
+            return await self._send_private(interaction, reply)
+        if outcome.kind == "failed":
+            return await self._send_private(interaction, self.assistant.apology())
+        await self._send_private(interaction, told(outcome, phrases, interaction, already_public))
 
     async def _send_private(self, interaction: discord.Interaction, reply: Reply | str) -> None:
         if isinstance(reply, Reply):
@@ -262,15 +225,12 @@ class DiscordAdapter:
             log.warning("could not send the apology for interaction %s", interaction.id)
 
 
-def _in_thread(interaction: discord.Interaction) -> bool:
-    return getattr(interaction.channel, "type", None) in THREAD_TYPES
-
-
-def _refusal(interaction: discord.Interaction, action: str, already_public: bool) -> str | None:
-    return actions.refusal(
+def _member_refusal(
+    interaction: discord.Interaction, action: str, already_public: bool
+) -> str | None:
+    return actions.member_refusal(
         action,
         interaction.permissions.value,
-        interaction.app_permissions.value,
-        in_thread=_in_thread(interaction),
+        in_thread=in_thread(interaction),
         already_public=already_public,
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -10,6 +13,9 @@ import discord
 import yarl
 
 from bot.platforms import PlatformSetupError
+
+log = logging.getLogger(__name__)
+Parser = Callable[[Any], None]
 
 
 @dataclass(frozen=True)
@@ -60,10 +66,42 @@ def make_client(options: DiscordOptions, adapter: Startup) -> discord.Client:
     else:
         client = BotClient(**settings)
     client.adapter = adapter
+    survive_unreadable_events(client._connection.parsers)
     return client
 
 
 REJECTED_TOKEN = "Discord rejected DISCORD_TOKEN; copy it again from the Developer Portal (Bot)."
+
+
+def survive_unreadable_events(parsers: dict[str, Parser]) -> None:
+    """Make a gateway event discord.py cannot parse cost that event, not the connection.
+
+    discord.py calls these parsers from the gateway's read loop; one that raises (a payload
+    shape it does not know) ends ``Client.connect`` and so the process, with every other
+    platform in it. discord.py offers no hook for this, so each parser is wrapped in place: the
+    gateway holds this very dict.
+    """
+    for event, parse in list(parsers.items()):
+        parsers[event] = _guarded(event, parse)
+
+
+def _guarded(event: str, parse: Parser) -> Parser:
+    def guarded(data: Any) -> None:
+        try:
+            parse(data)
+        except Exception as error:
+            # The type and the place are enough to report it; the message and the payload may
+            # quote users.
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            log.error(
+                "discord: ignored an event discord.py could not read: %s (%s at %s:%s)",
+                event,
+                type(error).__name__,
+                Path(where.filename).name,
+                where.lineno,
+            )
+
+    return guarded
 
 
 async def application_id(options: DiscordOptions) -> int:

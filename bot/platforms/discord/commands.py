@@ -31,7 +31,7 @@ OPTION_VALUE_LIMIT = 100
 AUTOCOMPLETE_CHOICE_LIMIT = 25
 CHOICE_NAME_LIMIT = 100
 SHARE_OPTION = "share"
-SHARE_DESCRIPTION = "Post the answer in this channel for everyone (default: only you see it)"
+SHARE_DESCRIPTION = "Share the answer in this channel for everyone (default: only you see it)"
 # A command's sub-actions (/deadline subscribe …) are the choices of one optional option, so the
 # plain command keeps working as it always did.
 ACTION_OPTION = "action"

@@ -1,4 +1,4 @@
-"""Discord objects for rendered replies: embeds, the Post and Pin buttons, and a small memo.
+"""Discord objects for rendered replies: embeds, the Share and Pin buttons, and a small memo.
 
 The buttons are dynamic items: their ``custom_id`` names the command and service, so a click is
 answered by whichever process receives it, also long after a restart.
@@ -77,7 +77,9 @@ def _view(reply: Reply, public: bool) -> discord.ui.View | None:
     if not buttons:
         return None
     return RenderedView(
-        (PostButton if button.action == actions.POST else PinButton)(button.custom_id, button.label)
+        (ShareButton if button.action == actions.SHARE else PinButton)(
+            button.custom_id, button.label
+        )
         for button in buttons
     )
 
@@ -126,7 +128,7 @@ class _ActionButton:
     def __init__(self, custom_id: str, label: str) -> None:
         style = (
             discord.ButtonStyle.primary
-            if self.action == actions.POST
+            if self.action == actions.SHARE
             else discord.ButtonStyle.secondary
         )
         button = discord.ui.Button(label=label, custom_id=custom_id, style=style)  # type: ignore[var-annotated]
@@ -146,12 +148,12 @@ class _ActionButton:
 
 
 # discord.py types DynamicItem.from_custom_id against its own class; the mixin's is the same call.
-class PostButton(  # type: ignore[misc]
-    _ActionButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=actions.POST_TEMPLATE
+class ShareButton(  # type: ignore[misc]
+    _ActionButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=actions.SHARE_TEMPLATE
 ):
-    """Post to channel: posts the answer in the channel as a normal bot message."""
+    """Share in channel: posts the answer in the channel as a normal bot message."""
 
-    action = actions.POST
+    action = actions.SHARE
 
 
 class PinButton(  # type: ignore[misc]

@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess
+from bot.core.living.sharing import Sharing
 from bot.core.request import MAX_INPUT_CHARS, Request
 from bot.ops import observe
 from bot.platforms.slack import actions
@@ -29,7 +30,8 @@ from bot.platforms.slack.answers import AnswerCache
 from bot.platforms.slack.app import Listener, SlackOptions, build_app, open_session
 from bot.platforms.slack.publisher import SlackLiving, SlackPublisher
 from bot.platforms.slack.render import SlackMessage, render_notice
-from bot.platforms.slack.sharing import Sharing, Target
+from bot.platforms.slack.response_url import ResponseUrls
+from bot.platforms.slack.sharing import SlackSharing, Target
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +47,10 @@ class SlackAdapter:
         self.assistant = assistant
         # Replies name commands as this workspace types them (/optout-help, a renamed /optout …).
         self._answers = AnswerCache(options.commands)
-        self._living = SlackLiving(
-            living or LivingAccess(),
-            assistant,
-            options.commands,
-            options.subscription_managers,
-        )
-        self._sharing = Sharing(
-            assistant, assistant.apology, self._living.record, slashes=options.commands
-        )
+        self._living = SlackLiving(assistant, options.subscription_managers, options.commands)
+        self._sharing = SlackSharing(assistant, Sharing(living or LivingAccess()), options.commands)
         self._options = options
+        self._response_urls = ResponseUrls(options.api_url)
         self._ready = asyncio.Event()
         self.publisher: SlackPublisher | None = None
         self._names = {slash: name for name, slash in options.commands.items()}
@@ -124,7 +120,6 @@ class SlackAdapter:
         ack: Any,
         command: dict[str, Any],
         client: AsyncWebClient,
-        respond: AsyncRespond,
         context: Any,
     ) -> BoltResponse | None:
         name = self._name(command)
@@ -135,7 +130,7 @@ class SlackAdapter:
             # It waits on the database: acknowledge within Slack's 3 seconds, answer after.
             await ack()
             target = self._target(
-                command.get("channel_id"), command.get("user_id"), client, respond, context
+                command.get("channel_id"), command.get("user_id"), client, context
             )
             self._spawn(target, self._living.answer(target, request))
             return None
@@ -151,9 +146,7 @@ class SlackAdapter:
             await ack()
         else:
             await ack(response_type="ephemeral", **answer.messages[0].payload())
-        target = self._target(
-            command.get("channel_id"), command.get("user_id"), client, respond, context
-        )
+        target = self._target(command.get("channel_id"), command.get("user_id"), client, context)
         if sharing:
             button = actions.ButtonRequest(name, reply.service_id or "")
             self._spawn(target, self._sharing.share(target, button))
@@ -168,12 +161,11 @@ class SlackAdapter:
         body: dict[str, Any],
         action: dict[str, Any],
         client: AsyncWebClient,
-        respond: AsyncRespond,
         context: Any,
     ) -> None:
         await ack()
         channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
-        target = self._target(channel, _field(body, "user", "id"), client, respond, context)
+        target = self._target(channel, _field(body, "user", "id"), client, context)
         request = actions.read_button(action.get("value"))
         pin = action.get("action_id") == actions.PIN_ACTION
         if pin and request and request.message_ts:
@@ -181,18 +173,21 @@ class SlackAdapter:
         else:
             self._spawn(target, self._sharing.share(target, request, from_button=True, pin=pin))
 
-    @staticmethod
-    def _target(
-        channel: Any, user: Any, client: AsyncWebClient, respond: AsyncRespond, context: Any
-    ) -> Target:
+    def _target(self, channel: Any, user: Any, client: AsyncWebClient, context: Any) -> Target:
         return Target(
             client,
-            respond,
+            self._respond(context),
             actions.channel_id(channel),
             _text(user),
             context.bot_user_id,
             _text(context.team_id),
         )
+
+    def _respond(self, context: Any) -> AsyncRespond:
+        """The request's ``respond``, posting only to Slack's hosts."""
+        respond = self._response_urls.guard(context.respond)
+        assert respond is not None  # bolt builds one for every request
+        return respond
 
     def _name(self, command: dict[str, Any]) -> str:
         return self._names.get(command.get("command", ""), "help")
@@ -201,6 +196,7 @@ class SlackAdapter:
         self, error: Exception, body: dict[str, Any], respond: AsyncRespond | None
     ) -> BoltResponse:
         log.error("slack: listener failed", exc_info=error)
+        respond = self._response_urls.guard(respond)
         if "command" in body:
             apology = {"response_type": "ephemeral", **self._apology_notice().payload()}
             return BoltResponse(status=200, body=json.dumps(apology), headers=_JSON)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -17,6 +16,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 
 from bot.ops.http import arrival
+from bot.ops.listening import DEFAULT_LIMITS, HttpListener, ListenLimits
+from bot.platforms.slack.signature import verified_requests
 
 log = logging.getLogger(__name__)
 # bolt logs whole request bodies (user ids, command text) at INFO when a signature is wrong;
@@ -45,6 +46,8 @@ class SlackOptions:
     host: str = "0.0.0.0"
     port: int = 3000
     rate_limit_retries: int = 2
+    # HTTP mode: how long a request may take to arrive, its size, how many connections.
+    limits: ListenLimits = DEFAULT_LIMITS
     # Besides workspace admins and owners, who may change a channel's deadline reminders.
     subscription_managers: frozenset[str] = frozenset()
 
@@ -97,7 +100,7 @@ class Listener:
     def __init__(self, app: AsyncApp, options: SlackOptions) -> None:
         self._app = app
         self._options = options
-        self._runner: web.AppRunner | None = None
+        self._http: HttpListener | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self.port: int | None = None
 
@@ -107,10 +110,11 @@ class Listener:
         if options.http:
             web_app = self._app.web_app(path=EVENTS_PATH)
             web_app.middlewares.append(arrival)
-            self._runner = web.AppRunner(web_app, access_log=None)
-            await self._runner.setup()
-            await web.TCPSite(self._runner, options.host, options.port).start()
-            self.port = self._runner.addresses[0][1]
+            # Nothing from a request reaches bolt before its signature is verified.
+            web_app.middlewares.append(verified_requests(options.signing_secret))
+            self._http = HttpListener(web_app, "slack", options.limits)
+            await self._http.start(options.host, options.port)
+            self.port = self._http.port
             log.info("slack: HTTP mode on port %s, path %s", self.port, EVENTS_PATH)
         else:
             self._socket = AsyncSocketModeHandler(self._app, options.app_token)
@@ -121,11 +125,11 @@ class Listener:
         """Whether Slack can reach the bot: the HTTP server listens, or the socket is open."""
         if self._socket is not None:
             return bool(await self._socket.client.is_connected())
-        return self._runner is not None and self.port is not None
+        return self._http is not None and self._http.listening
 
     async def stop(self) -> None:
         """Stop taking requests."""
         if self._socket:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
-        if self._runner:
-            await self._runner.cleanup()
+        if self._http:
+            await self._http.stop()

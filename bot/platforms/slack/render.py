@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.reply import Reply, Section
+from bot.core.richtext import RichText
 from bot.platforms.slack.mrkdwn import (
     DEFAULT_SLASHES,
     Slashes,
@@ -100,6 +101,11 @@ def render_notice(
     shown = literal(text).replace("{bot}", user_mention(bot_user_id) or "the app")
     plain = literal(text).replace("{bot}", "the app")
     return paginate(_sections(shown), actions, plain)[0]
+
+
+def note_blocks(note: RichText, slashes: Slashes = DEFAULT_SLASHES) -> list[Block]:
+    """A note of the bot's own under an answer (it may name commands), as section blocks."""
+    return _sections(mrkdwn(note, None, slashes))
 
 
 def paginate(blocks: Sequence[Block], actions: Sequence[Button], text: str) -> list[SlackMessage]:

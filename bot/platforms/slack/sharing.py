@@ -1,30 +1,34 @@
-"""Sharing and pinning answers through Slack's Web API, and telling the user how it went.
+"""Sharing and pinning answers on Slack: the core's flow over Slack's Web API, told in Slack's
+words.
 
-``publish`` is the one place a public message is posted: whatever needs to know about public
-answers (where they are, what they said) hooks in there.
+``post_pages`` is the one place a public message is posted, by a person's request or by the
+living-answers queues.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import aiohttp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.assistant import Assistant
+from bot.core.living.sharing import Sharing, SharingOutcome, describe
+from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply
 from bot.platforms.slack import actions
+from bot.platforms.slack.errors import slack_call
 from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes
 from bot.platforms.slack.render import Button, SlackMessage, render_notice, render_reply
 
-log = logging.getLogger(__name__)
-
-# Errors where "Shared in this channel." would be untrue.
-_NOTHING_POSTED = frozenset({"not_in_channel", "channel_not_found"})
+PLATFORM = "slack"
+PLATFORM_NAME = "Slack"
+ALREADY_PINNED = "already_pinned"
+# How to grant a missing scope, after the core's sentence naming it.
+GRANT_SCOPE = "A workspace admin can grant it by reinstalling the app from its manifest."
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,28 +42,67 @@ class Target:
     bot_user_id: str | None
     team: str | None = None
 
-
-# Told of every public answer: where (target, message timestamps, first first) and which reply.
-Posted = Callable[[Target, Sequence[str], Reply], Awaitable[None]]
-
-
-async def _ignore(target: Target, stamps: Sequence[str], reply: Reply) -> None:
-    return None
+    def channel_ref(self) -> ChannelRef | None:
+        """The channel as the core names it; None outside a channel."""
+        return ChannelRef(PLATFORM, self.team or "", self.channel) if self.channel else None
 
 
-class Sharing:
-    """Posts answers publicly, pins them, and answers the user privately with the outcome."""
+async def post_pages(
+    client: AsyncWebClient,
+    channel: str,
+    pages: Sequence[SlackMessage],
+    first: dict[str, Any] | None = None,
+) -> tuple[str, ...]:
+    """Post an answer's messages in order; ``first`` adds arguments to the first one only.
+    Returns their timestamps (Slack's message ids)."""
+    stamps = []
+    for index, page in enumerate(pages):
+        extra = first if first and index == 0 else {}
+        response = await slack_call(
+            client.chat_postMessage(
+                channel=channel, unfurl_links=False, unfurl_media=False, **page.payload(), **extra
+            )
+        )
+        stamps.append(str(response["ts"]))
+    return tuple(stamps)
+
+
+class SlackSharingChannel:
+    """The channel of one interaction, posted and pinned in with the client bolt gave it."""
 
     def __init__(
-        self,
-        assistant: Assistant,
-        apology: Callable[[], str],
-        posted: Posted = _ignore,
-        slashes: Slashes = DEFAULT_SLASHES,
+        self, target: Target, channel: ChannelRef, slashes: Slashes = DEFAULT_SLASHES
+    ) -> None:
+        self._target = target
+        self.channel = channel
+        self._slashes = slashes
+
+    async def post(self, reply: Reply, pin: bool) -> MessageRef:
+        """Post the answer, saying who shared it."""
+        pages = render_reply(reply, shared_by=self._target.user, slashes=self._slashes)
+        stamps = await post_pages(self._target.client, self.channel.channel, pages)
+        return MessageRef(self.channel, stamps)
+
+    async def pin(self, message: MessageRef) -> bool:
+        """Pin the answer's first message; False when Slack says it is pinned already."""
+        request = self._target.client.pins_add(
+            channel=self.channel.channel, timestamp=message.first
+        )
+        try:
+            await slack_call(request, keep={ALREADY_PINNED})
+        except SlackApiError:
+            return False
+        return True
+
+
+class SlackSharing:
+    """Runs the core's sharing flow for a button or the share word, and tells the user privately."""
+
+    def __init__(
+        self, assistant: Assistant, sharing: Sharing, slashes: Slashes = DEFAULT_SLASHES
     ) -> None:
         self._assistant = assistant
-        self._apology = apology
-        self._posted = posted
+        self._sharing = sharing
         self._slashes = slashes
 
     async def share(
@@ -73,51 +116,14 @@ class Sharing:
         private answer the button was on with the outcome."""
         if request is None or not request.command:
             return await self.notify(target, actions.UNREADABLE_BUTTON)
-        channel = target.channel
-        if channel is None:
-            return await self.notify(target, actions.NO_CHANNEL)
         reply = self._assistant.run(request.command, request.argument)
-        if not reply.shareable:
-            return await self.notify(target, actions.NOT_SHAREABLE)
-        messages = render_reply(reply, shared_by=target.user, slashes=self._slashes)
-        try:
-            stamps = await self.publish(target.client, channel, messages)
-        except SlackApiError as error:
-            return await self._explain(target, error)
-        except (TimeoutError, aiohttp.ClientConnectionError) as error:
-            # Never posted again: Slack may have posted it and only the answer was lost.
-            log.warning("slack: chat.postMessage got no answer (%s)", type(error).__name__)
-            return await self.notify(target, actions.SHARE_UNCONFIRMED)
-        await self._posted(target, stamps, reply)
-        message_ts = stamps[0]
-        if pin:
-            return await self.pin(target, message_ts, from_button)
-        await self.notify(target, actions.SHARED, from_button, actions.pin_button(message_ts))
+        outcome = await self._sharing.share(self._channel(target), reply, pin)
+        await self._tell(target, outcome, reply, from_button)
 
-    async def publish(
-        self, client: AsyncWebClient, channel: str, messages: Sequence[SlackMessage]
-    ) -> list[str]:
-        """Post an answer publicly; returns the timestamps (Slack's ids) of its messages."""
-        stamps = []
-        for message in messages:
-            response = await client.chat_postMessage(
-                channel=channel, unfurl_links=False, unfurl_media=False, **message.payload()
-            )
-            stamps.append(str(response["ts"]))
-        return stamps
-
-    async def pin(self, target: Target, message_ts: str, replace: bool = True) -> None:
-        """Pin a message this bot posted in the target's channel."""
-        if target.channel is None:
-            return await self.notify(target, actions.NO_CHANNEL)
-        try:
-            await target.client.pins_add(channel=target.channel, timestamp=message_ts)
-        except SlackApiError as error:
-            return await self._explain(target, error, actions.SHARED + " ")
-        except TimeoutError:
-            log.warning("slack: pins.add got no answer in time")
-            return await self.notify(target, actions.PIN_UNCONFIRMED)
-        await self.notify(target, actions.PINNED, replace)
+    async def pin(self, target: Target, message_ts: str) -> None:
+        """Pin an answer already shared in the target's channel."""
+        outcome = await self._sharing.pin(self._channel(target), message_ts)
+        await self._tell(target, outcome, None, replace=True)
 
     async def notify(
         self, target: Target, text: str, replace: bool = False, buttons: Sequence[Button] = ()
@@ -127,16 +133,32 @@ class Sharing:
         await target.respond(response_type="ephemeral", replace_original=replace, **notice)
 
     async def respond_all(self, target: Target, messages: Sequence[SlackMessage]) -> None:
-        """The rest of a private answer too long for one message, in order."""
+        """Messages of a private answer, in order."""
         for message in messages:
             await target.respond(response_type="ephemeral", **message.payload())
 
-    async def _explain(self, target: Target, error: SlackApiError, prefix: str = "") -> None:
-        code = error.response.get("error")
-        text = actions.explain(code, error.response.get("needed"))
-        if text is None:
-            log.error("slack: Web API call failed with %r", code)
-            text = self._apology()
-        elif code not in _NOTHING_POSTED:
-            text = prefix + text
-        await self.notify(target, text)
+    async def _tell(
+        self, target: Target, outcome: SharingOutcome, reply: Reply | None, replace: bool
+    ) -> None:
+        if outcome.kind == "not_shareable" and reply is not None:
+            return await self.respond_all(target, render_reply(reply, slashes=self._slashes))
+        if outcome.kind == "failed":
+            return await self.notify(target, self._assistant.apology())
+        phrases = self._assistant.phrases().sharing
+        text = describe(outcome, phrases, PLATFORM_NAME, _scope(outcome.permissions))
+        if outcome.kind == "no_permission":
+            text = f"{text} {GRANT_SCOPE}"
+        if not outcome.succeeded:
+            return await self.notify(target, text)
+        buttons: tuple[Button, ...] = ()
+        if outcome.kind == "shared" and outcome.message is not None:
+            buttons = actions.pin_button(outcome.message.first)
+        await self.notify(target, text, replace, buttons)
+
+    def _channel(self, target: Target) -> SlackSharingChannel | None:
+        channel = target.channel_ref()
+        return SlackSharingChannel(target, channel, self._slashes) if channel else None
+
+
+def _scope(needed: tuple[str, ...]) -> str:
+    return f"the {', '.join(needed)} permission" if needed else "a permission"

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core.ports import StoreNotReadyError
-from bot.store.migrations import v0001_initial
+from bot.store.migrations import v0001_initial, v0002_message_ids
 from bot.store.schema import schema_version
 
 # Any constant both sides agree on; it names the migration lock among advisory locks.
@@ -34,6 +34,9 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tracked answers, subscriptions, reminder outbox", v0001_initial.apply),
+    Migration(
+        2, "the later message ids of an answer in a column of their own", v0002_message_ids.apply
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -48,8 +51,9 @@ async def current_version(engine: AsyncEngine) -> int:
         return await _version(connection)
 
 
-async def migrate(engine: AsyncEngine, now: datetime) -> list[Migration]:
-    """Apply every pending step; returns the steps applied (none when up to date)."""
+async def migrate(engine: AsyncEngine, now: datetime, target: int = LATEST) -> list[Migration]:
+    """Apply every pending step up to ``target``; returns the steps applied (none when up to
+    date)."""
     async with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             await connection.execute(text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
@@ -61,7 +65,7 @@ async def migrate(engine: AsyncEngine, now: datetime) -> list[Migration]:
             )
         applied = []
         for step in MIGRATIONS:
-            if step.version <= version:
+            if step.version <= version or step.version > target:
                 continue
             await connection.run_sync(step.apply)
             await connection.execute(
