@@ -9,10 +9,10 @@ same structure, field by field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from bot.core.constraints import (
@@ -42,9 +42,6 @@ Surface = Literal[
 SourceKind = Literal["vendor", "regulator", "news", "other"]
 # A plan's default: "always" is used with no admin setting that turns it off.
 PlanState = Literal["on", "off", "varies", "not-applicable", "always"]
-
-
-PhrasesT = TypeVar("PhrasesT", "Phrases", "LivingPhrases", "SharingPhrases")
 
 
 class Record:
@@ -304,7 +301,7 @@ class LivingPhrases(Record):
     """Phrases of living answers: update lines, reminders and subscriptions.
 
     Every field has an English default, so a messages file needs a ``living`` block only to
-    change one. ``{deadline}`` is spelled as the platform types the command.
+    change one. ``{deadline}`` names the command; each platform spells it as typed there.
     """
 
     updated: ShortText = "Updated {date}: {change}"
@@ -399,7 +396,7 @@ class Phrases(Record):
     changes_title: ShortText
     changes_for_title: ShortText
     no_changes: Prose
-    no_opt_out: ShortText
+    reminders_need_channel: Prose
     apology: Prose
     category_names: dict[Category, ShortText]
     surface_names: dict[Surface, ShortText]
@@ -415,24 +412,6 @@ class Phrases(Record):
     )
     sharing: SharingPhrases
     living: LivingPhrases = field(default_factory=LivingPhrases)
-
-    def with_commands(self, slashes: dict[str, str]) -> Phrases:
-        """These phrases with ``{optout}``-style placeholders spelled as typed on a platform."""
-        return _spelled(self, slashes)
-
-
-def _spelled(phrases: PhrasesT, slashes: dict[str, str]) -> PhrasesT:
-    updates: dict[str, Any] = {}
-    for name in (entry.name for entry in fields(phrases)):
-        value = getattr(phrases, name)
-        if isinstance(value, LivingPhrases | SharingPhrases):
-            # Each group of phrases is spelled the same way, one level down.
-            updates[name] = _spelled(value, slashes)  # type: ignore[type-var]
-        elif isinstance(value, str) and "{" in value:
-            for command, slash in slashes.items():
-                value = value.replace("{" + command + "}", slash)
-            updates[name] = value
-    return replace(phrases, **updates)
 
 
 @dataclass(frozen=True, kw_only=True)

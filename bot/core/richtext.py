@@ -59,7 +59,29 @@ class When:
     relative: bool = False
 
 
-Span = Text | Label | Link | Strong | UserText | When
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command as a person types it (``/optout claude``); each platform spells the name.
+
+    A Slack workspace may rename ``/optout``, so the name stays the catalogue's until a renderer
+    spells it; ``strong`` stresses the whole command line (usages in the help).
+    """
+
+    name: str
+    argument: str = ""
+    strong: bool = False
+
+    def spelled(self, slash: str) -> str:
+        """The command line with the name typed as ``slash``."""
+        return f"{slash} {self.argument}" if self.argument else slash
+
+    @property
+    def text(self) -> str:
+        """The command line as typed wherever the command keeps its catalogue name."""
+        return self.spelled(f"/{self.name}")
+
+
+Span = Text | Label | Link | Strong | UserText | When | Command
 RichText = tuple[Span, ...]
 
 

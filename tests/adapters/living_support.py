@@ -36,24 +36,30 @@ class LivingBench:
     """One bot's living answers on a SQLite file, driven tick by tick."""
 
     def __init__(
-        self, store: SqlStore, live: LiveKnowledge, assistant: Assistant, clock: SteppingClock
+        self,
+        store: SqlStore,
+        live: LiveKnowledge,
+        assistant: Assistant,
+        clock: SteppingClock,
+        access: LivingAccess,
     ) -> None:
         self.store = store
         self.live = live
-        # What the adapter answers with: the same knowledge and clock as living answers.
+        # What the adapter answers with: the same knowledge and clock as living answers, and
+        # the subscriptions through ``access``.
         self.assistant = assistant
         self.clock = clock
-        self.access = LivingAccess(clock)
+        self.access = access
         self.pacers: dict[str, Pacer] = {}
 
-    def attach(self, publisher: Publisher, assistant: Assistant) -> Pacer:
+    def attach(self, publisher: Publisher) -> Pacer:
         """Attach a platform, paced in the test's own time: waiting moves the clock."""
 
         async def wait(seconds: float) -> None:
             self.clock.advance(seconds=seconds)
 
         pacer = Pacer(50, burst=10, sleep=wait, monotonic=lambda: self.clock.now().timestamp())
-        self.access.attach(publisher, pacer, assistant)
+        self.access.attach(publisher, pacer)
         self.pacers[publisher.platform] = pacer
         return pacer
 
@@ -86,8 +92,9 @@ async def living_bench(tmp_path: Path, **settings: Any) -> AsyncIterator[LivingB
     assert store is not None
     clock = SteppingClock(START)
     live = LiveKnowledge(fixture_knowledge())
-    assistant = Assistant(live, clock)
-    bench = LivingBench(store, live, assistant, clock)
+    access = LivingAccess()
+    assistant = Assistant(live, clock, access)
+    bench = LivingBench(store, live, assistant, clock, access)
     bench.access.connect(build_living(chosen, store, assistant, clock))
     try:
         yield bench

@@ -10,7 +10,7 @@ from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.platforms.console.render import render_text
 from tests.golden import assert_golden
-from tests.support import BUNDLED_CONTENT
+from tests.support import BUNDLED_CONTENT, answer_line
 
 # Answers are rendered as at a fixed instant so countdowns in the golden files stay put.
 AS_OF = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
@@ -32,7 +32,7 @@ def knowledge() -> KnowledgeBase:
 
 
 def answer(knowledge: KnowledgeBase, text: str) -> str:
-    return render_text(Assistant(lambda: knowledge, FixedClock(AS_OF)).answer_text(text), UTC)
+    return render_text(answer_line(Assistant(lambda: knowledge, FixedClock(AS_OF)), text), UTC)
 
 
 @pytest.mark.parametrize("service", GOLDEN_SERVICES)

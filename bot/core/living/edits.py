@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -12,16 +11,13 @@ from bot.core.assistant import Assistant
 from bot.core.knowledge import Change, LivingPhrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.living.fingerprint import PartChange, compare, fingerprint
+from bot.core.phrasing import fill
 from bot.core.ports import AnswerGroup, AnswerPrint
 from bot.core.reply import Reply
 from bot.core.richtext import RichText, Span, Strong, Text, When
 
 # An update line names this many change-log entries at most, then counts the rest.
 NOTE_ENTRIES = 2
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-# The assistant that speaks for a platform: its replies spell commands as that platform types them.
-AssistantFor = Callable[[str], Assistant]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,18 +44,17 @@ def answer_label(command: str, service_id: str | None) -> str:
 
 
 def plan_edits(
-    groups: Sequence[AnswerGroup], assistant_for: AssistantFor, today: date
+    groups: Sequence[AnswerGroup], assistant: Assistant, today: date
 ) -> list[PlannedEdit]:
     """The tracked answers whose current content differs from what was posted.
 
-    Each distinct answer is rendered once per platform, however many messages show it. An
+    Each distinct answer is rendered once, however many messages on any platform show it. An
     answer that no longer exists (its service was removed) is left as it is.
     """
-    current: dict[tuple[str, str, str | None], tuple[Reply, AnswerPrint] | None] = {}
+    current: dict[tuple[str, str | None], tuple[Reply, AnswerPrint] | None] = {}
     plans = []
     for group in groups:
-        assistant = assistant_for(group.platform)
-        key = (group.platform, group.command, group.service_id)
+        key = (group.command, group.service_id)
         if key not in current:
             reply = assistant.run(group.command, group.service_id)
             current[key] = None if reply.tone == "error" else (reply, fingerprint(reply))
@@ -123,23 +118,6 @@ def update_line(
         change.append(Text(phrases.updated_unexplained))
     day = When(datetime(today.year, today.month, today.day, tzinfo=UTC), "day")
     return fill(phrases.updated, date=(day,), change=tuple(change))
-
-
-def fill(template: str, **values: RichText) -> RichText:
-    """A phrase with ``{name}`` placeholders replaced by rich text (unknown ones kept as is)."""
-    spans: list[Span] = []
-    position = 0
-    for match in _PLACEHOLDER.finditer(template):
-        value = values.get(match.group(1))
-        if value is None:
-            continue
-        if match.start() > position:
-            spans.append(Text(template[position : match.start()]))
-        spans.extend(value)
-        position = match.end()
-    if position < len(template):
-        spans.append(Text(template[position:]))
-    return tuple(spans)
 
 
 def _log(knowledge: KnowledgeBase, service_id: str | None) -> list[tuple[Service, Change]]:
