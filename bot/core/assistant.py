@@ -1,7 +1,8 @@
 """The core's front door: a ``Request`` in, a ``Reply`` out, never an exception.
 
 Every command of the catalogue is answered through one registry: ``COMMAND_HANDLERS`` for the
-commands, ``SUBACTION_HANDLERS`` for their sub-actions. A name the registry does not know is
+commands, ``VIEW_HANDLERS`` for sub-actions answered from the knowledge base alone and
+``SUBACTION_HANDLERS`` for those answered from the store. A name the registry does not know is
 an error reply, never some other command's answer.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
-from bot.core.answers import changes, deadline, help, optout, subscriptions
+from bot.core.answers import changes, checklist, deadline, help, optout, subscriptions, workspace
 from bot.core.answers.subscriptions import ChannelDesk, SubactionHandler, notice
 from bot.core.catalogue import COMMANDS, CommandSpec, SubactionSpec, subaction
 from bot.core.clock import Clock
@@ -39,6 +40,13 @@ COMMAND_HANDLERS: dict[str, CommandHandler] = {
     "deadline": deadline.answer,
     "changes": changes.answer,
     "help": help.answer,
+}
+# A sub-action answered from the knowledge base alone: the words after its name.
+ViewHandler = Callable[[KnowledgeBase, Phrases, str, datetime], Reply]
+
+VIEW_HANDLERS: dict[tuple[str, str], ViewHandler] = {
+    ("optout", "workspace"): workspace.answer,
+    ("optout", "checklist"): checklist.answer,
 }
 SUBACTION_HANDLERS: dict[tuple[str, str], SubactionHandler] = {
     ("deadline", "subscribe"): subscriptions.subscribe,
@@ -75,15 +83,19 @@ class Assistant:
         if routed is None:
             return self._plain(name, request.argument, request.locale)
         spec, sub, rest = routed
+        if not sub.stored:
+            return self._plain(name, rest, request.locale, sub.name)
         return await self._subaction(spec, sub, rest, request)
 
     def answer_now(self, request: Request) -> Reply | None:
         """The reply at once, or None when the request must wait on the store (a sub-action):
         the hot path of adapters that must acknowledge within a deadline."""
         name = _name(request.command)
-        if _subaction_of(name, request) is not None:
-            return None
-        return self._plain(name, request.argument, request.locale)
+        routed = _subaction_of(name, request)
+        if routed is None:
+            return self._plain(name, request.argument, request.locale)
+        _, sub, rest = routed
+        return None if sub.stored else self._plain(name, rest, request.locale, sub.name)
 
     def run(self, command: str, argument: str | None = None, locale: str | None = None) -> Reply:
         """The plain answer of one command about a service (or all): what buttons and living
@@ -111,15 +123,23 @@ class Assistant:
             # The apology must not depend on the thing that may have failed.
             return FALLBACK_APOLOGY
 
-    def _plain(self, name: str, argument: str | None, locale: str | None) -> Reply:
+    def _plain(self, name: str, argument: str | None, locale: str | None, view: str = "") -> Reply:
         query = clean(argument or "")
         minute = self._clock.now().replace(second=0, microsecond=0)
-        return self._answer(self._knowledge(), name, query, locale, minute)
+        return self._answer(self._knowledge(), name, query, locale, minute, view)
 
     def _compute(
-        self, knowledge: KnowledgeBase, name: str, query: str, locale: str | None, now: datetime
+        self,
+        knowledge: KnowledgeBase,
+        name: str,
+        query: str,
+        locale: str | None,
+        now: datetime,
+        view: str = "",
     ) -> Reply:
         phrases = knowledge.messages.for_locale(locale)
+        if view:
+            return VIEW_HANDLERS[(name, view)](knowledge, phrases, query, now)
         if not name:
             return _error(phrases.empty_input, now, "help")
         spec, handler = COMMANDS.get(name), COMMAND_HANDLERS.get(name)

@@ -29,6 +29,8 @@ class SubactionSpec:
     option: OptionSpec | None = None
     # Changes channel settings: the front door asks whether the person may manage the channel.
     manages_channel: bool = False
+    # Answered from the store (it waits on it); False: from the knowledge base alone, at once.
+    stored: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +71,31 @@ DEADLINE_SUBACTIONS = (
     ),
 )
 
+OPTOUT_SUBACTIONS = (
+    SubactionSpec(
+        name="workspace",
+        description="The workplace tools' admin settings, grouped by what needs doing",
+        usage="/optout workspace",
+        stored=False,
+    ),
+    SubactionSpec(
+        name="checklist",
+        description="Post a checklist of workplace tools that the team can tick",
+        usage="/optout checklist <service> [service…]",
+        option=OptionSpec("service", "Workplace tools, e.g. slack zoom, or all", kind="text"),
+        stored=False,
+    ),
+)
+
 CATALOGUE: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="optout",
         description="How to stop a service from training AI on your data",
         usage="/optout [service]",
-        examples=("/optout claude", "/optout chatgpt", "/optout"),
+        examples=("/optout claude", "/optout chatgpt", "/optout", "/optout workspace"),
         options=(SERVICE_OPTION,),
         shareable=True,
+        subactions=OPTOUT_SUBACTIONS,
     ),
     CommandSpec(
         name="deadline",

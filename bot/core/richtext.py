@@ -81,7 +81,20 @@ class Command:
         return self.spelled(f"/{self.name}")
 
 
-Span = Text | Label | Link | Strong | UserText | When | Command
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A member of the chat, by the platform's user id; each platform mentions them its own way
+    (never notifying them), and where there is no chat it reads as ``text``."""
+
+    user_id: str
+
+    @property
+    def text(self) -> str:
+        """How the person reads outside a chat platform."""
+        return "a member"
+
+
+Span = Text | Label | Link | Strong | UserText | When | Command | Person
 RichText = tuple[Span, ...]
 
 

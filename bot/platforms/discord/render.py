@@ -15,7 +15,17 @@ from functools import lru_cache
 from typing import Any
 
 from bot.core.reply import Reply, Section
-from bot.core.richtext import Command, Label, Link, RichText, Strong, Text, UserText, When
+from bot.core.richtext import (
+    Command,
+    Label,
+    Link,
+    Person,
+    RichText,
+    Strong,
+    Text,
+    UserText,
+    When,
+)
 from bot.core.timing import describe_relative, format_day
 
 # Discord's limits, https://discord.com/developers/docs/resources/message#embed-object-embed-limits
@@ -28,6 +38,8 @@ EMBED_FOOTER_LIMIT = 2048
 # Counted over title, description, field names and values and footer of all embeds in a message.
 MESSAGE_EMBED_TOTAL_LIMIT = 6000
 MESSAGE_CONTENT_LIMIT = 2000
+# A snowflake is a 64-bit integer: at most 20 decimal digits.
+SNOWFLAKE_DIGITS = 20
 
 # Our footers are short; this much of each message's budget is kept free for one.
 FOOTER_RESERVE = 120
@@ -108,9 +120,18 @@ def inline(text: RichText, now: datetime | None, at_line_start: bool = True) -> 
         elif isinstance(span, Command):
             # Application commands keep their catalogue names on Discord.
             parts.append(_bold(span.text) if span.strong else escape(span.text, line_start))
+        elif isinstance(span, Person):
+            parts.append(_mention(span))
         elif isinstance(span, Text):
             parts.append(escape(span.text, line_start))
     return "".join(parts)
+
+
+def _mention(person: Person) -> str:
+    """A member's mention; it never pings, since every send disallows mentions."""
+    if person.user_id.isdigit() and len(person.user_id) <= SNOWFLAKE_DIGITS:
+        return f"<@{person.user_id}>"
+    return escape(person.text, False)
 
 
 @lru_cache(maxsize=16384)

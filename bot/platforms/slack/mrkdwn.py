@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from bot.core.richtext import Command, Label, Link, RichText, Strong, Text, UserText, When
+from bot.core.richtext import Command, Label, Link, Person, RichText, Strong, Text, UserText, When
 from bot.core.timing import describe_relative, format_day
 
 # Formatting characters with no escape in mrkdwn, replaced by characters that look alike.
@@ -138,6 +138,8 @@ def mrkdwn(text: RichText, now: datetime | None, slashes: Slashes = DEFAULT_SLAS
             parts.append(date(span, now))
         elif isinstance(span, UserText):
             parts.append(literal(" ".join(span.text.split())))
+        elif isinstance(span, Person):
+            parts.append(user_mention(span.user_id) or literal(span.text))
         elif isinstance(span, Text):
             parts.append(literal(span.text))
     # Spans are escaped one by one; "@" + "here" from two spans only meet here.
