@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Delete,
-    Row,
     Update,
     and_,
     case,

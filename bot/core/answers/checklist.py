@@ -185,3 +185,16 @@ def _problem(knowledge: KnowledgeBase, phrases: Phrases, unknown: tuple[str, ...
 
 def _error(summary: RichText) -> Reply:
     return Reply(command="optout", title="", summary=summary, tone="error")
+
+
+def with_open_item(reminder: Reply, knowledge: KnowledgeBase, phrases: Phrases) -> Reply:
+    """A reminder about a tool that is still open on the channel's checklist, saying so with
+    the admin's action."""
+    service = knowledge.service(reminder.service_id or "")
+    if service is None or service.organisation is None:
+        return reminder
+    words = phrases.workspace
+    item = _item(service, service.organisation, ChecklistEntry(service.id), words)
+    return replace(
+        reminder, sections=(*reminder.sections, Section(words.reminder_open, items=(item.text,)))
+    )
