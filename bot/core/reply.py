@@ -33,6 +33,8 @@ class CheckItem:
     text: RichText
     done: bool = False
     status: RichText = ()
+    # The label of the item's button: mark it done, or undo that.
+    button: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,7 +134,8 @@ def _item(
     elif entry.reopened and entry.reopened_at:
         what = ", ".join(words.part_names.get(part, part) for part in entry.reopened)
         status = fill(words.reopened, date=(When(entry.reopened_at, "day"),), what=what)
-    return CheckItem(service.id, tuple(text), entry.done, status)
+    button = words.undo if entry.done else words.mark_done
+    return CheckItem(service.id, tuple(text), entry.done, status, button)
 
 
 def _fact_parts(service: Service, organisation: Organisation) -> dict[str, object]:

@@ -45,6 +45,7 @@ class Toggled:
 
     kind: ToggleKind
     card: Reply | None = None
+    message: MessageRef | None = None
     checklist_id: int = 0
     generation: int = 0
 
@@ -85,7 +86,8 @@ class ChecklistBook:
         if checklist is None:
             return Toggled("not_tracked")
         kind: ToggleKind = "changed" if changed else "unchanged"
-        return Toggled(kind, self.card(checklist), checklist.id, checklist.generation)
+        card = self.card(checklist)
+        return Toggled(kind, card, checklist.message, checklist.id, checklist.generation)
 
     async def shown(self, checklist_id: int, generation: int) -> None:
         """The posted card now shows ``generation``: an edit queued for it is no longer due."""
