@@ -78,9 +78,9 @@ def both(*edits: Callable[[Record], None]) -> Callable[[Record], None]:
     return edit
 
 
-def organise(state: str = "on", action: str = "Turn off [Share chats for training].") -> Callable[
-    [Record], None
-]:
+def organise(
+    state: str = "on", action: str = "Turn off [Share chats for training]."
+) -> Callable[[Record], None]:
     """An edit giving a service an organisation section: one Team plan in ``state``."""
 
     def edit(record: Record) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from bot.core.reply import Reply, Section
+from bot.core.reply import CheckItem, Reply, Section
 from bot.core.richtext import (
     Command,
     Label,
@@ -49,6 +49,8 @@ CONTINUED = " (continued)"
 # Discord rejects empty field names; an untitled section gets an invisible one.
 BLANK = "\u200b"
 NOTICE_MARK = "⚠️ "
+CHECK_MARKS = {True: "✅", False: "⬜"}
+STATUS_INDENT = "\u2003↳ "
 
 Embed = dict[str, Any]
 
@@ -84,6 +86,8 @@ def render_reply(reply: Reply) -> list[Message]:
     intro = [NOTICE_MARK + inline(notice, now, at_line_start=False) for notice in reply.notices]
     if reply.summary:
         intro.append(inline(reply.summary, now))
+    if reply.checklist:
+        intro.append("\n".join(_check_lines(reply.checklist, now)))
     fields: list[tuple[str, str]] = []
     for section in reply.sections:
         body = "\n".join(_section_lines(section, now))
@@ -204,6 +208,15 @@ def _section_lines(section: Section, now: datetime | None) -> list[str]:
     for number, item in enumerate(section.items, start=1):
         marker = f"{number}." if section.numbered else "-"
         lines.append(f"{marker} {inline(item, now, at_line_start=False)}")
+    return lines
+
+
+def _check_lines(items: tuple[CheckItem, ...], now: datetime | None) -> list[str]:
+    lines = []
+    for item in items:
+        lines.append(f"{CHECK_MARKS[item.done]} {inline(item.text, now, at_line_start=False)}")
+        if item.status:
+            lines.append(f"{STATUS_INDENT}{inline(item.status, now, at_line_start=False)}")
     return lines
 
 
