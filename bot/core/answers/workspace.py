@@ -73,7 +73,7 @@ def tool_line(
     if upcoming is not None:
         precision: DatePrecision = "minute" if upcoming.time else "day"
         spans += [Text(f" {words.next_date}: "), When(upcoming.instant, precision, relative=True)]
-        spans += [Text(" — "), *labelled(upcoming.title)]
+        spans += [Text(" — "), *labelled(upcoming.title.rstrip(".")), Text(".")]
     if organisation.settings_url:
         spans += [Text(" "), Link(organisation.settings_url, words.admin)]
     return tuple(spans)
