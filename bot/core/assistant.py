@@ -15,6 +15,7 @@ from bot.core.library import KnowledgeBase, KnowledgeSource
 from bot.core.lookup import AUTOCOMPLETE_LIMIT
 from bot.core.reply import Reply, Section
 from bot.core.richtext import RichText, Text, UserText
+from bot.core.signals import NO_SIGNALS, SignalsSource, SourceSignals, with_source_notices
 
 # Input beyond these lengths cannot be a command or a service name; it is cut before any work.
 MAX_INPUT_CHARS = 2000
@@ -57,11 +58,17 @@ class Assistant:
     """Answers commands from the current knowledge base at the clock's current instant."""
 
     def __init__(
-        self, knowledge: KnowledgeSource, clock: Clock, names: CommandNames = DEFAULT_NAMES
+        self,
+        knowledge: KnowledgeSource,
+        clock: Clock,
+        names: CommandNames = DEFAULT_NAMES,
+        signals: SignalsSource = lambda: NO_SIGNALS,
     ) -> None:
         self._knowledge = knowledge
         self._clock = clock
         self._names = names
+        # What the scheduled source checks found: a snapshot in memory, read like the knowledge.
+        self._signals = signals
         self._phrases = lru_cache(maxsize=8)(self._spelled_phrases)
         # Answers change only with the knowledge base or the minute (countdowns), so the same
         # question in the same minute is answered from memory: one reply object, rendered once.
@@ -69,7 +76,7 @@ class Assistant:
 
     def renamed(self, names: CommandNames) -> Assistant:
         """The same assistant for a platform whose commands are typed differently."""
-        return Assistant(self._knowledge, self._clock, names)
+        return Assistant(self._knowledge, self._clock, names, self._signals)
 
     @property
     def names(self) -> CommandNames:
@@ -91,13 +98,19 @@ class Assistant:
         name = clean(command, MAX_QUERY_CHARS).casefold()
         query = clean(argument or "")
         minute = self._clock.now().replace(second=0, microsecond=0)
-        return self._answer(self._knowledge(), name, query, locale, minute)
+        return self._answer(self._knowledge(), name, query, locale, minute, self._signals())
 
     def _spelled_phrases(self, knowledge: KnowledgeBase, locale: str | None) -> Phrases:
         return knowledge.messages.for_locale(locale).with_commands(self._names.placeholders())
 
     def _compute(
-        self, knowledge: KnowledgeBase, name: str, query: str, locale: str | None, now: datetime
+        self,
+        knowledge: KnowledgeBase,
+        name: str,
+        query: str,
+        locale: str | None,
+        now: datetime,
+        signals: SourceSignals,
     ) -> Reply:
         phrases = self._phrases(knowledge, locale)
         names = self._names
@@ -123,6 +136,7 @@ class Assistant:
             reply = deadline.answer_service(service, phrases, now)
         else:
             reply = changes.answer(knowledge, service, phrases, now)
+        reply = with_source_notices(reply, service, signals, phrases.sources)
         if ignored:
             note: RichText = (Text(phrases.extra_words + " "), UserText(echo(ignored)))
             reply = replace(reply, notices=(*reply.notices, note))
@@ -139,6 +153,10 @@ class Assistant:
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base answers currently come from."""
         return self._knowledge()
+
+    def signals(self) -> SourceSignals:
+        """What the last source check found, as answers currently show it."""
+        return self._signals()
 
     def apology(self, locale: str | None = None) -> str:
         """What to say when a bug stopped an answer; it never fails itself."""

@@ -42,7 +42,7 @@ Surface = Literal[
 SourceKind = Literal["vendor", "regulator", "news", "other"]
 
 
-PhrasesT = TypeVar("PhrasesT", "Phrases", "LivingPhrases", "SharingPhrases")
+PhrasesT = TypeVar("PhrasesT", "Phrases", "LivingPhrases", "SharingPhrases", "SourcePhrases")
 
 
 class Record:
@@ -345,6 +345,33 @@ class LivingPhrases(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SourcePhrases(Record):
+    """Notices on an answer whose cited page changed after the entry was last verified.
+
+    ``{publisher}`` is who publishes the page, ``{page}`` its title (linked), ``{date}`` when the
+    bot first noticed, ``{labels}`` the labels the page no longer shows. Every field has an
+    English default, so a messages file needs a ``sources`` block only to change one.
+    """
+
+    changed: Prose = (
+        "{publisher}'s page {page} changed on {date}, after this entry was last checked: "
+        "confirm the steps there."
+    )
+    moved: Prose = (
+        "{publisher}'s page {page} moved elsewhere on {date}, after this entry was last "
+        "checked: confirm the steps at its new address."
+    )
+    gone: Prose = (
+        "{publisher}'s page {page} is no longer online (noticed {date}): this entry may be out "
+        "of date."
+    )
+    label_missing: Prose = (
+        "The page this answer cites no longer shows {labels} (noticed {date}): confirm the "
+        "steps there."
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class SharingPhrases(Record):
     """What the bot tells the person who shared an answer in a channel (or pinned it): one
     phrase per outcome of ``bot.core.living.sharing``.
@@ -412,6 +439,7 @@ class Phrases(Record):
     )
     sharing: SharingPhrases
     living: LivingPhrases = field(default_factory=LivingPhrases)
+    sources: SourcePhrases = field(default_factory=SourcePhrases)
 
     def with_commands(self, slashes: dict[str, str]) -> Phrases:
         """These phrases with ``{optout}``-style placeholders spelled as typed on a platform."""
@@ -422,7 +450,7 @@ def _spelled(phrases: PhrasesT, slashes: dict[str, str]) -> PhrasesT:
     updates: dict[str, Any] = {}
     for name in (entry.name for entry in fields(phrases)):
         value = getattr(phrases, name)
-        if isinstance(value, LivingPhrases | SharingPhrases):
+        if isinstance(value, LivingPhrases | SharingPhrases | SourcePhrases):
             # Each group of phrases is spelled the same way, one level down.
             updates[name] = _spelled(value, slashes)  # type: ignore[type-var]
         elif isinstance(value, str) and "{" in value:

@@ -7,11 +7,14 @@ that notation is parsed once, here, into spans. Renderers then decide how a labe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-DatePrecision = Literal["day", "minute"]
+# "day": a calendar date as the source states it; "minute": an exact instant; "local-day": the
+# date an instant fell on where the reader is (what the bot itself noticed, and when).
+DatePrecision = Literal["day", "minute", "local-day"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,9 @@ Span = Text | Label | Link | Strong | UserText | When
 RichText = tuple[Span, ...]
 
 
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
 class MarkupError(ValueError):
     """The bracket notation in a content string is malformed."""
 
@@ -104,3 +110,20 @@ def plain(text: RichText) -> str:
         else:
             parts.append(span.text)
     return "".join(parts)
+
+
+def fill(template: str, **values: RichText) -> RichText:
+    """A phrase with ``{name}`` placeholders replaced by rich text (unknown ones kept as is)."""
+    spans: list[Span] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
+        value = values.get(match.group(1))
+        if value is None:
+            continue
+        if match.start() > position:
+            spans.append(Text(template[position : match.start()]))
+        spans.extend(value)
+        position = match.end()
+    if position < len(template):
+        spans.append(Text(template[position:]))
+    return tuple(spans)

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
-from bot.core.living.edits import change_mark, fill, plan_edits, update_line
+from bot.core.living.edits import change_mark, plan_edits, update_line
 from bot.core.living.fingerprint import compare, fingerprint
 from bot.core.ports import AnswerGroup
-from bot.core.richtext import Strong, Text, When
+from bot.core.richtext import Strong, Text, When, fill
 from bot.platforms.console.render import inline
 from tests.living.editions import both, edition, log_change, move_deadline
 from tests.support import assistant_at, fixture_knowledge

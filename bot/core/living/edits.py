@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -14,11 +13,10 @@ from bot.core.library import KnowledgeBase
 from bot.core.living.fingerprint import PartChange, compare, fingerprint
 from bot.core.ports import AnswerGroup, AnswerPrint
 from bot.core.reply import Reply
-from bot.core.richtext import RichText, Span, Strong, Text, When
+from bot.core.richtext import RichText, Span, Strong, Text, When, fill
 
 # An update line names this many change-log entries at most, then counts the rest.
 NOTE_ENTRIES = 2
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 # The assistant that speaks for a platform: its replies spell commands as that platform types them.
 AssistantFor = Callable[[str], Assistant]
@@ -123,23 +121,6 @@ def update_line(
         change.append(Text(phrases.updated_unexplained))
     day = When(datetime(today.year, today.month, today.day, tzinfo=UTC), "day")
     return fill(phrases.updated, date=(day,), change=tuple(change))
-
-
-def fill(template: str, **values: RichText) -> RichText:
-    """A phrase with ``{name}`` placeholders replaced by rich text (unknown ones kept as is)."""
-    spans: list[Span] = []
-    position = 0
-    for match in _PLACEHOLDER.finditer(template):
-        value = values.get(match.group(1))
-        if value is None:
-            continue
-        if match.start() > position:
-            spans.append(Text(template[position : match.start()]))
-        spans.extend(value)
-        position = match.end()
-    if position < len(template):
-        spans.append(Text(template[position:]))
-    return tuple(spans)
 
 
 def _log(knowledge: KnowledgeBase, service_id: str | None) -> list[tuple[Service, Change]]:

@@ -18,10 +18,9 @@ from typing import Literal
 from bot.core.answers.citing import labelled
 from bot.core.knowledge import Deadline, LivingPhrases, Service
 from bot.core.library import KnowledgeBase
-from bot.core.living.edits import fill
 from bot.core.ports import KnownDeadline, Occurrence
 from bot.core.reply import Reply, Section
-from bot.core.richtext import DatePrecision, Link, RichText, Span, Text, When
+from bot.core.richtext import DatePrecision, Link, RichText, Span, Text, When, fill
 
 ADDED = "added"
 MOVED = "moved"
