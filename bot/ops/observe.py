@@ -107,6 +107,13 @@ class BotMetrics:
         self.reminder_backlog = add(
             Gauge("optout_living_reminder_backlog", "Reminder posts queued and not yet done.")
         )
+        self.sources = add(
+            Gauge(
+                "optout_sources",
+                "Cited sources by the status the latest scheduled check found.",
+                ("status",),
+            )
+        )
         self.draining = add(
             Gauge("optout_draining", "1 once the process stopped taking new commands.")
         )
