@@ -130,5 +130,7 @@ def _labels(labels: tuple[str, ...]) -> RichText:
 
 
 def _version(grouped: Mapping[str, tuple[SourceSignal, ...]]) -> str:
+    if not grouped:
+        return NO_SIGNALS.version
     text = repr(sorted(grouped.items()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
