@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.bootstrap import build_living, open_store
+from bot.config import Settings
 from bot.content.sources import MemoryBaselineStore
 from bot.content.sources.baseline import BaselineStore
 from bot.content.sources.watch import SourceWatch, WatchOptions
-from bot.config import Settings
 from bot.core.assistant import Assistant
 from bot.core.library import KnowledgeBase, LiveKnowledge
 from bot.core.living.access import LivingAccess
