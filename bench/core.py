@@ -27,6 +27,7 @@ import yaml  # noqa: E402
 from bot.content.loader import load_knowledge  # noqa: E402
 from bot.core.assistant import Assistant  # noqa: E402
 from bot.core.clock import FixedClock  # noqa: E402
+from bot.core.request import Request  # noqa: E402
 from bot.platforms.console.render import render_text  # noqa: E402
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -35,6 +36,8 @@ NAME_PARTS = (
     "falcon willow cobalt zephyr onyx aurora granite meadow signal canvas beacon"
 )
 WORDS = NAME_PARTS.split()
+# As many choices as Discord shows, the largest list any platform asks for.
+CHOICES = 25
 
 
 def main() -> None:
@@ -84,9 +87,9 @@ def report(title: str, content: Path, rounds: int, queries: tuple[str, str, str,
         ),
         f"  find('{alias}')": lambda: index.find(alias),
         f"  suggest('{miss}')": lambda: index.suggest(miss),
-        f"autocomplete '{fragment}'": lambda: assistant.autocomplete(fragment),
-        f"autocomplete '{fragment[:2]}'": lambda: assistant.autocomplete(fragment[:2]),
-        f"autocomplete '{miss[:5]}' (typo)": lambda: assistant.autocomplete(miss[:5]),
+        f"autocomplete '{fragment}'": lambda: assistant.autocomplete(fragment, CHOICES),
+        f"autocomplete '{fragment[:2]}'": lambda: assistant.autocomplete(fragment[:2], CHOICES),
+        f"autocomplete '{miss[:5]}' (typo)": lambda: assistant.autocomplete(miss[:5], CHOICES),
     }
     for label, action in timings.items():
         median, p99 = percentiles(action, rounds)
@@ -94,7 +97,9 @@ def report(title: str, content: Path, rounds: int, queries: tuple[str, str, str,
 
 
 def render(assistant: Assistant, text: str) -> str:
-    return render_text(assistant.answer_text(text), UTC)
+    reply = assistant.answer_now(Request.from_line(text))
+    assert reply is not None, "the benchmark asks plain questions only"
+    return render_text(reply, UTC)
 
 
 def percentiles(action: Callable[[], object], rounds: int) -> tuple[float, float]:

@@ -16,7 +16,6 @@ from bot.content.cache import load_with_cache
 from bot.content.loader import LoadResult
 from bot.content.reader import DEFAULT_MAX_FILE_BYTES
 from bot.core.assistant import Assistant
-from bot.core.catalogue import CommandNames
 from bot.core.clock import Clock, SystemClock
 from bot.core.library import KnowledgeSource, LiveKnowledge
 from bot.core.signals import LiveSignals
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from bot.core.living.runtime import LivingRuntime
     from bot.core.living.schedule import ReminderPolicy
     from bot.core.living.service import LivingAnswers, LivingOptions
-    from bot.core.ports import SourceStore, Store
+    from bot.core.ports import ReminderAccess, SourceStore, Store
     from bot.ops.lifecycle import Operations
     from bot.ops.listening import ListenLimits
     from bot.platforms.discord.adapter import DiscordAdapter
@@ -58,13 +57,16 @@ def build_assistant(
     clock: Clock,
     cache_dir: Path | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    reminders: ReminderAccess | None = None,
     signals: LiveSignals | None = None,
 ) -> tuple[Assistant, LiveKnowledge]:
-    """An assistant over a live (reloadable) knowledge base and the source checks' signals."""
+    """An assistant over a live (reloadable) knowledge base; ``reminders`` answers the
+    subscription sub-actions (without it, they say reminders are unavailable); ``signals``
+    are the scheduled source checks' findings its answers show."""
     live = LiveKnowledge(load_content(directory, cache_dir, max_file_bytes).knowledge)
     if signals is None:
-        return Assistant(live, clock), live
-    return Assistant(live, clock, signals=signals), live
+        return Assistant(live, clock, reminders), live
+    return Assistant(live, clock, reminders, signals), live
 
 
 def display_zone(settings: Settings) -> tzinfo:
@@ -81,9 +83,7 @@ def build_slack(
     """The Slack adapter for these settings."""
     from bot.platforms.slack.adapter import SlackAdapter
 
-    options = slack_options(settings)
-    # Replies name commands as this workspace types them (/optout-help, a renamed /optout …).
-    return SlackAdapter(assistant.renamed(CommandNames.of(dict(options.commands))), options, living)
+    return SlackAdapter(assistant, slack_options(settings), living)
 
 
 def slack_options(settings: Settings) -> SlackOptions:
@@ -199,13 +199,18 @@ class StoreWiring:
 
 
 def living_runtime(
-    settings: Settings, assistant: Assistant, clock: Clock, retry_seconds: float | None = None
+    settings: Settings,
+    assistant: Assistant,
+    clock: Clock,
+    retry_seconds: float | None = None,
+    access: LivingAccess | None = None,
 ) -> LivingRuntime:
-    """Living answers for a running bot; off (no store) when DATABASE_URL=off."""
+    """Living answers for a running bot; off (no store) when DATABASE_URL=off. ``access`` is
+    the one the assistant reaches the subscriptions through."""
     from bot.core.living.runtime import DATABASE_RETRY_SECONDS, LivingRuntime
 
     wiring = StoreWiring(settings, assistant, clock) if settings.database_url else None
-    return LivingRuntime(wiring, assistant, clock, retry_seconds or DATABASE_RETRY_SECONDS)
+    return LivingRuntime(wiring, clock, retry_seconds or DATABASE_RETRY_SECONDS, access)
 
 
 def living_options(settings: Settings) -> LivingOptions:
@@ -304,6 +309,7 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     import asyncio
 
     from bot.content.reload import ContentWatcher
+    from bot.core.living.access import LivingAccess
     from bot.ops.lifecycle import Runner
     from bot.ops.listening import raise_open_file_limit
 
@@ -311,17 +317,23 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     # listeners' connection caps together with outgoing connections may need.
     raise_open_file_limit()
     clock = SystemClock()
-    signals = LiveSignals()
-    assistant, live = build_assistant(
-        settings.content_dir, clock, settings.cache_dir, settings.content_max_bytes, signals
-    )
-    ops = build_operations(settings)
-    ops.watch_knowledge(live)
     # Answers never wait for the database: living answers open it in the background. The
     # console posts nothing publicly, so alone it needs no database at all.
     if all(platform == "console" for platform in platforms):
         settings = replace(settings, database_url=None)
-    living = living_runtime(settings, assistant, clock)
+    access = LivingAccess(reminder_policy(settings))
+    signals = LiveSignals()
+    assistant, live = build_assistant(
+        settings.content_dir,
+        clock,
+        settings.cache_dir,
+        reminders=access,
+        max_file_bytes=settings.content_max_bytes,
+        signals=signals,
+    )
+    ops = build_operations(settings)
+    ops.watch_knowledge(live)
+    living = living_runtime(settings, assistant, clock, access=access)
     if living.enabled:
         ops.watch_database(living.ping, living.backlog)
     runners = []

@@ -13,6 +13,8 @@ from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.knowledge import Service
 from bot.core.library import KnowledgeBase
+from bot.core.reply import Reply
+from bot.core.request import Request
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 BUNDLED_CONTENT = Path(__file__).parent.parent / "content"
@@ -37,6 +39,13 @@ def assistant_at(moment: str, knowledge: KnowledgeBase | None = None) -> Assista
     """An assistant over the fixture knowledge base with its clock stopped at ``moment``."""
     current = knowledge or fixture_knowledge()
     return Assistant(lambda: current, FixedClock(instant(moment)))
+
+
+def answer_line(assistant: Assistant, line: str) -> Reply:
+    """The reply to a whole command line such as '/optout claude', which must not wait."""
+    reply = assistant.answer_now(Request.from_line(line))
+    assert reply is not None, f"{line!r} waits on the subscription store"
+    return reply
 
 
 def make_service(

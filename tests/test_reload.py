@@ -13,7 +13,7 @@ from bot.bootstrap import build_assistant, load_content
 from bot.content.loader import LoadResult
 from bot.content.reload import ContentWatcher
 from bot.core.clock import FixedClock
-from tests.support import FIXTURE_CONTENT, instant
+from tests.support import FIXTURE_CONTENT, answer_line, instant
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ async def test_an_edit_is_served_after_the_next_check(content: Path) -> None:
     edit(content / "services" / "quietnote.yaml", "name: QuietNote", "name: QuietNote Cloud")
     assert await watcher.check()
     assert live().version != before
-    assert assistant.answer_text("/optout quietnote").title == "QuietNote Cloud"
+    assert answer_line(assistant, "/optout quietnote").title == "QuietNote Cloud"
 
 
 async def test_a_broken_edit_is_logged_and_the_last_good_version_kept(
@@ -50,7 +50,7 @@ async def test_a_broken_edit_is_logged_and_the_last_good_version_kept(
     with caplog.at_level(logging.ERROR):
         assert not await watcher.check()
     assert live().version == good
-    assert assistant.answer_text("/optout quietnote").title == "QuietNote"
+    assert answer_line(assistant, "/optout quietnote").title == "QuietNote"
     assert any(
         "quietnote.yaml:9:3: opt_out.kind" in record.getMessage() for record in caplog.records
     )
@@ -71,10 +71,10 @@ async def test_a_new_service_file_is_picked_up_by_the_running_watcher(content: P
             clone.replace("aliases: [qn]", "aliases: [ln]")
         )
         for _ in range(200):
-            if assistant.answer_text("/optout loudnote").title == "LoudNote":
+            if answer_line(assistant, "/optout loudnote").title == "LoudNote":
                 break
             await asyncio.sleep(0.01)
-        assert assistant.answer_text("/optout loudnote").title == "LoudNote"
+        assert answer_line(assistant, "/optout loudnote").title == "LoudNote"
     finally:
         task.cancel()
 
@@ -101,7 +101,7 @@ async def test_after_hostile_files_the_watcher_still_serves_a_later_good_edit(
         (content / "services" / name).unlink()
     edit(content / "services" / "quietnote.yaml", "name: QuietNote", "name: QuietNote Cloud")
     assert await asyncio.wait_for(watcher.check(), timeout=30)
-    assert assistant.answer_text("/optout quietnote").title == "QuietNote Cloud"
+    assert answer_line(assistant, "/optout quietnote").title == "QuietNote Cloud"
 
 
 async def test_an_unexpected_failure_is_logged_once_and_the_next_change_retried(
@@ -129,7 +129,7 @@ async def test_an_unexpected_failure_is_logged_once_and_the_next_change_retried(
             assert errors[0].exc_info and isinstance(errors[0].exc_info[1], RecursionError)
             edit(content / "services" / "quietnote.yaml", "QuietNote 2", "QuietNote 3")
             await until(lambda: live().version != good)
-        assert assistant.answer_text("/optout quietnote").title == "QuietNote 3"
+        assert answer_line(assistant, "/optout quietnote").title == "QuietNote 3"
         assert not task.done()
     finally:
         task.cancel()

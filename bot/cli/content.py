@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -41,6 +42,7 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_assistant, display_zone
     from bot.content.loader import ContentError
     from bot.core.clock import Clock, FixedClock, SystemClock
+    from bot.core.request import Request
     from bot.platforms.console.render import render_text
 
     clock: Clock = FixedClock(args.now) if args.now else SystemClock()
@@ -56,7 +58,8 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     except ContentError as error:
         print_problems(error.problems, "the knowledge base is invalid")
         return 1
-    print(render_text(assistant.answer_text(args.text), zone))
+    reply = asyncio.run(assistant.handle(Request.from_line(args.text)))
+    print(render_text(reply, zone))
     return 0
 
 

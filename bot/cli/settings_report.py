@@ -18,8 +18,6 @@ ENV_EXAMPLE = ROOT / ".env.example"
 OPERATIONS_DOC = ROOT / "docs" / "operations.md"
 # Every environment variable the settings read, in declaration order.
 SETTINGS = tuple(declared.name for declared in declared_settings().values())
-# Settings fields that are not read from the environment (command-line options set them).
-FROM_OPTIONS = frozenset({"slack_http"})
 _ENV_HEADER = """\
 # Settings of optout-bot, generated from their declarations in bot/config.py by
 # `python -m bot.cli.settings_report` (a test fails when this file differs). Copy to .env, then

@@ -1,31 +1,51 @@
-"""The core's front door: command text or typed options in, a ``Reply`` out, never an exception."""
+"""The core's front door: a ``Request`` in, a ``Reply`` out, never an exception.
+
+Every command of the catalogue is answered through one registry: ``COMMAND_HANDLERS`` for the
+commands, ``SUBACTION_HANDLERS`` for their sub-actions. A name the registry does not know is
+an error reply, never some other command's answer.
+"""
 
 from __future__ import annotations
 
-import unicodedata
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
-from bot.core.answers import changes, deadline, help, optout
-from bot.core.catalogue import COMMANDS, DEFAULT_NAMES, CommandNames
+from bot.core.answers import changes, deadline, help, optout, subscriptions
+from bot.core.answers.subscriptions import ChannelDesk, SubactionHandler, notice
+from bot.core.catalogue import COMMANDS, CommandSpec, SubactionSpec, subaction
 from bot.core.clock import Clock
 from bot.core.knowledge import Phrases, Service
 from bot.core.library import KnowledgeBase, KnowledgeSource
-from bot.core.lookup import AUTOCOMPLETE_LIMIT
+from bot.core.phrasing import fill
+from bot.core.ports import ReminderAccess, StoreWriteError
 from bot.core.reply import Reply, Section
-from bot.core.richtext import RichText, Text, UserText
+from bot.core.request import MAX_QUERY_CHARS, Request, clean, echo
+from bot.core.richtext import Command, RichText, Text, UserText
 from bot.core.signals import NO_SIGNALS, SignalsSource, SourceSignals, with_source_notices
 
-# Input beyond these lengths cannot be a command or a service name; it is cut before any work.
-MAX_INPUT_CHARS = 2000
-MAX_QUERY_CHARS = 100
-MAX_ECHO_CHARS = 60
-# Discord caps choice names and values at 100 characters.
-MAX_CHOICE_CHARS = 100
+log = logging.getLogger(__name__)
+
 REPLY_CACHE_SIZE = 4096
 # Said when a bug stopped an answer and even the knowledge base's own apology cannot be read.
 FALLBACK_APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+# A command's answer from the knowledge base: about one service, or (None) about all of them.
+CommandHandler = Callable[[KnowledgeBase, Phrases, Service | None, datetime], Reply]
+
+COMMAND_HANDLERS: dict[str, CommandHandler] = {
+    "optout": optout.answer,
+    "deadline": deadline.answer,
+    "changes": changes.answer,
+    "help": help.answer,
+}
+SUBACTION_HANDLERS: dict[tuple[str, str], SubactionHandler] = {
+    ("deadline", "subscribe"): subscriptions.subscribe,
+    ("deadline", "unsubscribe"): subscriptions.unsubscribe,
+    ("deadline", "subscriptions"): subscriptions.listing,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,119 +56,55 @@ class Choice:
     value: str
 
 
-def clean(text: str, limit: int = MAX_INPUT_CHARS) -> str:
-    """Input with control and format characters dropped and whitespace collapsed."""
-    text = text[:limit]
-    if text.isprintable():  # the usual case: no control, format or separator characters at all
-        return " ".join(text.split())
-    kept = "".join(
-        " " if char.isspace() else char
-        for char in text
-        if char.isspace() or not unicodedata.category(char).startswith("C")
-    )
-    return " ".join(kept.split())
-
-
-def echo(text: str) -> str:
-    """User text shortened for quoting back."""
-    return text if len(text) <= MAX_ECHO_CHARS else text[: MAX_ECHO_CHARS - 1] + "…"
-
-
 class Assistant:
-    """Answers commands from the current knowledge base at the clock's current instant."""
+    """Answers requests from the current knowledge base at the clock's current instant."""
 
     def __init__(
         self,
         knowledge: KnowledgeSource,
         clock: Clock,
-        names: CommandNames = DEFAULT_NAMES,
+        reminders: ReminderAccess | None = None,
         signals: SignalsSource = lambda: NO_SIGNALS,
     ) -> None:
         self._knowledge = knowledge
         self._clock = clock
-        self._names = names
+        self._reminders = reminders
         # What the scheduled source checks found: a snapshot in memory, read like the knowledge.
         self._signals = signals
-        self._phrases = lru_cache(maxsize=8)(self._spelled_phrases)
         # Answers change only with the knowledge base or the minute (countdowns), so the same
         # question in the same minute is answered from memory: one reply object, rendered once.
         self._answer = lru_cache(maxsize=REPLY_CACHE_SIZE)(self._compute)
 
-    def renamed(self, names: CommandNames) -> Assistant:
-        """The same assistant for a platform whose commands are typed differently."""
-        return Assistant(self._knowledge, self._clock, names, self._signals)
+    async def handle(self, request: Request) -> Reply:
+        """The reply to one request: the way in for every platform."""
+        name = _name(request.command)
+        routed = _subaction_of(name, request)
+        if routed is None:
+            return self._plain(name, request.argument, request.locale)
+        spec, sub, rest = routed
+        return await self._subaction(spec, sub, rest, request)
 
-    @property
-    def names(self) -> CommandNames:
-        """How this assistant's replies spell the commands."""
-        return self._names
-
-    def phrases(self, locale: str | None = None) -> Phrases:
-        """The bot's phrases in a language, with commands spelled for this platform."""
-        return self._phrases(self._knowledge(), locale)
-
-    def answer_text(self, text: str, locale: str | None = None) -> Reply:
-        """Answer a whole command line such as ``/optout claude``."""
-        cleaned = clean(text)
-        head, _, rest = cleaned.partition(" ")
-        return self.run(head.lstrip("/"), rest, locale)
+    def answer_now(self, request: Request) -> Reply | None:
+        """The reply at once, or None when the request must wait on the store (a sub-action):
+        the hot path of adapters that must acknowledge within a deadline."""
+        name = _name(request.command)
+        if _subaction_of(name, request) is not None:
+            return None
+        return self._plain(name, request.argument, request.locale)
 
     def run(self, command: str, argument: str | None = None, locale: str | None = None) -> Reply:
-        """Answer one command with its (optional) service argument."""
-        name = clean(command, MAX_QUERY_CHARS).casefold()
-        query = clean(argument or "")
-        minute = self._clock.now().replace(second=0, microsecond=0)
-        return self._answer(self._knowledge(), name, query, locale, minute, self._signals())
+        """The plain answer of one command about a service (or all): what buttons and living
+        answers show again; sub-actions are never run here."""
+        return self._plain(_name(command), argument, locale)
 
-    def _spelled_phrases(self, knowledge: KnowledgeBase, locale: str | None) -> Phrases:
-        return knowledge.messages.for_locale(locale).with_commands(self._names.placeholders())
+    def phrases(self, locale: str | None = None) -> Phrases:
+        """The bot's phrases in a language."""
+        return self._knowledge().messages.for_locale(locale)
 
-    def _compute(
-        self,
-        knowledge: KnowledgeBase,
-        name: str,
-        query: str,
-        locale: str | None,
-        now: datetime,
-        signals: SourceSignals,
-    ) -> Reply:
-        phrases = self._phrases(knowledge, locale)
-        names = self._names
-        if not name:
-            return _notice(phrases.empty_input, now, "help")
-        spec = COMMANDS.get(name)
-        if spec is None:
-            return self._unknown_command(name, phrases, now)
-        if name == "help":
-            return help.answer(phrases, names, now, len(knowledge.services))
-        if not query:
-            if name == "optout":
-                return optout.answer_list(knowledge, phrases, names, now)
-            if name == "deadline":
-                return deadline.answer_all(knowledge, phrases, now)
-            return changes.answer(knowledge, None, phrases, now)
-        service, ignored = _resolve(knowledge, query)
-        if service is None:
-            return _not_found(knowledge, names.slash(name), query, phrases, now)
-        if name == "optout":
-            reply = optout.answer_service(service, phrases, names, now)
-        elif name == "deadline":
-            reply = deadline.answer_service(service, phrases, now)
-        else:
-            reply = changes.answer(knowledge, service, phrases, now)
-        reply = with_source_notices(reply, service, signals, phrases.sources)
-        if ignored:
-            note: RichText = (Text(phrases.extra_words + " "), UserText(echo(ignored)))
-            reply = replace(reply, notices=(*reply.notices, note))
-        return reply
-
-    def autocomplete(self, fragment: str) -> list[Choice]:
-        """Ranked service choices for what the user has typed so far."""
-        matches = self._knowledge().index.autocomplete(clean(fragment, MAX_QUERY_CHARS))
-        return [
-            Choice(match.service.name[:MAX_CHOICE_CHARS], match.service.id)
-            for match in matches[:AUTOCOMPLETE_LIMIT]
-        ]
+    def autocomplete(self, fragment: str, limit: int) -> list[Choice]:
+        """At most ``limit`` ranked service choices for what the user has typed so far."""
+        matches = self._knowledge().index.autocomplete(clean(fragment, MAX_QUERY_CHARS), limit)
+        return [Choice(match.service.name, match.service.id) for match in matches]
 
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base answers currently come from."""
@@ -166,13 +122,99 @@ class Assistant:
             # The apology must not depend on the thing that may have failed.
             return FALLBACK_APOLOGY
 
-    def _unknown_command(self, name: str, phrases: Phrases, now: datetime) -> Reply:
-        from rapidfuzz import process  # lazy: only a mistyped command needs it
+    def _plain(self, name: str, argument: str | None, locale: str | None) -> Reply:
+        query = clean(argument or "")
+        minute = self._clock.now().replace(second=0, microsecond=0)
+        return self._answer(self._knowledge(), name, query, locale, minute, self._signals())
 
-        guess = process.extractOne(name, list(COMMANDS), score_cutoff=60)
-        suggestion = self._names.slash(guess[0] if guess else "help")
-        text = phrases.unknown_command.replace("{suggestion}", suggestion)
-        return _notice(text, now, "help", quoted=f"/{echo(name)}")
+    def _compute(
+        self,
+        knowledge: KnowledgeBase,
+        name: str,
+        query: str,
+        locale: str | None,
+        now: datetime,
+        signals: SourceSignals,
+    ) -> Reply:
+        phrases = knowledge.messages.for_locale(locale)
+        if not name:
+            return _error(phrases.empty_input, now, "help")
+        spec, handler = COMMANDS.get(name), COMMAND_HANDLERS.get(name)
+        if spec is None or handler is None:
+            return _unknown_command(name, phrases, now)
+        if not query or not spec.options:
+            return handler(knowledge, phrases, None, now)
+        service, ignored = _resolve(knowledge, query)
+        if service is None:
+            return _not_found(knowledge, name, query, phrases, now)
+        reply = handler(knowledge, phrases, service, now)
+        reply = with_source_notices(reply, service, signals, phrases.sources)
+        if ignored:
+            note: RichText = (Text(phrases.extra_words + " "), UserText(echo(ignored)))
+            reply = replace(reply, notices=(*reply.notices, note))
+        return reply
+
+    async def _subaction(
+        self, spec: CommandSpec, sub: SubactionSpec, argument: str, request: Request
+    ) -> Reply:
+        knowledge = self._knowledge()
+        phrases = knowledge.messages.for_locale(request.locale)
+        living = phrases.living
+        if request.channel is None:
+            return notice(fill(phrases.reminders_need_channel), "error")
+        store = self._reminders.subscription_store() if self._reminders else None
+        if store is None or self._reminders is None:
+            return notice(fill(living.unavailable), "error")
+        if sub.manages_channel and not (request.may_manage and await request.may_manage()):
+            return notice(fill(living.not_allowed), "error")
+        reminders, now = self._reminders, self._clock.now()
+        offsets = reminders.reminder_offsets
+        desk = ChannelDesk(store, request.channel, knowledge, phrases, offsets, now)
+        try:
+            reply = await SUBACTION_HANDLERS[(spec.name, sub.name)](desk, argument)
+        except StoreWriteError as error:
+            reminders.refused(error)
+            return notice(fill(living.paused), "error")
+        except Exception as error:
+            # The database went away mid-request: answers go on, reminders say they are off.
+            log.warning(
+                "reminders: a %s %s request failed (%s)",
+                request.channel.platform,
+                sub.name,
+                type(error).__name__,
+            )
+            return notice(fill(living.unavailable), "error")
+        if sub.manages_channel and reply.tone != "error":
+            reminders.accepted()  # a change went through: the database takes writes
+        return reply
+
+
+def _name(command: str) -> str:
+    return clean(command, MAX_QUERY_CHARS).casefold()
+
+
+def _subaction_of(name: str, request: Request) -> tuple[CommandSpec, SubactionSpec, str] | None:
+    """The sub-action a request names, with the words after it; None for a plain command."""
+    spec = COMMANDS.get(name)
+    if spec is None or not spec.subactions:
+        return None
+    if request.action is not None:
+        # A chosen action the catalogue does not know (a forged payload) leaves a plain command.
+        sub = subaction(spec, request.action)
+        return (spec, sub, request.argument) if sub else None
+    head, _, rest = clean(request.argument).partition(" ")
+    sub = subaction(spec, head)
+    return (spec, sub, rest) if sub else None
+
+
+def _unknown_command(name: str, phrases: Phrases, now: datetime) -> Reply:
+    from rapidfuzz import process  # lazy: only a mistyped command needs it
+
+    guess = process.extractOne(name, list(COMMANDS), score_cutoff=60)
+    suggestion = (Command(guess[0] if guess else "help"),)
+    return _error(
+        phrases.unknown_command, now, "help", quoted=f"/{echo(name)}", suggestion=suggestion
+    )
 
 
 def _resolve(knowledge: KnowledgeBase, query: str) -> tuple[Service | None, str]:
@@ -186,28 +228,29 @@ def _resolve(knowledge: KnowledgeBase, query: str) -> tuple[Service | None, str]
 
 
 def _not_found(
-    knowledge: KnowledgeBase, slash: str, query: str, phrases: Phrases, now: datetime
+    knowledge: KnowledgeBase, command: str, query: str, phrases: Phrases, now: datetime
 ) -> Reply:
-    command = slash.removeprefix("/")
     short = query[:MAX_QUERY_CHARS]
     suggestions = knowledge.index.suggest(short)
     if not suggestions and " " in short:
         suggestions = knowledge.index.suggest(short.split()[0])
     if not suggestions:
-        return _notice(f"{phrases.not_found} {phrases.no_suggestions}", now, command, echo(short))
-    items = tuple((Text(f"{slash} {service.id} — {service.name}"),) for service in suggestions)
-    reply = _notice(phrases.not_found, now, command, echo(short))
+        template = f"{phrases.not_found} {phrases.no_suggestions}"
+        return _error(template, now, command, echo(short))
+    items = tuple(
+        (Command(command, service.id), Text(f" — {service.name}")) for service in suggestions
+    )
+    reply = _error(phrases.not_found, now, command, echo(short))
     return replace(reply, sections=(Section(phrases.did_you_mean, items=items),))
 
 
-def _notice(text: str, now: datetime, command: str, quoted: str | None = None) -> Reply:
+def _error(
+    template: str, now: datetime, command: str, quoted: str | None = None, **values: RichText
+) -> Reply:
     """An error reply; ``{query}`` in the phrase marks where the user's words are quoted."""
-    before, marker, after = text.partition("{query}")
-    summary: RichText = (Text(text),)
     if quoted is not None:
-        summary = (
-            (Text(before), UserText(quoted), Text(after))
-            if marker
-            else (Text(f"{text} "), UserText(quoted))
-        )
+        if "{query}" not in template:
+            template += " {query}"
+        values["query"] = (UserText(quoted),)
+    summary = fill(template, **values)
     return Reply(command=command, title="", summary=summary, generated_at=now, tone="error")

@@ -27,7 +27,7 @@ class SubactionSpec:
     description: str
     usage: str
     option: OptionSpec | None = None
-    # Changes channel settings: adapters check the person may manage the channel.
+    # Changes channel settings: the front door asks whether the person may manage the channel.
     manages_channel: bool = False
 
 
@@ -106,33 +106,10 @@ CATALOGUE: tuple[CommandSpec, ...] = (
 COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in CATALOGUE}
 
 
-@dataclass(frozen=True)
-class CommandNames:
-    """How the commands are typed on one platform: a Slack workspace may rename ``/optout``."""
-
-    renamed: tuple[tuple[str, str], ...] = ()
-
-    @classmethod
-    def of(cls, mapping: dict[str, str]) -> CommandNames:
-        """Names from a catalogue-name -> slash-command mapping; defaults need no entry."""
-        return cls(tuple(sorted((name, slash) for name, slash in mapping.items())))
-
-    def slash(self, name: str) -> str:
-        """What a person types to run catalogue command ``name``."""
-        return dict(self.renamed).get(name, f"/{name}")
-
-    def spelled(self, text: str) -> str:
-        """A catalogue usage or example (``/optout claude``) as typed on this platform."""
-        head, space, rest = text.partition(" ")
-        name = head.removeprefix("/")
-        return f"{self.slash(name)}{space}{rest}" if name in COMMANDS else text
-
-    def placeholders(self) -> dict[str, str]:
-        """``{optout}``, ``{deadline}`` … for the bot's phrases."""
-        return {name: self.slash(name) for name in COMMANDS}
-
-
-DEFAULT_NAMES = CommandNames()
+def subaction(spec: CommandSpec, name: str | None) -> SubactionSpec | None:
+    """The sub-action of ``spec`` called ``name`` (any case), if it has one."""
+    wanted = (name or "").casefold()
+    return next((sub for sub in spec.subactions if sub.name == wanted), None)
 
 
 def fingerprint(catalogue: tuple[CommandSpec, ...] = CATALOGUE) -> str:

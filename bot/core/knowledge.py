@@ -9,10 +9,10 @@ same structure, field by field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from bot.core.constraints import (
@@ -40,9 +40,8 @@ Surface = Literal[
     "all", "web", "desktop", "web-desktop", "ios", "android", "mobile", "admin", "email"
 ]
 SourceKind = Literal["vendor", "regulator", "news", "other"]
-
-
-PhrasesT = TypeVar("PhrasesT", "Phrases", "LivingPhrases", "SharingPhrases", "SourcePhrases")
+# A plan's default: "always" is used with no admin setting that turns it off.
+PlanState = Literal["on", "off", "varies", "not-applicable", "always"]
 
 
 class Record:
@@ -210,7 +209,7 @@ class PlanDefault(Record):
     """What one plan of the organisation's subscription does until an admin changes it."""
 
     plan: Annotated[ShortText, Described("The plan, in the vendor's own name (Free, Business…).")]
-    state: Annotated[Literal["on", "off", "varies", "not-applicable"], OnOffWords()]
+    state: Annotated[PlanState, OnOffWords()]
     text: Prose | None = None
     sources: SourceRefs
 
@@ -302,7 +301,7 @@ class LivingPhrases(Record):
     """Phrases of living answers: update lines, reminders and subscriptions.
 
     Every field has an English default, so a messages file needs a ``living`` block only to
-    change one. ``{deadline}`` is spelled as the platform types the command.
+    change one. ``{deadline}`` names the command; each platform spells it as typed there.
     """
 
     updated: ShortText = "Updated {date}: {change}"
@@ -424,13 +423,14 @@ class Phrases(Record):
     changes_title: ShortText
     changes_for_title: ShortText
     no_changes: Prose
-    no_opt_out: ShortText
+    reminders_need_channel: Prose
     apology: Prose
     category_names: dict[Category, ShortText]
     surface_names: dict[Surface, ShortText]
     section_names: SectionNames = field(default_factory=SectionNames)
-    plan_states: dict[Literal["on", "off", "varies", "not-applicable"], ShortText] = field(
+    plan_states: dict[PlanState, ShortText] = field(
         default_factory=lambda: {
+            "always": "used, and no admin setting turns it off",
             "on": "used unless an admin turns it off",
             "off": "not used unless an admin turns it on",
             "varies": "depends on the setting chosen",
@@ -440,24 +440,6 @@ class Phrases(Record):
     sharing: SharingPhrases
     living: LivingPhrases = field(default_factory=LivingPhrases)
     sources: SourcePhrases = field(default_factory=SourcePhrases)
-
-    def with_commands(self, slashes: dict[str, str]) -> Phrases:
-        """These phrases with ``{optout}``-style placeholders spelled as typed on a platform."""
-        return _spelled(self, slashes)
-
-
-def _spelled(phrases: PhrasesT, slashes: dict[str, str]) -> PhrasesT:
-    updates: dict[str, Any] = {}
-    for name in (entry.name for entry in fields(phrases)):
-        value = getattr(phrases, name)
-        if isinstance(value, LivingPhrases | SharingPhrases | SourcePhrases):
-            # Each group of phrases is spelled the same way, one level down.
-            updates[name] = _spelled(value, slashes)  # type: ignore[type-var]
-        elif isinstance(value, str) and "{" in value:
-            for command, slash in slashes.items():
-                value = value.replace("{" + command + "}", slash)
-            updates[name] = value
-    return replace(phrases, **updates)
 
 
 @dataclass(frozen=True, kw_only=True)

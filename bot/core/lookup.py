@@ -16,8 +16,6 @@ AUTOCOMPLETE_CUTOFF = 75.0
 MIN_FUZZY_FRAGMENT = 3
 # How many prefix or substring hits to look at before ranking: enough to fill the choices well.
 SCAN_FACTOR = 4
-# Discord accepts at most 25 autocomplete choices; no platform needs more.
-AUTOCOMPLETE_LIMIT = 25
 
 
 def normalise(text: str) -> str:
@@ -76,8 +74,9 @@ class ServiceIndex:
         )
         return _distinct(self._by_key[candidate] for candidate, _, _ in hits)[:limit]
 
-    def autocomplete(self, fragment: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[Match]:
-        """Ranked services for what was typed: prefixes first, then fragments, then near misses."""
+    def autocomplete(self, fragment: str, limit: int) -> list[Match]:
+        """At most ``limit`` ranked services for what was typed: prefixes first, then
+        fragments, then near misses (each platform caps its choices differently)."""
         key = normalise(fragment)
         if not key:
             return [Match(service, service.name, 100.0) for service in self.services()[:limit]]

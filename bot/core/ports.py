@@ -224,6 +224,27 @@ class SubscriptionStore(Protocol):
         ...
 
 
+class ReminderAccess(Protocol):
+    """Deadline reminders as the front door reaches them: living answers may be down."""
+
+    def subscription_store(self) -> SubscriptionStore | None:
+        """The channels' subscriptions, or None while living answers do not run."""
+        ...
+
+    @property
+    def reminder_offsets(self) -> tuple[int, ...]:
+        """Days before each deadline when reminders go out (0: on its day)."""
+        ...
+
+    def refused(self, error: StoreWriteError) -> None:
+        """The store refused a write: reminders are paused until it takes one again."""
+        ...
+
+    def accepted(self) -> None:
+        """The store took a write: reminders resume if they were paused."""
+        ...
+
+
 class ReminderStore(Protocol):
     """Deadlines seen, reminder occurrences fanned out, and the outbox of posts per channel."""
 

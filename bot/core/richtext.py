@@ -7,7 +7,6 @@ that notation is parsed once, here, into spans. Renderers then decide how a labe
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -62,11 +61,30 @@ class When:
     relative: bool = False
 
 
-Span = Text | Label | Link | Strong | UserText | When
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command as a person types it (``/optout claude``); each platform spells the name.
+
+    A Slack workspace may rename ``/optout``, so the name stays the catalogue's until a renderer
+    spells it; ``strong`` stresses the whole command line (usages in the help).
+    """
+
+    name: str
+    argument: str = ""
+    strong: bool = False
+
+    def spelled(self, slash: str) -> str:
+        """The command line with the name typed as ``slash``."""
+        return f"{slash} {self.argument}" if self.argument else slash
+
+    @property
+    def text(self) -> str:
+        """The command line as typed wherever the command keeps its catalogue name."""
+        return self.spelled(f"/{self.name}")
+
+
+Span = Text | Label | Link | Strong | UserText | When | Command
 RichText = tuple[Span, ...]
-
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 class MarkupError(ValueError):
@@ -111,19 +129,3 @@ def plain(text: RichText) -> str:
             parts.append(span.text)
     return "".join(parts)
 
-
-def fill(template: str, **values: RichText) -> RichText:
-    """A phrase with ``{name}`` placeholders replaced by rich text (unknown ones kept as is)."""
-    spans: list[Span] = []
-    position = 0
-    for match in _PLACEHOLDER.finditer(template):
-        value = values.get(match.group(1))
-        if value is None:
-            continue
-        if match.start() > position:
-            spans.append(Text(template[position : match.start()]))
-        spans.extend(value)
-        position = match.end()
-    if position < len(template):
-        spans.append(Text(template[position:]))
-    return tuple(spans)

@@ -15,8 +15,9 @@ from types import MappingProxyType
 from typing import Literal
 
 from bot.core.knowledge import Service, SourcePhrases
+from bot.core.phrasing import fill
 from bot.core.reply import Reply
-from bot.core.richtext import Label, Link, RichText, Span, Text, When, fill
+from bot.core.richtext import Label, Link, RichText, Span, Text, When
 
 # The states of a cited page an answer warns about; "unreachable" may be a passing outage.
 SignalStatus = Literal["changed", "moved", "gone"]

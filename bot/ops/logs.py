@@ -18,7 +18,6 @@ from typing import TextIO
 from bot.core.redaction import redact, without_user_ids
 from bot.ops.observe import request_id
 
-FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 # Their DEBUG output carries payloads: user ids, typed text, interaction tokens in URLs.
 PAYLOAD_LOGGERS = (

@@ -42,25 +42,33 @@ class LivingBench:
     """One bot's living answers on a SQLite file, driven tick by tick."""
 
     def __init__(
-        self, store: SqlStore, live: LiveKnowledge, assistant: Assistant, clock: SteppingClock
+        self,
+        store: SqlStore,
+        live: LiveKnowledge,
+        assistant: Assistant,
+        clock: SteppingClock,
+        access: LivingAccess,
+        signals: LiveSignals,
     ) -> None:
         self.store = store
         self.live = live
-        # What the adapter answers with: the same knowledge and clock as living answers.
+        # What the adapter answers with: the same knowledge and clock as living answers, and
+        # the subscriptions through ``access``.
         self.assistant = assistant
         self.clock = clock
-        self.access = LivingAccess(clock)
+        self.access = access
         self.pacers: dict[str, Pacer] = {}
-        self.signals = LiveSignals()
+        # What the assistant shows of the scheduled source checks (see ``source_watch``).
+        self.signals = signals
 
-    def attach(self, publisher: Publisher, assistant: Assistant) -> Pacer:
+    def attach(self, publisher: Publisher) -> Pacer:
         """Attach a platform, paced in the test's own time: waiting moves the clock."""
 
         async def wait(seconds: float) -> None:
             self.clock.advance(seconds=seconds)
 
         pacer = Pacer(50, burst=10, sleep=wait, monotonic=lambda: self.clock.now().timestamp())
-        self.access.attach(publisher, pacer, assistant)
+        self.access.attach(publisher, pacer)
         self.pacers[publisher.platform] = pacer
         return pacer
 
@@ -109,10 +117,10 @@ async def living_bench(tmp_path: Path, **settings: Any) -> AsyncIterator[LivingB
     assert store is not None
     clock = SteppingClock(START)
     live = LiveKnowledge(fixture_knowledge())
+    access = LivingAccess()
     signals = LiveSignals()
-    assistant = Assistant(live, clock, signals=signals)
-    bench = LivingBench(store, live, assistant, clock)
-    bench.signals = signals
+    assistant = Assistant(live, clock, access, signals)
+    bench = LivingBench(store, live, assistant, clock, access, signals)
     bench.access.connect(build_living(chosen, store, assistant, clock))
     try:
         yield bench

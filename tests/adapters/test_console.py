@@ -28,6 +28,22 @@ def test_console_answers_piped_commands_until_end_of_input() -> None:
     assert "Traceback" not in out + result.stderr
 
 
+def test_console_answers_reminder_subactions_with_where_reminders_are_set() -> None:
+    result = run_cli(
+        "run",
+        "--platform",
+        "console",
+        "--content",
+        str(FIXTURE_CONTENT),
+        stdin="/deadline subscribe chatterbox\n/deadline subscriptions\n",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("Reminders are posted in a chat channel") == 2
+    assert "Here, /deadline lists every date." in out
+    assert "I don't know a service" not in out
+
+
 def test_console_quit_stops_reading() -> None:
     result = run_cli(
         "run",

@@ -132,6 +132,7 @@ async def test_autocomplete_offers_the_cores_ranked_choices_at_once(
 
 async def test_autocomplete_never_offers_more_than_discord_allows(harness: DiscordHarness) -> None:
     services = tuple(make_service(f"service-{n:02d}", f"Service {n:02d}") for n in range(40))
+    services += (make_service("service-long", "Service " + "with a long name " * 10),)
     knowledge = KnowledgeBase(services, fixture_knowledge().messages, "many")
     await started(harness, Assistant(lambda: knowledge, FixedClock(instant(NOW))))
     for typed in ("", "serv", "zzzz"):
@@ -142,6 +143,9 @@ async def test_autocomplete_never_offers_more_than_discord_allows(harness: Disco
         assert len(body["data"]["choices"]) <= 25
     body = await harness.fake.interact(harness.bot, autocomplete(harness.bot, "deadline", "serv"))
     assert len(body["data"]["choices"]) == 25
+    body = await harness.fake.interact(harness.bot, autocomplete(harness.bot, "deadline", "long"))
+    [choice] = body["data"]["choices"]
+    assert choice["value"] == "service-long" and len(choice["name"]) == 100
 
 
 async def test_share_posts_a_normal_message_with_a_pin_button_and_confirms_privately(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import bot.platforms.discord.commands as discord_commands
+from bot.core.catalogue import CATALOGUE
 from tests.adapters.fake_discord import DiscordHarness, running_fake, slash
 from tests.support import FIXTURE_CONTENT, assistant_at
 
@@ -153,15 +154,12 @@ async def test_sync_command_registers_in_one_guild_and_remembers_it(
     harness: DiscordHarness,
 ) -> None:
     code, out, err = await cli(harness, "discord", "sync", "--guild", "1200000000000000001")
-    assert (code, out) == (0, "Registered 4 application commands in server 1200000000000000001.\n")
+    registered = f"Registered {len(CATALOGUE)} application commands in server 1200000000000000001."
+    assert (code, out) == (0, registered + "\n")
     assert "Traceback" not in err
     [request] = harness.fake.calls("PUT", r"/applications/\d+/guilds/\d+/commands")
-    assert [command["name"] for command in request.body] == [
-        "optout",
-        "deadline",
-        "changes",
-        "help",
-    ]
+    # Exactly the catalogue, in its order (optout, deadline, changes, help).
+    assert [command["name"] for command in request.body] == [spec.name for spec in CATALOGUE]
     assert harness.fake.calls("PUT", GLOBAL_SYNC) == []
     state = json.loads(harness.state_file.read_text())
     assert list(state) == [f"{harness.bot.application_id}:guild:1200000000000000001"]

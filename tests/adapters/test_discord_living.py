@@ -109,7 +109,7 @@ async def bot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[
     async with living_bench(tmp_path) as bench, running_fake(monkeypatch) as fake:
         harness = DiscordHarness(fake, tmp_path / "discord-commands.json")
         adapter = await harness.start(bench.assistant, living=bench.access)
-        bench.attach(await adapter.ready_publisher(), adapter.assistant)
+        bench.attach(await adapter.ready_publisher())
         yield Bot(harness, bench)
         await harness.stop()
 
@@ -209,7 +209,8 @@ async def test_reminders_are_set_in_server_channels_only(bot: Bot) -> None:
     payload = slash(bot_user, "deadline", {"action": "subscriptions"}, guild=False)
     await bot.fake.interact(bot_user, payload)
     await bot.fake.wait_until(lambda: bool(bot.followups()))
-    assert "per server channel" in bot.followups()[0].body["content"]
+    [embed] = bot.followups()[0].body["embeds"]
+    assert embed["description"].startswith("Reminders are posted in a chat channel: run this in")
 
 
 # -- reminders ----------------------------------------------------------------------------------
@@ -263,7 +264,7 @@ async def flaky_bot(
     async with running_fake(monkeypatch, FlakyDiscord()) as fake, living_bench(tmp_path) as bench:
         harness = DiscordHarness(fake, tmp_path / "discord-commands.json")
         adapter = await harness.start(bench.assistant, living=bench.access, **settings)
-        bench.attach(await adapter.ready_publisher(), adapter.assistant)
+        bench.attach(await adapter.ready_publisher())
         bot = Bot(harness, bench)
         try:
             await bench.tick()

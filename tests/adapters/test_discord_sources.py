@@ -24,7 +24,7 @@ async def bot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[
     async with living_bench(tmp_path) as bench, running_fake(monkeypatch) as fake:
         harness = DiscordHarness(fake, tmp_path / "discord-commands.json")
         adapter = await harness.start(bench.assistant, living=bench.access)
-        bench.attach(await adapter.ready_publisher(), adapter.assistant)
+        bench.attach(await adapter.ready_publisher())
         yield Bot(harness, bench)
         await harness.stop()
 

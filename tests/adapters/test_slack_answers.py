@@ -16,12 +16,12 @@ from tests.support import fixture_knowledge, instant
 def test_an_answer_is_reused_within_the_minute_and_renewed_after_it() -> None:
     clock = FixedClock(instant("2025-09-20T12:00:00Z"))
     live = LiveKnowledge(fixture_knowledge())
-    cache = AnswerCache(Assistant(live, clock))
-    first = cache.answer("optout", "chatterbox")
+    assistant, cache = Assistant(live, clock), AnswerCache()
+    first = cache.answer(assistant.run("optout", "chatterbox"))
     clock.instant += timedelta(seconds=59)
-    assert cache.answer("optout", "chatterbox") is first
+    assert cache.answer(assistant.run("optout", "chatterbox")) is first
     clock.instant += timedelta(seconds=1)
-    assert cache.answer("optout", "chatterbox") is not first
+    assert cache.answer(assistant.run("optout", "chatterbox")) is not first
 
 
 async def test_a_reloaded_knowledge_base_is_answered_at_once() -> None:

@@ -93,7 +93,7 @@ async def living_bot(tmp_path: Path, **settings: Any) -> AsyncIterator[Bot]:
         async with serve_slack(
             bench.assistant, living=bench.access, slack_subscription_managers=managers, **settings
         ) as (fake, adapter):
-            bench.attach(await adapter.ready_publisher(), adapter.assistant)
+            bench.attach(await adapter.ready_publisher())
             fake.admins.add(ADMIN)
             yield Bot(fake, adapter, bench)
 
@@ -122,6 +122,19 @@ async def test_a_shared_answer_is_edited_in_place_with_an_update_line(bot: Bot) 
     bot.bench.clock.advance(days=1)
     await bot.bench.tick()
     assert len(bot.fake.called("chat.update")) == 1
+
+
+async def test_an_edited_answer_keeps_the_workspaces_command_names(tmp_path: Path) -> None:
+    async with living_bot(tmp_path, slack_commands={"optout": "/ai-optout"}) as bot:
+        assert (await bot.fake.command("/ai-optout", "share")).status == 200
+        await until(bot.bench.tracked, 1)
+        [message] = bot.fake.posts_in(CHANNEL_ID)
+        assert "/ai-optout chatterbox" in bot.text(str(message["ts"]))
+        bot.bench.clock.advance(days=2)
+        assert (await bot.bench.tick()).edits_queued == 0
+        bot.bench.publish(edition(quietnote=lambda record: record.update(name="QuietNote Pro")))
+        assert (await bot.bench.tick()).edits["slack"].done == 1
+        assert "QuietNote Pro* — /ai-optout quietnote" in bot.text(str(message["ts"]))
 
 
 async def test_an_answer_shared_with_the_button_is_recorded_too(bot: Bot) -> None:
@@ -438,7 +451,7 @@ def test_fitting_pages_keeps_short_answers_whole() -> None:
     pages = render_reply(long_reply(120))
     assert len(pages) == 3
     publisher = SlackPublisher(AsyncWebClient(), assistant_at("2026-11-20T12:00:00Z"))
-    noted = lambda page: publisher.with_note(page, "note")  # noqa: E731
+    noted = lambda page: publisher.with_note(page, (Text("note"),))  # noqa: E731
     assert fit(pages, 3, noted) == pages
     [cut] = fit(pages, 1, noted)
     assert cut.blocks[:-1] == pages[0].blocks[:-1] and "note" in json.dumps(cut.blocks[-1])

@@ -10,7 +10,7 @@ from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.platforms.console.render import render_text
 from tests.golden import assert_golden
-from tests.support import BUNDLED_CONTENT
+from tests.support import BUNDLED_CONTENT, answer_line
 
 # Answers are rendered as at a fixed instant so countdowns in the golden files stay put.
 AS_OF = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
@@ -21,7 +21,7 @@ REQUIRED_LIST = (
     "character-ai grammarly figma adobe wordpress-com tumblr squarespace substack reddit zoom "
     "apple-intelligence alexa deepseek notion dropbox cursor otter snapchat pinterest quora medium "
     "canva google-workspace atlassian youtube discord telegram stack-overflow wetransfer "
-    "soundcloud udemy jetbrains windsurf starlink"
+    "soundcloud udemy jetbrains windsurf starlink microsoft-365-copilot"
 )
 REQUIRED_SERVICES = REQUIRED_LIST.split()
 
@@ -32,7 +32,7 @@ def knowledge() -> KnowledgeBase:
 
 
 def answer(knowledge: KnowledgeBase, text: str) -> str:
-    return render_text(Assistant(lambda: knowledge, FixedClock(AS_OF)).answer_text(text), UTC)
+    return render_text(answer_line(Assistant(lambda: knowledge, FixedClock(AS_OF)), text), UTC)
 
 
 @pytest.mark.parametrize("service", GOLDEN_SERVICES)

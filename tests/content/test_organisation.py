@@ -9,7 +9,7 @@ from bot.content.loader import ContentError, load_knowledge
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.platforms.console.render import render_text
-from tests.support import FIXTURE_CONTENT, FIXTURE_TODAY, instant
+from tests.support import FIXTURE_CONTENT, FIXTURE_TODAY, answer_line, instant
 
 ORGANISATION = """organisation:
   role: Workspace owner
@@ -25,6 +25,9 @@ ORGANISATION = """organisation:
     - plan: Enterprise
       state: "off"
       text: Sales-negotiated contracts say so.
+      sources: [help-centre]
+    - plan: Starter
+      state: always
       sources: [help-centre]
   cannot_turn_off:
     - text: Abuse monitoring keeps flagged chats.
@@ -49,21 +52,23 @@ def test_an_organisation_section_loads_and_is_shown_in_the_answer(tmp_path: Path
     knowledge = load_knowledge(content, FIXTURE_TODAY).knowledge
     service = knowledge.service("chatterbox")
     assert service is not None and service.organisation is not None
-    assert [plan.plan for plan in service.organisation.plans] == ["Team", "Enterprise"]
+    assert [plan.plan for plan in service.organisation.plans] == ["Team", "Enterprise", "Starter"]
     assistant = Assistant(lambda: knowledge, FixedClock(instant("2026-11-28T12:00:00Z")))
-    text = render_text(assistant.answer_text("/optout chatterbox"), None)
+    text = render_text(answer_line(assistant, "/optout chatterbox"), None)
     assert "For organisations" in text
     assert "Who can change it: Workspace owner" in text
     assert "https://chatterbox.example/admin/data" in text
     assert "Team: used unless an admin turns it off" in text
     assert "Enterprise: not used unless an admin turns it on. Sales-negotiated" in text
+    assert "Starter: used, and no admin setting turns it off" in text
     assert "Cannot be turned off: Abuse monitoring keeps flagged chats." in text
 
 
 def test_a_personal_service_has_no_organisation_part() -> None:
     knowledge = load_knowledge(FIXTURE_CONTENT, FIXTURE_TODAY).knowledge
     assistant = Assistant(lambda: knowledge, FixedClock(instant("2026-11-28T12:00:00Z")))
-    assert "For organisations" not in render_text(assistant.answer_text("/optout chatterbox"), None)
+    answer = answer_line(assistant, "/optout chatterbox")
+    assert "For organisations" not in render_text(answer, None)
 
 
 @pytest.mark.parametrize(

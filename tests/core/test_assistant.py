@@ -3,7 +3,7 @@ from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.core.reply import Reply
 from bot.core.richtext import Label, Link, Strong, UserText, When, plain
-from tests.support import assistant_at, instant
+from tests.support import answer_line, assistant_at, instant
 
 NOW = "2025-09-20T12:00:00+00:00"
 
@@ -21,7 +21,7 @@ def words(reply: Reply) -> str:
 
 
 def test_optout_answers_with_steps_sources_and_verified_date() -> None:
-    reply = assistant_at(NOW).answer_text("/optout chatterbox")
+    reply = answer_line(assistant_at(NOW), "/optout chatterbox")
     assert reply.title == "Chatterbox AI"
     assert reply.service_id == "chatterbox"
     assert reply.shareable
@@ -48,31 +48,31 @@ def test_optout_answers_with_steps_sources_and_verified_date() -> None:
 
 
 def test_facts_supported_only_by_news_say_who_reported_them() -> None:
-    reply = assistant_at(NOW).answer_text("/optout chatterbox")
+    reply = answer_line(assistant_at(NOW), "/optout chatterbox")
     assert "(reported by Daily Example)" in words(reply)
     default = next(section for section in reply.sections if section.title == "If you do nothing")
     assert "reported by" not in plain(default.paragraphs[0])
 
 
 def test_service_without_opt_out_says_so() -> None:
-    reply = assistant_at(NOW).answer_text("/optout quietnote")
+    reply = answer_line(assistant_at(NOW), "/optout quietnote")
     assert "There is nothing to switch off." in plain(reply.summary)
     assert reply.tone == "info"
 
 
 def test_stale_entry_carries_a_warning() -> None:
-    reply = assistant_at("2026-11-28T00:00:00+00:00").answer_text("/optout oldsocial")
+    reply = answer_line(assistant_at("2026-11-28T00:00:00+00:00"), "/optout oldsocial")
     assert reply.tone == "warning"
     assert "last verified on 2025-05-01" in plain(reply.notices[0])
 
 
 def test_fresh_entry_has_no_warning() -> None:
-    reply = assistant_at("2026-11-28T00:00:00+00:00").answer_text("/optout chatterbox")
+    reply = answer_line(assistant_at("2026-11-28T00:00:00+00:00"), "/optout chatterbox")
     assert reply.notices == ()
 
 
 def test_optout_without_service_lists_services_grouped_by_category() -> None:
-    reply = assistant_at(NOW).answer_text("/optout")
+    reply = answer_line(assistant_at(NOW), "/optout")
     titles = [section.title for section in reply.sections]
     assert titles == [
         "AI assistants and chatbots",
@@ -85,12 +85,12 @@ def test_optout_without_service_lists_services_grouped_by_category() -> None:
 
 def test_lookup_by_alias_is_case_and_punctuation_insensitive() -> None:
     assistant = assistant_at(NOW)
-    assert assistant.answer_text("/optout CBX").service_id == "chatterbox"
-    assert assistant.answer_text("/optout Chatterbox-AI").service_id == "chatterbox"
+    assert answer_line(assistant, "/optout CBX").service_id == "chatterbox"
+    assert answer_line(assistant, "/optout Chatterbox-AI").service_id == "chatterbox"
 
 
 def test_unknown_service_suggests_close_matches() -> None:
-    reply = assistant_at(NOW).answer_text("/optout chaterbox")
+    reply = answer_line(assistant_at(NOW), "/optout chaterbox")
     assert reply.tone == "error"
     assert UserText("chaterbox") in reply.summary
     assert reply.sections[0].title == "Did you mean"
@@ -98,20 +98,20 @@ def test_unknown_service_suggests_close_matches() -> None:
 
 
 def test_unknown_service_without_close_match_points_to_the_list() -> None:
-    reply = assistant_at(NOW).answer_text("/deadline zzzzzzzz")
+    reply = answer_line(assistant_at(NOW), "/deadline zzzzzzzz")
     assert reply.tone == "error"
     assert reply.sections == ()
     assert "/optout for the full list" in plain(reply.summary)
 
 
 def test_extra_words_are_ignored_and_reported() -> None:
-    reply = assistant_at(NOW).answer_text("/optout chatterbox please now")
+    reply = answer_line(assistant_at(NOW), "/optout chatterbox please now")
     assert reply.service_id == "chatterbox"
     assert UserText("please now") in reply.notices[-1]
 
 
 def test_unknown_command_suggests_the_nearest() -> None:
-    reply = assistant_at(NOW).answer_text("/optuot chatterbox")
+    reply = answer_line(assistant_at(NOW), "/optuot chatterbox")
     assert reply.tone == "error"
     assert "/optout" in plain(reply.summary)
     assert UserText("/optuot") in reply.summary
@@ -119,17 +119,17 @@ def test_unknown_command_suggests_the_nearest() -> None:
 
 def test_empty_input_explains_what_to_type() -> None:
     for text in ("", "   ", "/", "\x00\x01"):
-        reply = assistant_at(NOW).answer_text(text)
+        reply = answer_line(assistant_at(NOW), text)
         assert reply.tone == "error"
         assert "/help" in plain(reply.summary)
 
 
 def test_command_without_slash_works_too() -> None:
-    assert assistant_at(NOW).answer_text("help").title.startswith("optout-bot")
+    assert answer_line(assistant_at(NOW), "help").title.startswith("optout-bot")
 
 
 def test_help_lists_every_command_with_examples() -> None:
-    reply = assistant_at(NOW).answer_text("/help")
+    reply = answer_line(assistant_at(NOW), "/help")
     listed = plain(reply.sections[0].items[0]) + "".join(
         plain(item) for item in reply.sections[0].items
     )
@@ -139,14 +139,14 @@ def test_help_lists_every_command_with_examples() -> None:
 
 
 def test_huge_input_is_cut_and_echo_is_short() -> None:
-    reply = assistant_at(NOW).answer_text("/optout " + "x" * 10_000)
+    reply = answer_line(assistant_at(NOW), "/optout " + "x" * 10_000)
     assert reply.tone == "error"
     echoed = [span for span in reply.summary if isinstance(span, UserText)]
     assert echoed and len(echoed[0].text) <= 60
 
 
 def test_changes_lists_newest_first_with_sources() -> None:
-    reply = assistant_at(NOW).answer_text("/changes")
+    reply = answer_line(assistant_at(NOW), "/changes")
     items = reply.sections[0].items
     dates = [next(span for span in item if isinstance(span, When)).instant for item in items]
     assert dates == sorted(dates, reverse=True)
@@ -155,19 +155,19 @@ def test_changes_lists_newest_first_with_sources() -> None:
 
 
 def test_changes_for_one_service_lists_only_its_own() -> None:
-    reply = assistant_at(NOW).answer_text("/changes quietnote")
+    reply = answer_line(assistant_at(NOW), "/changes quietnote")
     assert reply.title == "Policy changes: QuietNote"
     assert len(reply.sections[0].items) == 1
 
 
 def test_run_with_typed_options_matches_text_commands() -> None:
     assistant = assistant_at(NOW)
-    assert assistant.run("optout", "chatterbox") == assistant.answer_text("/optout chatterbox")
+    assert assistant.run("optout", "chatterbox") == answer_line(assistant, "/optout chatterbox")
     assert assistant.run("OPTOUT", None).title == "Services I can explain"
 
 
 def test_autocomplete_returns_ids_as_values() -> None:
-    choices = assistant_at(NOW).autocomplete("chat")
+    choices = assistant_at(NOW).autocomplete("chat", 25)
     assert choices[0].value == "chatterbox"
     assert choices[0].name == "Chatterbox AI"
 

@@ -1,45 +1,45 @@
-from bot.core.assistant import Assistant
-from bot.core.catalogue import CommandNames
-from bot.core.richtext import plain
-from tests.core.test_assistant import words
+"""Replies name commands as spans: the core never spells them, each renderer does."""
+
+from bot.core.richtext import Command, RichText
 from tests.support import assistant_at
 
-SLACK_NAMES = CommandNames.of({"help": "/optout-help", "optout": "/ai-optout"})
+NOW = "2025-09-20T12:00:00+00:00"
 
 
-def renamed_assistant() -> Assistant:
-    return assistant_at("2025-09-20T12:00:00+00:00").renamed(SLACK_NAMES)
+def commands(text: RichText) -> list[Command]:
+    return [span for span in text if isinstance(span, Command)]
 
 
-def test_help_lists_commands_as_this_platform_types_them() -> None:
-    text = words(renamed_assistant().run("help"))
-    assert "/optout-help" in text
-    assert "/ai-optout [service]" in text
-    assert "/ai-optout claude" in text
-    assert "/deadline [service]" in text
-    assert "/help" not in text.replace("/optout-help", "")
+def test_help_names_every_usage_and_example_as_a_command() -> None:
+    reply = assistant_at(NOW).run("help")
+    [optout, *_] = reply.sections[0].items
+    assert commands(optout) == [
+        Command("optout", "[service]", strong=True),
+        Command("optout", "claude"),
+        Command("optout", "chatgpt"),
+        Command("optout"),
+    ]
 
 
-def test_errors_point_at_the_renamed_commands() -> None:
-    empty = renamed_assistant().run("")
-    assert "/ai-optout claude, or /optout-help for the list" in plain(empty.summary)
-    miss = renamed_assistant().run("optout", "zzzzzzzz")
-    assert "Try /ai-optout for the full list." in plain(miss.summary)
-    near = renamed_assistant().run("optout", "chaterbox")
-    assert plain(near.sections[0].items[0]).startswith("/ai-optout chatterbox")
+def test_errors_point_at_commands() -> None:
+    assert Command("help") in commands(assistant_at(NOW).run("").summary)
+    assert commands(assistant_at(NOW).run("optout", "zzzzzzzz").summary) == [Command("optout")]
+    near = assistant_at(NOW).run("deadline", "chaterbox")
+    assert commands(near.sections[0].items[0]) == [Command("deadline", "chatterbox")]
+    unknown = assistant_at(NOW).run("optuot")
+    assert commands(unknown.summary) == [Command("optout"), Command("help")]
 
 
-def test_lists_and_date_lines_use_the_renamed_commands() -> None:
-    listing = renamed_assistant().run("optout")
-    assert "/ai-optout claude" in plain(listing.summary)
-    assert "— /ai-optout chatterbox" in plain(listing.sections[0].items[0])
-    answer = words(renamed_assistant().run("optout", "chatterbox"))
-    assert "(/deadline chatterbox)" in answer
+def test_lists_and_date_lines_name_commands() -> None:
+    listing = assistant_at(NOW).run("optout")
+    assert commands(listing.summary) == [Command("optout"), Command("optout")]
+    assert commands(listing.sections[0].items[0]) == [Command("optout", "chatterbox")]
+    answer = assistant_at(NOW).run("optout", "chatterbox")
+    [dates] = [section for section in answer.sections if section.title == "Dates"]
+    assert commands(dates.items[0]) == [Command("deadline", "chatterbox")]
 
 
-def test_default_names_are_the_catalogue_names() -> None:
-    names = CommandNames()
-    assert names.slash("optout") == "/optout"
-    assert names.spelled("/deadline linkedin") == "/deadline linkedin"
-    assert SLACK_NAMES.spelled("/optout claude") == "/ai-optout claude"
-    assert SLACK_NAMES.spelled("not a command") == "not a command"
+def test_a_command_reads_as_typed_with_its_catalogue_name() -> None:
+    assert Command("deadline", "linkedin").text == "/deadline linkedin"
+    assert Command("optout").spelled("/ai-optout") == "/ai-optout"
+    assert Command("optout", "claude").spelled("/ai-optout") == "/ai-optout claude"

@@ -6,7 +6,7 @@ from bot.core.reply import Reply
 from bot.core.richtext import Strong, When, plain
 from bot.core.rules import check_services
 from bot.core.timing import describe_relative
-from tests.support import assistant_at, make_service
+from tests.support import answer_line, assistant_at, make_service
 
 
 def section(reply: Reply, title: str) -> list[str]:
@@ -23,13 +23,13 @@ def countdown(reply: Reply, title: str) -> list[str]:
 
 
 def test_before_the_deadline_it_is_upcoming_with_a_countdown() -> None:
-    reply = assistant_at("2025-09-20T12:00:00+00:00").answer_text("/deadline chatterbox")
+    reply = answer_line(assistant_at("2025-09-20T12:00:00+00:00"), "/deadline chatterbox")
     assert countdown(reply, "Upcoming") == ["in 18 days", "in 446 days"]
     assert section(reply, "Passed") == []
 
 
 def test_a_moved_deadline_shows_both_dates() -> None:
-    reply = assistant_at("2025-09-20T12:00:00+00:00").answer_text("/deadline chatterbox")
+    reply = answer_line(assistant_at("2025-09-20T12:00:00+00:00"), "/deadline chatterbox")
     first = next(s for s in reply.sections if s.title == "Upcoming").items[0]
     dates = [span.instant.date().isoformat() for span in first if isinstance(span, When)]
     assert dates == ["2025-10-08", "2025-09-28", "2025-10-08"]
@@ -37,12 +37,12 @@ def test_a_moved_deadline_shows_both_dates() -> None:
 
 
 def test_on_the_day_it_is_still_upcoming_and_due_today() -> None:
-    reply = assistant_at("2025-10-08T23:30:00+00:00").answer_text("/deadline chatterbox")
+    reply = answer_line(assistant_at("2025-10-08T23:30:00+00:00"), "/deadline chatterbox")
     assert countdown(reply, "Upcoming")[0] == "today"
 
 
 def test_the_day_after_it_is_passed_with_what_can_still_be_done() -> None:
-    reply = assistant_at("2025-10-09T00:00:00+00:00").answer_text("/deadline chatterbox")
+    reply = answer_line(assistant_at("2025-10-09T00:00:00+00:00"), "/deadline chatterbox")
     passed = next(s for s in reply.sections if s.title == "Passed").items[0]
     assert Strong("Passed.") in passed
     assert "You can still change the setting" in plain(passed)
@@ -52,8 +52,8 @@ def test_the_day_after_it_is_passed_with_what_can_still_be_done() -> None:
 
 def test_timed_event_passes_at_its_instant_across_a_time_zone_boundary() -> None:
     # 17:00 in Los Angeles on 10 Dec 2026 is 01:00 UTC on 11 Dec.
-    before = assistant_at("2026-12-11T00:59:00+00:00").answer_text("/deadline chatterbox")
-    after = assistant_at("2026-12-11T01:00:00+00:00").answer_text("/deadline chatterbox")
+    before = answer_line(assistant_at("2026-12-11T00:59:00+00:00"), "/deadline chatterbox")
+    after = answer_line(assistant_at("2026-12-11T01:00:00+00:00"), "/deadline chatterbox")
     assert len(section(before, "Upcoming")) == 1
     assert countdown(before, "Upcoming") == ["now"]
     assert section(after, "Upcoming") == []
@@ -61,12 +61,12 @@ def test_timed_event_passes_at_its_instant_across_a_time_zone_boundary() -> None
 
 
 def test_timed_event_countdown_is_in_hours_when_close() -> None:
-    reply = assistant_at("2026-12-10T20:00:00+00:00").answer_text("/deadline chatterbox")
+    reply = answer_line(assistant_at("2026-12-10T20:00:00+00:00"), "/deadline chatterbox")
     assert countdown(reply, "Upcoming") == ["in 5 hours"]
 
 
 def test_all_services_listing_puts_upcoming_first_then_newest_passed() -> None:
-    reply = assistant_at("2025-09-20T12:00:00+00:00").answer_text("/deadline")
+    reply = answer_line(assistant_at("2025-09-20T12:00:00+00:00"), "/deadline")
     assert [s.title for s in reply.sections] == ["Upcoming", "Passed"]
     upcoming = section(reply, "Upcoming")
     assert "Chatterbox AI" in upcoming[0]
@@ -74,19 +74,19 @@ def test_all_services_listing_puts_upcoming_first_then_newest_passed() -> None:
 
 
 def test_old_passed_events_are_summarised_not_listed() -> None:
-    reply = assistant_at("2027-06-01T00:00:00+00:00").answer_text("/deadline")
+    reply = answer_line(assistant_at("2027-06-01T00:00:00+00:00"), "/deadline")
     assert section(reply, "Upcoming") == []
     assert len(section(reply, "Passed")) == 1
     assert "2 older dates are not shown" in plain(reply.summary)
 
 
 def test_one_service_shows_its_whole_history() -> None:
-    reply = assistant_at("2030-01-01T00:00:00+00:00").answer_text("/deadline oldsocial")
+    reply = answer_line(assistant_at("2030-01-01T00:00:00+00:00"), "/deadline oldsocial")
     assert len(section(reply, "Passed")) == 1
 
 
 def test_service_without_dates_says_the_setting_can_change_any_time() -> None:
-    reply = assistant_at("2025-09-20T12:00:00+00:00").answer_text("/deadline quietnote")
+    reply = answer_line(assistant_at("2025-09-20T12:00:00+00:00"), "/deadline quietnote")
     assert reply.sections == ()
     assert "no dated events" in plain(reply.summary)
 

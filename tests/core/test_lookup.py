@@ -70,28 +70,28 @@ def test_nonsense_gets_no_suggestions() -> None:
 
 
 def test_autocomplete_ranks_prefix_matches_before_fragments() -> None:
-    names = [match.service.id for match in INDEX.autocomplete("co")]
+    names = [match.service.id for match in INDEX.autocomplete("co", 25)]
     assert names[0] == "copilot"
     assert "github-copilot" in names
-    assert "claude" in [match.service.id for match in INDEX.autocomplete("cla")]
-    assert INDEX.autocomplete("cla")[0].service.id == "claude"
+    assert "claude" in [match.service.id for match in INDEX.autocomplete("cla", 25)]
+    assert INDEX.autocomplete("cla", 25)[0].service.id == "claude"
 
 
 def test_autocomplete_finds_fragments_inside_names() -> None:
-    ids = [match.service.id for match in INDEX.autocomplete("pilot")]
+    ids = [match.service.id for match in INDEX.autocomplete("pilot", 25)]
     assert {"copilot", "github-copilot"} <= set(ids)
 
 
 def test_autocomplete_with_nothing_typed_lists_services_alphabetically() -> None:
-    names = [match.service.name for match in INDEX.autocomplete("")]
+    names = [match.service.name for match in INDEX.autocomplete("", 25)]
     assert names == sorted(names, key=str.casefold)
     assert len(names) == len(SERVICES)
 
 
 def test_autocomplete_respects_the_limit() -> None:
     many = ServiceIndex([make_service(f"svc-{n}", f"Service {n}") for n in range(60)])
-    assert len(many.autocomplete("service")) == 25
-    assert len(many.autocomplete("")) == 25
+    assert len(many.autocomplete("service", 25)) == 25
+    assert len(many.autocomplete("", 7)) == 7
 
 
 def test_normalise_drops_everything_but_letters_and_digits() -> None:

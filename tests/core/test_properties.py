@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.core.richtext import MarkupError, parse_labels, plain
 from bot.platforms.console.render import render_text
-from tests.support import assistant_at
+from tests.support import answer_line, assistant_at
 
 ASSISTANT = assistant_at("2025-09-20T12:00:00+00:00")
 HOSTILE = st.sampled_from(
@@ -45,7 +45,7 @@ COMMAND_TEXT = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(COMMAND_TEXT)
 def test_any_command_text_yields_a_reply(text: str) -> None:
-    reply = ASSISTANT.answer_text(text)
+    reply = answer_line(ASSISTANT, text)
     assert reply.title or reply.summary
     rendered = render_text(reply, UTC)
     assert not any(
@@ -62,10 +62,10 @@ def test_any_typed_option_yields_a_reply(command: str, argument: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
-def test_autocomplete_never_fails_and_stays_within_platform_limits(fragment: str) -> None:
-    choices = ASSISTANT.autocomplete(fragment)
+def test_autocomplete_never_fails_and_stays_within_the_limit_asked_for(fragment: str) -> None:
+    choices = ASSISTANT.autocomplete(fragment, 25)
     assert len(choices) <= 25
-    assert all(0 < len(choice.name) <= 100 and len(choice.value) <= 100 for choice in choices)
+    assert all(choice.name and choice.value for choice in choices)
 
 
 @given(st.text(max_size=200))

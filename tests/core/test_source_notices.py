@@ -89,7 +89,7 @@ def test_a_new_check_is_answered_at_once_without_waiting_for_the_minute() -> Non
     assert assistant.run("optout", "chatterbox").notices == ()
     assert live.swap(SourceSignals.of([signal(AFTER)]))
     assert assistant.run("optout", "chatterbox").notices
-    assert assistant.renamed(assistant.names).run("deadline", "chatterbox").notices
+    assert assistant.run("deadline", "chatterbox").notices
 
 
 def test_the_console_shows_the_day_in_its_own_time_zone() -> None:

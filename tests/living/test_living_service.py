@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.core.catalogue import CommandNames
 from bot.core.living.service import TickReport
 from bot.core.ports import ChannelRef, MessageGoneError, PublishError, RateLimitedError
 from bot.store.sql_store import SqlStore
@@ -253,25 +252,6 @@ async def test_old_finished_work_is_purged_once_a_day(store: SqlStore) -> None:
     bot.clock.advance(days=366)
     assert (await bot.living.tick()).purged == 1
     assert await store.groups() == []
-
-
-async def test_answers_on_a_platform_with_renamed_commands_keep_their_names(
-    store: SqlStore,
-) -> None:
-    bot = Bot(store)
-    renamed = bot.assistant.renamed(CommandNames.of({"optout": "/ai-optout"}))
-    bot.living.attach(bot.platform, bot.pacer, renamed)
-    reply = renamed.run("optout", None)
-    message = bot.platform.place(GENERAL, reply)
-    await bot.living.record(message, reply)
-    assert "/ai-optout chatterbox" in bot.platform.messages[message.first].text
-    bot.clock.advance(days=2)
-    assert (await bot.living.tick()).edits_queued == 0
-    bot.publish(edition(quietnote=lambda record: record.update(name="QuietNote Pro")))
-    await bot.living.tick()
-    edited = bot.platform.messages[message.first]
-    assert edited.edits == 1
-    assert "QuietNote Pro — /ai-optout quietnote" in edited.text
 
 
 async def test_a_wake_up_during_a_tick_leads_to_another_tick(store: SqlStore) -> None:

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
-from bot.core.living.edits import change_mark, plan_edits, update_line
+from bot.core.living.edits import change_mark, fill, plan_edits, update_line
 from bot.core.living.fingerprint import compare, fingerprint
 from bot.core.ports import AnswerGroup
-from bot.core.richtext import Strong, Text, When, fill
+from bot.core.richtext import Strong, Text, When
 from bot.platforms.console.render import inline
 from tests.living.editions import both, edition, log_change, move_deadline
 from tests.support import assistant_at, fixture_knowledge
@@ -30,11 +30,6 @@ def group_for(knowledge: KnowledgeBase, command: str, service_id: str | None, co
     reply = assistant(knowledge).run(command, service_id)
     mark = change_mark(knowledge, service_id)
     return AnswerGroup("fake", command, service_id, fingerprint(reply), count, mark)
-
-
-def speaking(helper: Assistant):
-    """Every platform's assistant is ``helper``."""
-    return lambda platform: helper
 
 
 def test_a_print_ignores_countdowns_and_the_time_of_rendering() -> None:
@@ -74,7 +69,7 @@ def test_unchanged_knowledge_plans_no_edit() -> None:
         group_for(knowledge, "deadline", None),
     ]
     later = assistant(knowledge, "2026-12-05T12:00:00Z")
-    assert plan_edits(groups, speaking(later), TODAY) == []
+    assert plan_edits(groups, later, TODAY) == []
 
 
 def test_a_moved_deadline_plans_edits_of_every_answer_that_shows_it() -> None:
@@ -91,7 +86,7 @@ def test_a_moved_deadline_plans_edits_of_every_answer_that_shows_it() -> None:
             log_change("2026-11-30", "Moved the launch of the new policy to 17 December 2026."),
         )
     )
-    plans = plan_edits(groups, speaking(assistant(moved)), TODAY)
+    plans = plan_edits(groups, assistant(moved), TODAY)
     assert [(plan.label, plan.messages) for plan in plans] == [
         ("fake /deadline", 1),
         ("fake /deadline chatterbox", 2),
@@ -109,7 +104,7 @@ def test_an_answer_whose_service_was_removed_is_left_alone() -> None:
     without = KnowledgeBase(
         tuple(s for s in knowledge.services if s.id != "chatterbox"), knowledge.messages, "v2"
     )
-    assert plan_edits(groups, speaking(assistant(without)), TODAY) == []
+    assert plan_edits(groups, assistant(without), TODAY) == []
 
 
 def test_the_update_line_names_the_newest_entries_and_counts_the_rest() -> None:

@@ -43,19 +43,21 @@ async def test_the_database_is_picked_up_once_it_becomes_reachable(tmp_path: Pat
     async with serve_slack(assistant, living=runtime.access) as (_, adapter):
         runtime.attach(adapter, rate=5)
         await runtime.prepare(within=2)
-        assert not runtime.access.available
+        assert runtime.access.living is None
         with pytest.raises(DatabaseDownError):
             await runtime.ping()
         runtime.start()
-        await until_true(lambda: runtime.access.attached() == ["slack"])
+        # Attached while the database is still down (internals: no caller needs to ask).
+        await until_true(lambda: "slack" in runtime.access._attachments)
         (tmp_path / "blocked").unlink()
-        await until_true(lambda: runtime.access.available)
+        await until_true(lambda: runtime.access.living is not None)
         await runtime.ping()
         assert await runtime.backlog() == (0, 0)
         assert runtime.access.living is not None
-        assert runtime.access.living.assistant_for("slack") is adapter.assistant
+        # The publisher attached while the database was down is handed to living answers.
+        await until_true(lambda: "slack" in runtime.access.living._outlets)
         await runtime.stop()
-        assert not runtime.access.available
+        assert runtime.access.living is None
         await runtime.close()
 
 
@@ -69,7 +71,7 @@ async def test_off_means_no_store_and_nothing_started(tmp_path: Path) -> None:
     runtime.start()
     await runtime.stop()
     await runtime.close()
-    assert not runtime.access.available
+    assert runtime.access.living is None
 
 
 async def test_serve_answers_while_the_database_is_unreachable(tmp_path: Path) -> None:
@@ -103,7 +105,7 @@ async def test_a_stop_request_ends_the_loop_without_waiting_for_its_next_tick(
     )
     await runtime.prepare()
     runtime.start()
-    await until_true(lambda: runtime.access.available)
+    await until_true(lambda: runtime.access.living is not None)
     stopping = asyncio.Event()
     halting = asyncio.create_task(runtime.halt_when(stopping))
     stopping.set()
@@ -111,4 +113,4 @@ async def test_a_stop_request_ends_the_loop_without_waiting_for_its_next_tick(
     async with asyncio.timeout(2):  # the loop was waiting for an hour-long tick
         await runtime.stop()
     await runtime.close()
-    assert not runtime.access.available
+    assert runtime.access.living is None

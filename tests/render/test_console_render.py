@@ -4,7 +4,7 @@ import pytest
 
 from bot.platforms.console.render import render_text
 from tests.golden import assert_golden
-from tests.support import assistant_at
+from tests.support import answer_line, assistant_at
 
 CASES = {
     "optout_chatterbox": "/optout chatterbox",
@@ -21,11 +21,11 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_console_output_matches_golden_file(name: str) -> None:
-    reply = assistant_at("2025-09-20T12:00:00+00:00").answer_text(CASES[name])
+    reply = answer_line(assistant_at("2025-09-20T12:00:00+00:00"), CASES[name])
     assert_golden(f"console_{name}.txt", render_text(reply, ZoneInfo("Europe/Berlin")))
 
 
 def test_stale_entry_warning_is_printed_first() -> None:
-    reply = assistant_at("2026-11-28T00:00:00+00:00").answer_text("/optout oldsocial")
+    reply = answer_line(assistant_at("2026-11-28T00:00:00+00:00"), "/optout oldsocial")
     lines = render_text(reply, ZoneInfo("UTC")).splitlines()
     assert lines[2].startswith("! This entry was last verified on 2025-05-01")

@@ -26,7 +26,7 @@ from bot.platforms.slack.render import (
     split_text,
 )
 from tests.golden import assert_golden
-from tests.support import assistant_at
+from tests.support import answer_line, assistant_at
 
 NOW = "2025-09-20T12:00:00Z"
 GOLDEN_COMMANDS = {
@@ -55,13 +55,13 @@ def payloads(messages: list[SlackMessage]) -> list[dict[str, object]]:
 @pytest.mark.parametrize("name", GOLDEN_COMMANDS)
 def test_replies_match_their_golden_files(name: str) -> None:
     command = GOLDEN_COMMANDS[name]
-    reply = assistant_at(NOW).answer_text(command)
+    reply = answer_line(assistant_at(NOW), command)
     buttons = answer_buttons(reply.command, reply.service_id or "") if reply.shareable else ()
     assert_golden(f"slack_{name}.json", payloads(render_reply(reply, buttons)))
 
 
 def test_shared_answer_names_who_shared_it_and_has_no_buttons() -> None:
-    reply = assistant_at(NOW).answer_text("/deadline chatterbox")
+    reply = answer_line(assistant_at(NOW), "/deadline chatterbox")
     messages = render_reply(reply, shared_by="U0ALICE")
     assert_golden("slack_deadline_service_shared.json", payloads(messages))
     context = messages[-1].blocks[-1]

@@ -14,7 +14,7 @@ RECENT_CHANGES = 15
 
 
 def answer(
-    knowledge: KnowledgeBase, service: Service | None, phrases: Phrases, now: datetime
+    knowledge: KnowledgeBase, phrases: Phrases, service: Service | None, now: datetime
 ) -> Reply:
     """The most recent changes, each with its date and source."""
     services = (service,) if service else knowledge.services

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from bot.core.answers.citing import labelled
 from bot.core.knowledge import Deadline, Phrases, Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrasing import fill
 from bot.core.reply import Reply, Section
 from bot.core.richtext import DatePrecision, Link, RichText, Span, Strong, Text, When
 
@@ -33,6 +34,15 @@ def timeline(services: tuple[Service, ...] | list[Service]) -> list[Event]:
     return sorted(events, key=lambda event: (event.deadline.instant, event.service.id))
 
 
+def answer(
+    knowledge: KnowledgeBase, phrases: Phrases, service: Service | None, now: datetime
+) -> Reply:
+    """One service's dated events, or those of every service."""
+    if service is None:
+        return answer_all(knowledge, phrases, now)
+    return answer_service(service, phrases, now)
+
+
 def answer_all(knowledge: KnowledgeBase, phrases: Phrases, now: datetime) -> Reply:
     """Upcoming events across every service, then those passed within the recent window."""
     events = timeline(knowledge.services)
@@ -42,8 +52,9 @@ def answer_all(knowledge: KnowledgeBase, phrases: Phrases, now: datetime) -> Rep
     older = len(passed) - len(recent)
     summary = phrases.deadlines_intro if events else phrases.no_deadlines
     if older:
-        summary = f"{summary} {phrases.deadlines_older.format(count=older)}"
-    return _reply(phrases.deadlines_title, (Text(summary),), upcoming, recent, phrases, now, None)
+        summary = f"{summary} {phrases.deadlines_older}"
+    intro = fill(summary, count=str(older))
+    return _reply(phrases.deadlines_title, intro, upcoming, recent, phrases, now, None)
 
 
 def answer_service(service: Service, phrases: Phrases, now: datetime) -> Reply:

@@ -6,15 +6,24 @@ from datetime import datetime
 
 from bot.core.answers.citing import cited, emphasised, labelled, source_links
 from bot.core.answers.organisation import organisation_sections
-from bot.core.catalogue import CommandNames
 from bot.core.knowledge import Control, Deadline, Phrases, Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrasing import fill
 from bot.core.reply import Reply, Section
-from bot.core.richtext import DatePrecision, Link, RichText, Strong, Text, When
+from bot.core.richtext import Command, DatePrecision, Link, RichText, Strong, Text, When
 from bot.core.rules import is_stale
 
 
-def answer_service(service: Service, phrases: Phrases, names: CommandNames, now: datetime) -> Reply:
+def answer(
+    knowledge: KnowledgeBase, phrases: Phrases, service: Service | None, now: datetime
+) -> Reply:
+    """How to opt out of one service, or the list of every service."""
+    if service is None:
+        return answer_list(knowledge, phrases, now)
+    return answer_service(service, phrases, now)
+
+
+def answer_service(service: Service, phrases: Phrases, now: datetime) -> Reply:
     """Everything a person needs to opt out of one service, sourced and dated."""
     titles = phrases.section_names
     sections = [_coverage(service, titles.covered, titles.not_covered)]
@@ -46,10 +55,10 @@ def answer_service(service: Service, phrases: Phrases, names: CommandNames, now:
         titles.disagreements,
         [cited(service, f.text, f.sources) for f in service.disagreements],
     )
-    _add_list(sections, titles.dates, [_date_line(service, d, names) for d in service.deadlines])
+    _add_list(sections, titles.dates, [_date_line(service, d) for d in service.deadlines])
     notices: tuple[RichText, ...] = ()
     if is_stale(service, now.date()):
-        notices = ((Text(phrases.stale_entry.format(date=service.last_verified.isoformat())),),)
+        notices = (fill(phrases.stale_entry, date=service.last_verified.isoformat()),)
     return Reply(
         command="optout",
         title=service.name,
@@ -65,11 +74,8 @@ def answer_service(service: Service, phrases: Phrases, names: CommandNames, now:
     )
 
 
-def answer_list(
-    knowledge: KnowledgeBase, phrases: Phrases, names: CommandNames, now: datetime
-) -> Reply:
+def answer_list(knowledge: KnowledgeBase, phrases: Phrases, now: datetime) -> Reply:
     """Every service, grouped by category, with the command to ask about each."""
-    command = names.slash("optout")
     grouped: dict[str, list[Service]] = {}
     for service in knowledge.index.services():
         grouped.setdefault(service.category, []).append(service)
@@ -78,13 +84,14 @@ def answer_list(
         members = grouped.get(category)
         if members:
             items = tuple(
-                (Strong(member.name), Text(f" — {command} {member.id}")) for member in members
+                (Strong(member.name), Text(" — "), Command("optout", member.id))
+                for member in members
             )
             sections.append(Section(title, items=items))
     return Reply(
         command="optout",
         title=phrases.list_title,
-        summary=(Text(phrases.list_intro.format(count=len(knowledge.services))),),
+        summary=fill(phrases.list_intro, count=str(len(knowledge.services))),
         sections=tuple(sections),
         generated_at=now,
         shareable=True,
@@ -130,13 +137,15 @@ def _control(service: Service, control: Control) -> RichText:
     return rich
 
 
-def _date_line(service: Service, deadline: Deadline, names: CommandNames) -> RichText:
+def _date_line(service: Service, deadline: Deadline) -> RichText:
     precision: DatePrecision = "minute" if deadline.time else "day"
     return (
         When(deadline.instant, precision),
         Text(" — "),
         *labelled(deadline.title),
-        Text(f" ({names.slash('deadline')} {service.id})"),
+        Text(" ("),
+        Command("deadline", service.id),
+        Text(")"),
     )
 
 

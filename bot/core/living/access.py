@@ -2,8 +2,9 @@
 
 Answers need only the knowledge base, so an adapter must keep answering when the database is
 down or switched off. Adapters therefore talk to this object rather than to
-:class:`LivingAnswers` itself: recording a shared answer never fails the share, and the
-subscription sub-actions answer that reminders are unavailable instead of raising.
+:class:`LivingAnswers` itself: recording a shared answer never fails the share. The front door
+reaches the subscriptions through it too (it is a ``ReminderAccess``), and answers that reminders
+are unavailable while there is no store.
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.core.assistant import Assistant
-from bot.core.clock import Clock
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy
 from bot.core.living.service import LivingAnswers
-from bot.core.living.subscriptions import SubscriptionDesk, needs_permission, paused_reply
-from bot.core.ports import ChannelRef, MessageRef, Publisher, StoreWriteError
+from bot.core.ports import MessageRef, Publisher, StoreWriteError, SubscriptionStore
 from bot.core.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -27,32 +25,25 @@ log = logging.getLogger(__name__)
 class _Attachment:
     publisher: Publisher
     pacer: Pacer
-    assistant: Assistant | None
 
 
 class LivingAccess:
     """The adapters' door to living answers, which may open late (the database came up) or never
     (``DATABASE_URL=off``)."""
 
-    def __init__(self, clock: Clock, policy: ReminderPolicy | None = None) -> None:
-        self._clock = clock
+    def __init__(self, policy: ReminderPolicy | None = None) -> None:
         self._policy = policy or ReminderPolicy()
         self._attachments: dict[str, _Attachment] = {}
         self.living: LivingAnswers | None = None
         # Why the database last refused a write, until one succeeds again (readiness names it).
         self.write_refusal: str | None = None
 
-    @property
-    def available(self) -> bool:
-        """True while living answers run on an open store."""
-        return self.living is not None
-
     def connect(self, living: LivingAnswers) -> None:
         """Living answers are up: every publisher attached so far is handed to them."""
         self.living = living
         living.write_refused = self.refused
         for attachment in self._attachments.values():
-            living.attach(attachment.publisher, attachment.pacer, attachment.assistant)
+            living.attach(attachment.publisher, attachment.pacer)
 
     def disconnect(self) -> None:
         """Living answers stopped: answers keep working, subscriptions say they are unavailable."""
@@ -71,15 +62,21 @@ class LivingAccess:
             log.info("living answers: the database accepts writes again; reminders resume")
             self.write_refusal = None
 
-    def attach(self, publisher: Publisher, pacer: Pacer, assistant: Assistant | None) -> None:
+    def attach(self, publisher: Publisher, pacer: Pacer) -> None:
         """A platform is ready to post and edit; kept for living answers that connect later."""
-        self._attachments[publisher.platform] = _Attachment(publisher, pacer, assistant)
+        self._attachments[publisher.platform] = _Attachment(publisher, pacer)
         if self.living is not None:
-            self.living.attach(publisher, pacer, assistant)
+            self.living.attach(publisher, pacer)
 
-    def attached(self) -> list[str]:
-        """The platforms whose publishers are attached."""
-        return sorted(self._attachments)
+    def subscription_store(self) -> SubscriptionStore | None:
+        """The channels' subscriptions while living answers run on an open store."""
+        living = self.living
+        return living.store if living is not None else None
+
+    @property
+    def reminder_offsets(self) -> tuple[int, ...]:
+        """Days before each deadline when reminders go out (0: on its day)."""
+        return self._policy.offsets
 
     async def record(self, message: MessageRef, reply: Reply) -> None:
         """Remember a public answer just posted; never raises."""
@@ -99,37 +96,6 @@ class LivingAccess:
                 channel.platform,
                 type(error).__name__,
             )
-
-    async def subscriptions(
-        self,
-        assistant: Assistant,
-        channel: ChannelRef,
-        action: str,
-        argument: str,
-        may_manage: bool,
-    ) -> Reply:
-        """The reply to a subscription sub-action, in ``assistant``'s words; never raises."""
-        living = self.living
-        if living is not None:
-            try:
-                answer = await living.desk_for(assistant).handle(
-                    channel, action, argument, may_manage
-                )
-            except StoreWriteError as error:
-                self.refused(error)
-                return paused_reply(assistant)
-            except Exception as error:
-                log.warning(
-                    "living answers: a %s subscription request failed (%s)",
-                    channel.platform,
-                    type(error).__name__,
-                )
-            else:
-                if needs_permission(action) and answer.tone != "error":
-                    self.accepted()  # a change went through: the database takes writes
-                return answer
-        unavailable = SubscriptionDesk(None, assistant, self._clock, self._policy)
-        return await unavailable.handle(channel, action, argument, may_manage)
 
     def wake(self) -> None:
         """Plan edits now (the knowledge base was reloaded) rather than at the next tick."""

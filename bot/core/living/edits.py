@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -11,15 +11,13 @@ from bot.core.assistant import Assistant
 from bot.core.knowledge import Change, LivingPhrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.living.fingerprint import PartChange, compare, fingerprint
+from bot.core.phrasing import fill
 from bot.core.ports import AnswerGroup, AnswerPrint
 from bot.core.reply import Reply
-from bot.core.richtext import RichText, Span, Strong, Text, When, fill
+from bot.core.richtext import RichText, Span, Strong, Text, When
 
 # An update line names this many change-log entries at most, then counts the rest.
 NOTE_ENTRIES = 2
-
-# The assistant that speaks for a platform: its replies spell commands as that platform types them.
-AssistantFor = Callable[[str], Assistant]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +44,17 @@ def answer_label(command: str, service_id: str | None) -> str:
 
 
 def plan_edits(
-    groups: Sequence[AnswerGroup], assistant_for: AssistantFor, today: date
+    groups: Sequence[AnswerGroup], assistant: Assistant, today: date
 ) -> list[PlannedEdit]:
     """The tracked answers whose current content differs from what was posted.
 
-    Each distinct answer is rendered once per platform, however many messages show it. An
+    Each distinct answer is rendered once, however many messages on any platform show it. An
     answer that no longer exists (its service was removed) is left as it is.
     """
-    current: dict[tuple[str, str, str | None], tuple[Reply, AnswerPrint] | None] = {}
+    current: dict[tuple[str, str | None], tuple[Reply, AnswerPrint] | None] = {}
     plans = []
     for group in groups:
-        assistant = assistant_for(group.platform)
-        key = (group.platform, group.command, group.service_id)
+        key = (group.command, group.service_id)
         if key not in current:
             reply = assistant.run(group.command, group.service_id)
             current[key] = None if reply.tone == "error" else (reply, fingerprint(reply))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.core.ports import AnswerPrint
 from bot.core.reply import Reply
-from bot.core.richtext import Link, RichText, Span, When
+from bot.core.richtext import Command, Link, RichText, Span, Text, When
 
 DIGEST_CHARS = 16
 PART_CHARS = 8
@@ -74,7 +74,29 @@ def _named_parts(reply: Reply) -> list[tuple[str, str]]:
 
 
 def _text(text: RichText) -> str:
-    return "".join(_span(span) for span in text)
+    return "".join(_span(span) for span in _commands_as_text(text))
+
+
+def _commands_as_text(text: RichText) -> list[Span]:
+    """Command references read as the words around them, so an answer printed before commands
+    were spans keeps its print (and is not edited for nothing)."""
+    spans: list[Span] = []
+    joining = False
+    for span in text:
+        if isinstance(span, Command):
+            previous = spans[-1] if spans else None
+            if isinstance(previous, Text):
+                spans[-1] = Text(previous.text + span.text)
+            else:
+                spans.append(Text(span.text))
+            joining = True
+        elif joining and isinstance(span, Text) and isinstance(spans[-1], Text):
+            spans[-1] = Text(spans[-1].text + span.text)
+            joining = False
+        else:
+            spans.append(span)
+            joining = False
+    return spans
 
 
 def _span(span: Span) -> str:

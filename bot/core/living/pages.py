@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from bot.core.assistant import Assistant
+from bot.core.phrasing import fill
 from bot.core.ports import ChannelRef, MessageGoneError, MessageRef
 from bot.core.reply import Reply
+from bot.core.richtext import Command, RichText
 
 Page = TypeVar("Page")
 
@@ -28,7 +30,7 @@ class PageEditor(Protocol[Page]):
         """Delete the message."""
         ...
 
-    def with_note(self, page: Page, note: str) -> Page:
+    def with_note(self, page: Page, note: RichText) -> Page:
         """The page, ending with ``note``."""
         ...
 
@@ -43,7 +45,7 @@ def fit(pages: Sequence[Page], count: int, noted: Callable[[Page], Page]) -> lis
 
 
 async def edit_in_place(
-    message: MessageRef, pages: Sequence[Page], editor: PageEditor[Page], note: str
+    message: MessageRef, pages: Sequence[Page], editor: PageEditor[Page], note: RichText
 ) -> None:
     """Show ``pages`` in the answer's messages; messages it no longer needs are deleted."""
     ids = message.message_ids
@@ -60,8 +62,7 @@ async def edit_in_place(
                 raise
 
 
-def grew_note(assistant: Assistant, reply: Reply) -> str:
+def grew_note(assistant: Assistant, reply: Reply) -> RichText:
     """'This updated answer no longer fits here; /optout claude shows all of it.'"""
-    slash = assistant.names.slash(reply.command)
-    answer = f"{slash} {reply.service_id or ''}".strip()
-    return assistant.phrases().living.grew.replace("{answer}", answer)
+    answer = (Command(reply.command, reply.service_id or ""),)
+    return fill(assistant.phrases().living.grew, answer=answer)

@@ -12,7 +12,6 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Protocol
 
-from bot.core.assistant import Assistant
 from bot.core.clock import Clock
 from bot.core.living.access import LivingAccess
 from bot.core.living.pacing import Pacer
@@ -40,8 +39,6 @@ FIRST_OPEN_SECONDS = 5.0
 
 class PublishingAdapter(Protocol):
     """An adapter living answers can post through, once it is connected."""
-
-    assistant: Assistant
 
     async def ready_publisher(self) -> Publisher: ...
 
@@ -71,15 +68,14 @@ class LivingRuntime:
     def __init__(
         self,
         wiring: LivingWiring | None,
-        assistant: Assistant,
         clock: Clock,
         retry_seconds: float = DATABASE_RETRY_SECONDS,
+        access: LivingAccess | None = None,
     ) -> None:
         self._wiring = wiring
-        self._assistant = assistant
         self._clock = clock
         self._retry_seconds = retry_seconds
-        self.access = LivingAccess(clock, wiring.policy if wiring else ReminderPolicy())
+        self.access = access or LivingAccess(wiring.policy if wiring else ReminderPolicy())
         self._store: Store | None = None
         self._attaching: list[asyncio.Task[None]] = []
         self._loop: asyncio.Task[None] | None = None
@@ -176,7 +172,7 @@ class LivingRuntime:
 
     async def _attach(self, adapter: PublishingAdapter, rate: float) -> None:
         publisher = await adapter.ready_publisher()
-        self.access.attach(publisher, Pacer(rate), adapter.assistant)
+        self.access.attach(publisher, Pacer(rate))
         log.info("living answers: posting and editing on %s", publisher.platform)
 
     async def _run(self) -> None:

@@ -18,9 +18,10 @@ from typing import Literal
 from bot.core.answers.citing import labelled
 from bot.core.knowledge import Deadline, LivingPhrases, Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrasing import fill
 from bot.core.ports import KnownDeadline, Occurrence
 from bot.core.reply import Reply, Section
-from bot.core.richtext import DatePrecision, Link, RichText, Span, Text, When, fill
+from bot.core.richtext import DatePrecision, Link, RichText, Span, Text, When
 
 ADDED = "added"
 MOVED = "moved"
@@ -160,7 +161,7 @@ def reminder_reply(
         command="deadline",
         title=title.format(service=service.name),
         summary=_summary(deadline, moved=occurrence.kind == MOVED),
-        sections=(Section(None, ((Text(phrases.reminder_footer),),)),),
+        sections=(Section(None, (fill(phrases.reminder_footer),)),),
         sources=(Link(source.url, source.publisher),) if source else (),
         service_id=service.id,
         generated_at=now,

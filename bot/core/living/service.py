@@ -1,9 +1,10 @@
 """Living answers as one service: what adapters call, and the loop that keeps answers current.
 
-Adapters call :meth:`LivingAnswers.record` after posting a public answer, pass the subscription
-sub-actions of ``/deadline`` to :attr:`LivingAnswers.desk`, and :meth:`attach` their
-``Publisher``. The loop then, on every tick: queues edits when the knowledge base (or the date)
-changed, fans out due reminders, and drains both queues into each attached platform.
+Adapters call :meth:`LivingAnswers.record` after posting a public answer and :meth:`attach`
+their ``Publisher``; the subscription sub-actions of ``/deadline`` reach :attr:`store` through
+the assistant's front door. The loop then, on every tick: queues edits when the knowledge base
+(or the date) changed, fans out due reminders, and drains both queues into each attached
+platform.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from bot.core.living.edits import PlannedEdit, change_mark, plan_edits
 from bot.core.living.fingerprint import fingerprint
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy, deadline_changes, due_reminders
-from bot.core.living.subscriptions import SubscriptionDesk
 from bot.core.living.workers import (
     Drained,
     EditWorker,
@@ -79,32 +79,15 @@ class LivingAnswers:
         self._planned_for: tuple[str, str, str] | None = None
         self._wake = asyncio.Event()
         self._stopped = False
-        self._edits = EditWorker(store, clock, options.worker)
-        self._reminders = ReminderWorker(store, clock, options.worker, options.policy)
-        self.desk = self.desk_for(assistant)
+        self._edits = EditWorker(store, clock, options.worker, assistant)
+        self._reminders = ReminderWorker(store, clock, options.worker, options.policy, assistant)
         # Told when a tick's write is refused (full disk, read-only file): that is reported
         # once per cause, not as a failed tick every interval.
         self.write_refused: Callable[[StoreWriteError], None] | None = None
 
-    def attach(
-        self, publisher: Publisher, pacer: Pacer, assistant: Assistant | None = None
-    ) -> None:
-        """Let the queues post and edit on the publisher's platform at the pacer's rate.
-
-        ``assistant`` renders what is posted there (a platform may spell commands its own way);
-        by default, the one living answers were built with.
-        """
-        outlet = Outlet(publisher, pacer, assistant or self._assistant)
-        self._outlets[publisher.platform] = outlet
-
-    def desk_for(self, assistant: Assistant) -> SubscriptionDesk:
-        """The subscription sub-actions, answered in ``assistant``'s words."""
-        return SubscriptionDesk(self.store, assistant, self._clock, self._options.policy)
-
-    def assistant_for(self, platform: str) -> Assistant:
-        """The assistant that renders answers on ``platform``."""
-        outlet = self._outlets.get(platform)
-        return outlet.assistant if outlet else self._assistant
+    def attach(self, publisher: Publisher, pacer: Pacer) -> None:
+        """Let the queues post and edit on the publisher's platform at the pacer's rate."""
+        self._outlets[publisher.platform] = Outlet(publisher, pacer)
 
     async def record(self, message: MessageRef, reply: Reply) -> None:
         """Remember a public answer just posted, so it can be edited when its content changes.
@@ -114,9 +97,8 @@ class LivingAnswers:
         """
         if not reply.shareable or reply.tone == "error":
             return
-        assistant = self.assistant_for(message.channel.platform)
-        canonical = assistant.run(reply.command, reply.service_id)
-        knowledge = assistant.knowledge()
+        canonical = self._assistant.run(reply.command, reply.service_id)
+        knowledge = self._assistant.knowledge()
         answer = NewAnswer(
             message,
             reply.command,
@@ -129,7 +111,7 @@ class LivingAnswers:
     async def plan(self) -> list[PlannedEdit]:
         """Which tracked answers differ from what they would say now (changes nothing)."""
         groups = await self.store.groups()
-        return plan_edits(groups, self.assistant_for, self._clock.now().date())
+        return plan_edits(groups, self._assistant, self._clock.now().date())
 
     async def refresh(self) -> list[PlannedEdit]:
         """Queue an edit for every tracked answer whose content changed."""

@@ -39,12 +39,10 @@ EDIT_BACKOFF = timedelta(minutes=5)
 
 @dataclass(frozen=True, slots=True)
 class Outlet:
-    """A platform's publisher, the pace the queues may use it at, and who speaks there."""
+    """A platform's publisher and the pace the queues may use it at."""
 
     publisher: Publisher
     pacer: Pacer
-    # Renders what is posted on this platform, with commands spelled as typed there.
-    assistant: Assistant
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +84,13 @@ class Drained:
 class EditWorker:
     """Edits posted answers whose content changed, adding the update line."""
 
-    def __init__(self, store: Store, clock: Clock, options: WorkerOptions) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, options: WorkerOptions, assistant: Assistant
+    ) -> None:
         self._store = store
         self._clock = clock
         self._options = options
+        self._assistant = assistant
         self.stopping = False
 
     async def drain(self, outlet: Outlet) -> Drained:
@@ -129,7 +130,7 @@ class EditWorker:
         return report
 
     async def _edit(self, outlet: Outlet, job: EditJob) -> None:
-        assistant = outlet.assistant
+        assistant = self._assistant
         knowledge = assistant.knowledge()
         reply = assistant.run(job.command, job.service_id)
         if reply.tone == "error":
@@ -147,12 +148,18 @@ class ReminderWorker:
     """Posts queued reminders and announcements, each exactly once."""
 
     def __init__(
-        self, store: Store, clock: Clock, options: WorkerOptions, policy: ReminderPolicy
+        self,
+        store: Store,
+        clock: Clock,
+        options: WorkerOptions,
+        policy: ReminderPolicy,
+        assistant: Assistant,
     ) -> None:
         self._store = store
         self._clock = clock
         self._options = options
         self._policy = policy
+        self._assistant = assistant
         self.stopping = False
 
     async def drain(self, outlet: Outlet) -> Drained:
@@ -194,12 +201,12 @@ class ReminderWorker:
         return report
 
     async def _deliver(self, outlet: Outlet, job: ReminderJob) -> str:
-        knowledge = outlet.assistant.knowledge()
+        knowledge = self._assistant.knowledge()
         now = self._clock.now()
         outcome, late = verdict(knowledge, job.occurrence, now, self._policy)
         reply = None
         if outcome == "post":
-            phrases = outlet.assistant.phrases().living
+            phrases = self._assistant.phrases().living
             reply = reminder_reply(knowledge, phrases, job.occurrence, now, late)
         if reply is None:
             reason = "moved" if outcome == "post" else outcome

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.core.assistant import Assistant
 from bot.core.catalogue import COMMANDS
+from bot.core.request import Request
 from bot.ops import observe
 from bot.platforms.console.render import render_text
 
@@ -54,13 +55,14 @@ class ConsoleAdapter:
                 continue
             if command.casefold() in QUIT_COMMANDS:
                 break
-            self._write(self.answer(command) + "\n\n")
+            self._write(await self.answer(command) + "\n\n")
 
-    def answer(self, command: str) -> str:
+    async def answer(self, command: str) -> str:
         """One command's reply as text; a bug becomes an apology, never a traceback."""
         with self.observer.scope(PLATFORM, command_name(command), budgeted=False) as scope:
             try:
-                reply = self._assistant.answer_text(command)
+                # The console is no chat channel: sub-actions say where reminders are set.
+                reply = await self._assistant.handle(Request.from_line(command))
                 observe.replied(reply)
                 return render_text(reply, self._zone)
             except Exception:

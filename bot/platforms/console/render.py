@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 from functools import lru_cache
 
 from bot.core.reply import Reply, Section
-from bot.core.richtext import Label, Link, RichText, Strong, Text, UserText, When
+from bot.core.richtext import Command, Label, Link, RichText, Strong, Text, UserText, When
 from bot.core.timing import describe_relative, format_day
 
 INDENT = "  "
@@ -57,7 +57,7 @@ def inline(text: RichText, zone: tzinfo, now: datetime | None) -> str:
             parts.append(_when(span, zone, now))
         elif isinstance(span, UserText):
             parts.append(_printable(span.text))
-        elif isinstance(span, Text | Strong):
+        elif isinstance(span, Text | Strong | Command):
             parts.append(span.text)
     return "".join(parts)
 

@@ -10,11 +10,10 @@ import discord
 from discord import app_commands
 
 from bot.core.assistant import Assistant
-from bot.core.clock import SystemClock
 from bot.core.living.access import LivingAccess
 from bot.core.living.sharing import Sharing, Step
-from bot.core.living.subscriptions import parse_subaction
 from bot.core.reply import Reply
+from bot.core.request import Request
 from bot.ops import observe
 from bot.platforms import PlatformSetupError
 from bot.platforms.discord import actions
@@ -22,6 +21,8 @@ from bot.platforms.discord.client import REJECTED_TOKEN, DiscordOptions, make_cl
 from bot.platforms.discord.commands import (
     ACTION_OPTION,
     AUTOCOMPLETE_CHOICE_LIMIT,
+    CHOICE_NAME_LIMIT,
+    OPTION_VALUE_LIMIT,
     SHARE_OPTION,
     SyncState,
     build_commands,
@@ -29,7 +30,8 @@ from bot.platforms.discord.commands import (
     sync_if_changed,
 )
 from bot.platforms.discord.components import PRIVATE, PinButton, RenderedReplies, ShareButton
-from bot.platforms.discord.publisher import DiscordLiving, DiscordPublisher
+from bot.platforms.discord.publisher import DiscordPublisher, placed
+from bot.platforms.discord.render import truncate
 from bot.platforms.discord.sharing import (
     bot_lacks,
     in_thread,
@@ -49,9 +51,7 @@ class DiscordAdapter:
     ) -> None:
         self.assistant = assistant
         self._options = options
-        access = living or LivingAccess(SystemClock())
-        self._living = DiscordLiving(access, assistant)
-        self._sharing = Sharing(access)
+        self._sharing = Sharing(living or LivingAccess())
         self.client = make_client(options, self)
         self._ready = asyncio.Event()
         self.tree = app_commands.CommandTree(self.client)
@@ -113,24 +113,34 @@ class DiscordAdapter:
     async def _complete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        choices = self.assistant.autocomplete(current or "")[:AUTOCOMPLETE_CHOICE_LIMIT]
-        return [app_commands.Choice(name=choice.name, value=choice.value) for choice in choices]
+        choices = self.assistant.autocomplete(current or "", AUTOCOMPLETE_CHOICE_LIMIT)
+        return [
+            app_commands.Choice(
+                name=truncate(choice.name, CHOICE_NAME_LIMIT),
+                value=truncate(choice.value, OPTION_VALUE_LIMIT),
+            )
+            for choice in choices
+        ]
 
     @observe.observed("discord", lambda self, interaction, command, options: command)
     async def _answer(
         self, interaction: discord.Interaction, command: str, options: dict[str, Any]
     ) -> None:
-        # Discord types the option as a string; a forged payload may not, so insist on one.
-        service = options.get("service")
-        service = None if service is None else str(service)
-        subaction = _subaction(command, options.get(ACTION_OPTION), service)
-        if subaction is not None:
-            # Changing reminders waits on the database: answer within Discord's 3 seconds first.
+        # Discord types the options as strings; a forged payload may not, so insist on them.
+        service, action = options.get("service"), options.get(ACTION_OPTION)
+        request = Request(
+            command,
+            "" if service is None else str(service),
+            locale=str(interaction.locale),
+            action=None if action is None else str(action),
+        )
+        reply = self.assistant.answer_now(request)
+        if reply is None:
+            # It waits on the database: answer within Discord's 3 seconds first.
             await interaction.response.defer(ephemeral=True, thinking=True)
             observe.acknowledged()
-            answer = await self._living.answer(interaction, *subaction)
-            return await self._send_private(interaction, answer)
-        reply = self.assistant.run(command, service, str(interaction.locale))
+            reply = await self.assistant.handle(placed(interaction, request))
+            return await self._send_private(interaction, reply)
         observe.replied(reply)
         if not (options.get(SHARE_OPTION) and reply.shareable and interaction.guild_id):
             return await self._send_private(interaction, reply)
@@ -213,16 +223,6 @@ class DiscordAdapter:
             await self._send_private(interaction, self.assistant.apology(str(interaction.locale)))
         except Exception:  # the connection itself may be what failed
             log.warning("could not send the apology for interaction %s", interaction.id)
-
-
-def _subaction(command: str, action: Any, service: str | None) -> tuple[str, str] | None:
-    """A reminder sub-action: chosen as the action option, or typed as the service's first word."""
-    if command != "deadline":
-        return None
-    if action is not None:
-        # A forged payload may carry any action: only the catalogue's are sub-actions.
-        return parse_subaction(f"{action} {service or ''}")
-    return parse_subaction(service)
 
 
 def _member_refusal(

@@ -21,6 +21,7 @@ import discord
 from discord import app_commands
 
 from bot.core.catalogue import CATALOGUE, CommandSpec, OptionSpec, fingerprint
+from bot.platforms.discord.render import truncate
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +81,11 @@ def _command(
     # which no static type can describe.
     command: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=spec.name,
-        description=spec.description[:COMMAND_DESCRIPTION_LIMIT],
+        description=truncate(spec.description, COMMAND_DESCRIPTION_LIMIT),
         callback=callback,
     )
     app_commands.describe(
-        **{name: text[:COMMAND_DESCRIPTION_LIMIT] for name, text in descriptions.items()}
+        **{name: truncate(text, COMMAND_DESCRIPTION_LIMIT) for name, text in descriptions.items()}
     )(command)
     for option in spec.options:
         if option.kind == "service" and option.autocomplete:
@@ -93,7 +94,7 @@ def _command(
         # Members pick "subscribe: Post reminders …"; the callback receives "subscribe".
         choices = [
             app_commands.Choice(
-                name=f"{sub.name}: {sub.description}"[:CHOICE_NAME_LIMIT], value=sub.name
+                name=truncate(f"{sub.name}: {sub.description}", CHOICE_NAME_LIMIT), value=sub.name
             )
             for sub in spec.subactions
         ]

@@ -1,4 +1,5 @@
-"""Living answers on Discord: the background ``Publisher``, and the sub-actions of /deadline.
+"""Living answers on Discord: the background ``Publisher``, and where a request that waits on the
+store was made (and whether its member may manage that channel).
 
 A post carries its idempotency key as the message nonce; discord.py sends it with
 ``enforce_nonce``, so Discord itself returns the earlier message instead of posting twice when a
@@ -12,17 +13,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import discord
 
 from bot.core.assistant import Assistant
-from bot.core.living.access import LivingAccess
 from bot.core.living.pages import edit_in_place, grew_note
 from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply
+from bot.core.request import Request
+from bot.core.richtext import RichText
 from bot.platforms.discord.components import NO_BUTTONS, PUBLIC, RenderedReplies
 from bot.platforms.discord.errors import discord_call
+from bot.platforms.discord.render import inline
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +36,6 @@ MANAGE_CHANNELS = 1 << 4
 MANAGE_GUILD = 1 << 5
 # Either lets a member change a channel's reminders.
 MANAGERS = ADMINISTRATOR | MANAGE_CHANNELS | MANAGE_GUILD
-OUTSIDE_SERVER = (
-    "Deadline reminders are set per server channel: run this in the channel that should get them."
-)
 
 
 async def post_pages(
@@ -102,27 +103,19 @@ class DiscordPublisher:
         partial = partial_channel(self._client, channel).get_partial_message(int(message_id))
         await discord_call(partial.delete(), self._timeout)
 
-    def with_note(self, page: dict[str, Any], note: str) -> dict[str, Any]:
+    def with_note(self, page: dict[str, Any], note: RichText) -> dict[str, Any]:
         """The page with ``note`` as its text above the embeds."""
-        return {**page, "content": note}
+        return {**page, "content": inline(note, None)}
 
 
-class DiscordLiving:
-    """The Discord side of living answers: answers the reminder sub-actions, deciding who may
-    change them (Manage Channels or Manage Server)."""
-
-    def __init__(self, living: LivingAccess, assistant: Assistant) -> None:
-        self._living = living
-        self._assistant = assistant
-
-    async def answer(
-        self, interaction: discord.Interaction, action: str, argument: str
-    ) -> Reply | str:
-        """The private answer to one sub-action typed in the interaction's channel."""
-        if not interaction.guild_id or interaction.channel_id is None:
-            return OUTSIDE_SERVER
+def placed(interaction: discord.Interaction, request: Request) -> Request:
+    """The request with its server channel (none in a direct message) and its member's right to
+    manage that channel (Manage Channels or Manage Server)."""
+    channel = None
+    if interaction.guild_id and interaction.channel_id is not None:
         channel = ChannelRef(PLATFORM, str(interaction.guild_id), str(interaction.channel_id))
-        may_manage = bool(interaction.permissions.value & MANAGERS)
-        return await self._living.subscriptions(
-            self._assistant, channel, action, argument, may_manage
-        )
+
+    async def may_manage() -> bool:
+        return bool(interaction.permissions.value & MANAGERS)
+
+    return replace(request, channel=channel, may_manage=may_manage)

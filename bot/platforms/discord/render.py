@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.core.reply import Reply, Section
-from bot.core.richtext import Label, Link, RichText, Strong, Text, UserText, When
+from bot.core.richtext import Command, Label, Link, RichText, Strong, Text, UserText, When
 from bot.core.timing import describe_relative, format_day
 
 # Discord's limits, https://discord.com/developers/docs/resources/message#embed-object-embed-limits
@@ -105,6 +105,9 @@ def inline(text: RichText, now: datetime | None, at_line_start: bool = True) -> 
             parts.append(_link(span))
         elif isinstance(span, When):
             parts.append(_when(span, now))
+        elif isinstance(span, Command):
+            # Application commands keep their catalogue names on Discord.
+            parts.append(_bold(span.text) if span.strong else escape(span.text, line_start))
         elif isinstance(span, Text):
             parts.append(escape(span.text, line_start))
     return "".join(parts)

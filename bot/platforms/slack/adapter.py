@@ -21,10 +21,9 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.assistant import Assistant
-from bot.core.clock import SystemClock
 from bot.core.living.access import LivingAccess
 from bot.core.living.sharing import Sharing
-from bot.core.living.subscriptions import parse_subaction
+from bot.core.request import MAX_INPUT_CHARS, Request
 from bot.ops import observe
 from bot.platforms.slack import actions
 from bot.platforms.slack.answers import AnswerCache
@@ -46,10 +45,10 @@ class SlackAdapter:
         self, assistant: Assistant, options: SlackOptions, living: LivingAccess | None = None
     ) -> None:
         self.assistant = assistant
-        self._answers = AnswerCache(assistant)
-        access = living or LivingAccess(SystemClock())
-        self._living = SlackLiving(access, assistant, options.subscription_managers)
-        self._sharing = SlackSharing(assistant, Sharing(access))
+        # Replies name commands as this workspace types them (/optout-help, a renamed /optout …).
+        self._answers = AnswerCache(options.commands)
+        self._living = SlackLiving(assistant, options.subscription_managers, options.commands)
+        self._sharing = SlackSharing(assistant, Sharing(living or LivingAccess()), options.commands)
         self._options = options
         self._response_urls = ResponseUrls(options.api_url)
         self._ready = asyncio.Event()
@@ -124,19 +123,20 @@ class SlackAdapter:
         context: Any,
     ) -> BoltResponse | None:
         name = self._name(command)
-        text = str(command.get("text") or "")
-        subaction = parse_subaction(text) if name == "deadline" else None
-        if subaction is not None:
+        argument, share = actions.split_share(str(command.get("text") or ""))
+        request = Request(name, argument[:MAX_INPUT_CHARS])
+        reply = self.assistant.answer_now(request)
+        if reply is None:
+            # It waits on the database: acknowledge within Slack's 3 seconds, answer after.
             await ack()
             target = self._target(
                 command.get("channel_id"), command.get("user_id"), client, context
             )
-            self._spawn(target, self._living.answer(target, *subaction))
+            self._spawn(target, self._living.answer(target, request))
             return None
-        argument, share = actions.split_share(text)
-        answer = self._answers.answer(name, argument)
-        observe.replied(answer.reply)
-        sharing = share and answer.reply.shareable
+        answer = self._answers.answer(reply)
+        observe.replied(reply)
+        sharing = share and reply.shareable
         if not sharing and len(answer.messages) == 1:
             # The answer is the acknowledgement. Returning the response prepared with the cached
             # answer (bolt takes it with process_before_response) spares ack() serialising the
@@ -148,8 +148,8 @@ class SlackAdapter:
             await ack(response_type="ephemeral", **answer.messages[0].payload())
         target = self._target(command.get("channel_id"), command.get("user_id"), client, context)
         if sharing:
-            request = actions.ButtonRequest(name, answer.reply.service_id or "")
-            self._spawn(target, self._sharing.share(target, request))
+            button = actions.ButtonRequest(name, reply.service_id or "")
+            self._spawn(target, self._sharing.share(target, button))
         else:
             self._spawn(target, self._sharing.respond_all(target, answer.messages[1:]))
         return None

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
-from bot.core.assistant import MAX_INPUT_CHARS, Assistant
 from bot.core.reply import Reply
 from bot.platforms.slack.actions import answer_buttons
+from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes
 from bot.platforms.slack.render import SlackMessage, render_reply
 
 ANSWER_CACHE_SIZE = 512
@@ -29,20 +29,20 @@ class PrivateAnswer:
 
 
 class AnswerCache:
-    """Answers to ``(command, argument)``, rendered for Slack once per core reply."""
+    """Private answers rendered for Slack once per core reply, commands spelled as typed in
+    this workspace."""
 
-    def __init__(self, assistant: Assistant, size: int = ANSWER_CACHE_SIZE) -> None:
-        self._assistant = assistant
-        self._render = lru_cache(maxsize=size)(_render)
+    def __init__(self, slashes: Slashes = DEFAULT_SLASHES, size: int = ANSWER_CACHE_SIZE) -> None:
+        self._render = lru_cache(maxsize=size)(partial(_render, slashes=slashes))
 
-    def answer(self, command: str, argument: str) -> PrivateAnswer:
+    def answer(self, reply: Reply) -> PrivateAnswer:
         """The private answer; the core's reply cache decides when it is computed afresh."""
-        return self._render(self._assistant.run(command, argument[:MAX_INPUT_CHARS]))
+        return self._render(reply)
 
 
-def _render(reply: Reply) -> PrivateAnswer:
+def _render(reply: Reply, slashes: Slashes) -> PrivateAnswer:
     # Buttons name the service, not the words typed: a shared answer never repeats them.
     buttons = answer_buttons(reply.command, reply.service_id or "") if reply.shareable else ()
-    messages = tuple(render_reply(reply, buttons))
+    messages = tuple(render_reply(reply, buttons, slashes=slashes))
     body = json.dumps({"response_type": "ephemeral", **messages[0].payload()})
     return PrivateAnswer(reply, messages, body)

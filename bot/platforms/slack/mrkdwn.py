@@ -9,10 +9,12 @@ links and dates this module builds itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from bot.core.richtext import Label, Link, RichText, Strong, Text, UserText, When
+from bot.core.richtext import Command, Label, Link, RichText, Strong, Text, UserText, When
 from bot.core.timing import describe_relative, format_day
 
 # Formatting characters with no escape in mrkdwn, replaced by characters that look alike.
@@ -28,6 +30,16 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Shown in each reader's own time zone; the fallback is for clients that cannot.
 DATE_FORMAT = "{date_short_pretty} {time}"
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+
+# Catalogue command -> the slash command this workspace types (SLACK_COMMANDS may rename one);
+# a command missing here keeps its catalogue name.
+Slashes = Mapping[str, str]
+DEFAULT_SLASHES: Slashes = MappingProxyType({})
+
+
+def command_line(span: Command, slashes: Slashes) -> str:
+    """A command reference as typed in this workspace."""
+    return span.spelled(slashes.get(span.name) or f"/{span.name}")
 
 
 def escape(text: str) -> str:
@@ -116,11 +128,14 @@ def date(when: When, now: datetime | None) -> str:
     return shown
 
 
-def mrkdwn(text: RichText, now: datetime | None) -> str:
+def mrkdwn(text: RichText, now: datetime | None, slashes: Slashes = DEFAULT_SLASHES) -> str:
     """One run of rich text as mrkdwn."""
     parts: list[str] = []
     for span in text:
-        if isinstance(span, Label | Strong):
+        if isinstance(span, Command):
+            line = command_line(span, slashes)
+            parts.append(bold(line) if span.strong else literal(line))
+        elif isinstance(span, Label | Strong):
             parts.append(bold(span.text))
         elif isinstance(span, Link):
             parts.append(link(span.url, span.text))
@@ -134,11 +149,13 @@ def mrkdwn(text: RichText, now: datetime | None) -> str:
     return BROADCAST.sub(FULLWIDTH_AT, "".join(parts))
 
 
-def fallback(text: RichText, now: datetime | None) -> str:
+def fallback(text: RichText, now: datetime | None, slashes: Slashes = DEFAULT_SLASHES) -> str:
     """One run of rich text as plain words for notifications: no markup, links or tokens."""
     parts: list[str] = []
     for span in text:
-        if isinstance(span, When):
+        if isinstance(span, Command):
+            parts.append(command_line(span, slashes))
+        elif isinstance(span, When):
             shown = date_fallback(span)
             if span.relative and now is not None:
                 shown += f" ({describe_relative(span, now)})"

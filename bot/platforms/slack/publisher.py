@@ -1,4 +1,4 @@
-"""Living answers on Slack: the background ``Publisher``, and the reminder sub-actions of /deadline.
+"""Living answers on Slack: the background ``Publisher``, and the requests that wait on the store.
 
 Background calls use a client of their own without slack_sdk's rate-limit retries: a
 ``ratelimited`` answer goes back to the core's pacer as ``RateLimitedError``, so the queue waits
@@ -8,6 +8,7 @@ for Slack's Retry-After instead of holding a call open, and slows down.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -15,17 +16,19 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.assistant import Assistant
-from bot.core.living.access import LivingAccess
 from bot.core.living.pages import edit_in_place, grew_note
-from bot.core.living.subscriptions import needs_permission
 from bot.core.ports import ChannelRef, MessageRef, PermissionDeniedError
 from bot.core.reply import Reply
+from bot.core.request import Request
+from bot.core.richtext import RichText
 from bot.platforms.slack.actions import SLACK_TOO_SLOW
 from bot.platforms.slack.app import RetryDroppedCallsExceptPosts
 from bot.platforms.slack.errors import slack_call
+from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes
 from bot.platforms.slack.render import (
     MAX_BLOCKS_PER_MESSAGE,
     SlackMessage,
+    note_blocks,
     render_notice,
     render_reply,
 )
@@ -37,7 +40,6 @@ log = logging.getLogger(__name__)
 LIVING_EVENT = "optout_living_post"
 # How far back a post left in doubt is looked for: it is at most minutes old.
 HISTORY_LIMIT = 100
-NO_CHANNEL = "Reminders are set per channel: run this in the channel that should get them."
 
 
 class SlackPublisher:
@@ -45,15 +47,18 @@ class SlackPublisher:
 
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient, assistant: Assistant) -> None:
+    def __init__(
+        self, client: AsyncWebClient, assistant: Assistant, slashes: Slashes = DEFAULT_SLASHES
+    ) -> None:
         self.client = client
         self._assistant = assistant
+        self._slashes = slashes
         self._warned_history = False
 
     async def post(self, channel: ChannelRef, reply: Reply, key: str) -> MessageRef:
         """Post ``reply``; its first message carries ``key`` in its metadata."""
         metadata = {"event_type": LIVING_EVENT, "event_payload": {"key": key}}
-        pages = render_reply(reply)
+        pages = render_reply(reply, slashes=self._slashes)
         stamps = await post_pages(self.client, channel.channel, pages, {"metadata": metadata})
         return MessageRef(channel, stamps)
 
@@ -83,7 +88,7 @@ class SlackPublisher:
     async def edit(self, message: MessageRef, reply: Reply) -> None:
         """Show ``reply`` in the messages of a shared answer; parts it no longer needs go."""
         note = grew_note(self._assistant, reply)
-        await edit_in_place(message, render_reply(reply), self, note)
+        await edit_in_place(message, render_reply(reply, slashes=self._slashes), self, note)
 
     async def update(self, channel: ChannelRef, message_id: str, page: SlackMessage) -> None:
         """Show ``page`` in one message."""
@@ -95,25 +100,22 @@ class SlackPublisher:
         """Delete one message."""
         await slack_call(self.client.chat_delete(channel=channel.channel, ts=message_id))
 
-    def with_note(self, page: SlackMessage, note: str) -> SlackMessage:
+    def with_note(self, page: SlackMessage, note: RichText) -> SlackMessage:
         """The page with ``note`` as its last block (one block dropped if it was full)."""
-        blocks = [*page.blocks[: MAX_BLOCKS_PER_MESSAGE - 1], *render_notice(note).blocks]
+        blocks = [*page.blocks[: MAX_BLOCKS_PER_MESSAGE - 1], *note_blocks(note, self._slashes)]
         return SlackMessage(page.text, tuple(blocks))
 
 
 class SlackLiving:
-    """The Slack side of living answers: answers the reminder sub-actions (deciding who may
-    change them), and builds the background publisher."""
+    """The Slack side of living answers: answers the requests that wait on the store (saying
+    who may manage a channel), and builds the background publisher."""
 
     def __init__(
-        self,
-        living: LivingAccess,
-        assistant: Assistant,
-        managers: frozenset[str],
+        self, assistant: Assistant, managers: frozenset[str], slashes: Slashes = DEFAULT_SLASHES
     ) -> None:
-        self._living = living
         self._assistant = assistant
         self._managers = managers
+        self._slashes = slashes
 
     def publisher(
         self,
@@ -128,28 +130,22 @@ class SlackLiving:
         if api_url:
             client.base_url = api_url.rstrip("/") + "/"
         client.retry_handlers = [RetryDroppedCallsExceptPosts()]
-        return SlackPublisher(client, self._assistant)
+        return SlackPublisher(client, self._assistant, self._slashes)
 
-    async def answer(self, target: Target, action: str, argument: str) -> None:
-        """Answer one sub-action typed in ``target``'s channel, privately."""
-        for message in await self._messages(target, action, argument):
-            await target.respond(response_type="ephemeral", **message.payload())
-
-    async def _messages(self, target: Target, action: str, argument: str) -> list[SlackMessage]:
-        channel = target.channel_ref()
-        if channel is None:
-            return [render_notice(NO_CHANNEL)]
-        may_manage = False
-        if needs_permission(action) and self._living.available:
-            try:
-                may_manage = await self._may_manage(target)
-            except TimeoutError:
-                log.warning("slack: users.info got no answer in time")
-                return [render_notice(SLACK_TOO_SLOW)]
-        reply = await self._living.subscriptions(
-            self._assistant, channel, action, argument, may_manage
+    async def answer(self, target: Target, request: Request) -> None:
+        """Answer a request typed in ``target``'s channel through the front door, privately."""
+        where = replace(
+            request, channel=target.channel_ref(), may_manage=lambda: self._may_manage(target)
         )
-        return render_reply(reply)
+        try:
+            reply = await self._assistant.handle(where)
+        except TimeoutError:
+            log.warning("slack: users.info got no answer in time")
+            messages = [render_notice(SLACK_TOO_SLOW)]
+        else:
+            messages = render_reply(reply, slashes=self._slashes)
+        for message in messages:
+            await target.respond(response_type="ephemeral", **message.payload())
 
     async def _may_manage(self, target: Target) -> bool:
         """Workspace admins and owners, and the user ids in SLACK_SUBSCRIPTION_MANAGERS."""

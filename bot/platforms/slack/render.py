@@ -13,7 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.reply import Reply, Section
+from bot.core.richtext import RichText
 from bot.platforms.slack.mrkdwn import (
+    DEFAULT_SLASHES,
+    Slashes,
     bold,
     escape,
     fallback,
@@ -68,21 +71,25 @@ class SlackMessage:
 
 
 def render_reply(
-    reply: Reply, actions: Sequence[Button] = (), shared_by: str | None = None
+    reply: Reply,
+    actions: Sequence[Button] = (),
+    shared_by: str | None = None,
+    slashes: Slashes = DEFAULT_SLASHES,
 ) -> list[SlackMessage]:
-    """The reply as one or more messages; ``shared_by`` is the id of the user who posted it."""
+    """The reply as one or more messages; ``shared_by`` is the id of the user who posted it,
+    ``slashes`` how this workspace types the commands the reply names."""
     now = reply.generated_at
     blocks: list[Block] = []
     if reply.title:
         blocks.append(_header(reply.title))
     for notice in reply.notices:
-        blocks += _sections(":warning: " + mrkdwn(notice, now))
+        blocks += _sections(":warning: " + mrkdwn(notice, now, slashes))
     if reply.summary:
-        blocks += _sections(TONE_MARKS[reply.tone] + mrkdwn(reply.summary, now))
+        blocks += _sections(TONE_MARKS[reply.tone] + mrkdwn(reply.summary, now, slashes))
     for section in reply.sections:
-        blocks += _sections(_section_text(section, now))
+        blocks += _sections(_section_text(section, now, slashes))
     blocks += _context_blocks(_context(reply, shared_by))
-    summary = fallback(reply.summary, now)
+    summary = fallback(reply.summary, now, slashes)
     first_text = f"{literal(reply.title)}: {summary}" if reply.title and summary else None
     return paginate(blocks, actions, first_text or literal(reply.title) or summary)
 
@@ -94,6 +101,11 @@ def render_notice(
     shown = literal(text).replace("{bot}", user_mention(bot_user_id) or "the app")
     plain = literal(text).replace("{bot}", "the app")
     return paginate(_sections(shown), actions, plain)[0]
+
+
+def note_blocks(note: RichText, slashes: Slashes = DEFAULT_SLASHES) -> list[Block]:
+    """A note of the bot's own under an answer (it may name commands), as section blocks."""
+    return _sections(mrkdwn(note, None, slashes))
 
 
 def paginate(blocks: Sequence[Block], actions: Sequence[Button], text: str) -> list[SlackMessage]:
@@ -182,12 +194,12 @@ def _sections(text: str) -> list[Block]:
     ]
 
 
-def _section_text(section: Section, now: datetime | None) -> str:
+def _section_text(section: Section, now: datetime | None, slashes: Slashes) -> str:
     lines = [bold(section.title)] if section.title else []
-    lines += [guard_line_start(mrkdwn(paragraph, now)) for paragraph in section.paragraphs]
+    lines += [guard_line_start(mrkdwn(paragraph, now, slashes)) for paragraph in section.paragraphs]
     for number, item in enumerate(section.items, start=1):
         marker = f"{number}." if section.numbered else "•"
-        lines.append(f"{marker} {mrkdwn(item, now)}")
+        lines.append(f"{marker} {mrkdwn(item, now, slashes)}")
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply
 from bot.platforms.slack import actions
 from bot.platforms.slack.errors import slack_call
+from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes
 from bot.platforms.slack.render import Button, SlackMessage, render_notice, render_reply
 
 PLATFORM = "slack"
@@ -69,13 +70,16 @@ async def post_pages(
 class SlackSharingChannel:
     """The channel of one interaction, posted and pinned in with the client bolt gave it."""
 
-    def __init__(self, target: Target, channel: ChannelRef) -> None:
+    def __init__(
+        self, target: Target, channel: ChannelRef, slashes: Slashes = DEFAULT_SLASHES
+    ) -> None:
         self._target = target
         self.channel = channel
+        self._slashes = slashes
 
     async def post(self, reply: Reply, pin: bool) -> MessageRef:
         """Post the answer, saying who shared it."""
-        pages = render_reply(reply, shared_by=self._target.user)
+        pages = render_reply(reply, shared_by=self._target.user, slashes=self._slashes)
         stamps = await post_pages(self._target.client, self.channel.channel, pages)
         return MessageRef(self.channel, stamps)
 
@@ -94,9 +98,12 @@ class SlackSharingChannel:
 class SlackSharing:
     """Runs the core's sharing flow for a button or the share word, and tells the user privately."""
 
-    def __init__(self, assistant: Assistant, sharing: Sharing) -> None:
+    def __init__(
+        self, assistant: Assistant, sharing: Sharing, slashes: Slashes = DEFAULT_SLASHES
+    ) -> None:
         self._assistant = assistant
         self._sharing = sharing
+        self._slashes = slashes
 
     async def share(
         self,
@@ -134,7 +141,7 @@ class SlackSharing:
         self, target: Target, outcome: SharingOutcome, reply: Reply | None, replace: bool
     ) -> None:
         if outcome.kind == "not_shareable" and reply is not None:
-            return await self.respond_all(target, render_reply(reply))
+            return await self.respond_all(target, render_reply(reply, slashes=self._slashes))
         if outcome.kind == "failed":
             return await self.notify(target, self._assistant.apology())
         phrases = self._assistant.phrases().sharing
@@ -148,10 +155,9 @@ class SlackSharing:
             buttons = actions.pin_button(outcome.message.first)
         await self.notify(target, text, replace, buttons)
 
-    @staticmethod
-    def _channel(target: Target) -> SlackSharingChannel | None:
+    def _channel(self, target: Target) -> SlackSharingChannel | None:
         channel = target.channel_ref()
-        return SlackSharingChannel(target, channel) if channel else None
+        return SlackSharingChannel(target, channel, self._slashes) if channel else None
 
 
 def _scope(needed: tuple[str, ...]) -> str:
