@@ -4,7 +4,8 @@ Each observed command enters and leaves a CommandScope, as an adapter's entry po
 request id, the in-flight count, the outcome counter, the latency and acknowledgement-margin
 histograms. The loop cycles through a few command names and two platforms, so the label lookups
 are those of a running bot rather than one cached series. Also times one /metrics exposition
-with those series filled. Prints the median of several rounds (the machine is shared).
+with those series filled. Times are CPU time, which other load on a shared machine inflates less
+than wall time; prints the median and lowest of several rounds.
 
     .venv/bin/python bench/metrics.py [--commands N] [--rounds N]
 """
@@ -28,19 +29,19 @@ NAMES = [("discord", "optout"), ("slack", "deadline"), ("discord", "changes"), (
 def observed_commands(observer: Observer, count: int) -> float:
     """Seconds per observed command, over ``count`` commands."""
     names = [NAMES[n % len(NAMES)] for n in range(count)]
-    started = time.perf_counter()
+    started = time.process_time()
     for platform, command in names:
         with observer.scope(platform, command):
             pass
-    return (time.perf_counter() - started) / count
+    return (time.process_time() - started) / count
 
 
 def exposition(metrics: BotMetrics, count: int) -> float:
     """Seconds per exposition of every metric, over ``count`` expositions."""
-    started = time.perf_counter()
+    started = time.process_time()
     for _ in range(count):
         metrics.expose()
-    return (time.perf_counter() - started) / count
+    return (time.process_time() - started) / count
 
 
 def main() -> None:
