@@ -277,7 +277,7 @@ async def watch_sources(
 
     def counted(by_status: dict[str, int]) -> None:
         for status, count in by_status.items():
-            gauge.set(count, status)
+            gauge.labels(status).set(count)
 
     watch.on_counts = counted
     await watch.run()
