@@ -25,6 +25,7 @@ from bot.core.ports import ReminderAccess, StoreWriteError
 from bot.core.reply import Reply, Section
 from bot.core.request import MAX_QUERY_CHARS, Request, clean, echo
 from bot.core.richtext import Command, RichText, Text, UserText
+from bot.core.signals import NO_SIGNALS, SignalsSource, SourceSignals, with_source_notices
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +68,17 @@ class Assistant:
     """Answers requests from the current knowledge base at the clock's current instant."""
 
     def __init__(
-        self, knowledge: KnowledgeSource, clock: Clock, reminders: ReminderAccess | None = None
+        self,
+        knowledge: KnowledgeSource,
+        clock: Clock,
+        reminders: ReminderAccess | None = None,
+        signals: SignalsSource = lambda: NO_SIGNALS,
     ) -> None:
         self._knowledge = knowledge
         self._clock = clock
         self._reminders = reminders
+        # What the scheduled source checks found: a snapshot in memory, read like the knowledge.
+        self._signals = signals
         # Answers change only with the knowledge base or the minute (countdowns), so the same
         # question in the same minute is answered from memory: one reply object, rendered once.
         self._answer = lru_cache(maxsize=REPLY_CACHE_SIZE)(self._compute)
@@ -115,6 +122,10 @@ class Assistant:
         """The knowledge base answers currently come from."""
         return self._knowledge()
 
+    def signals(self) -> SourceSignals:
+        """What the last source check found, as answers currently show it."""
+        return self._signals()
+
     def apology(self, locale: str | None = None) -> str:
         """What to say when a bug stopped an answer; it never fails itself."""
         try:
@@ -126,7 +137,7 @@ class Assistant:
     def _plain(self, name: str, argument: str | None, locale: str | None, view: str = "") -> Reply:
         query = clean(argument or "")
         minute = self._clock.now().replace(second=0, microsecond=0)
-        return self._answer(self._knowledge(), name, query, locale, minute, view)
+        return self._answer(self._knowledge(), name, query, locale, minute, self._signals(), view)
 
     def _compute(
         self,
@@ -135,6 +146,7 @@ class Assistant:
         query: str,
         locale: str | None,
         now: datetime,
+        signals: SourceSignals,
         view: str = "",
     ) -> Reply:
         phrases = knowledge.messages.for_locale(locale)
@@ -151,6 +163,7 @@ class Assistant:
         if service is None:
             return _not_found(knowledge, name, query, phrases, now)
         reply = handler(knowledge, phrases, service, now)
+        reply = with_source_notices(reply, service, signals, phrases.sources)
         if ignored:
             note: RichText = (Text(phrases.extra_words + " "), UserText(echo(ignored)))
             reply = replace(reply, notices=(*reply.notices, note))

@@ -413,6 +413,33 @@ class WorkspacePhrases(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SourcePhrases(Record):
+    """Notices on an answer whose cited page changed after the entry was last verified.
+
+    ``{publisher}`` is who publishes the page, ``{page}`` its title (linked), ``{date}`` when the
+    bot first noticed, ``{labels}`` the labels the page no longer shows. Every field has an
+    English default, so a messages file needs a ``sources`` block only to change one.
+    """
+
+    changed: Prose = (
+        "{publisher}'s page {page} changed on {date}, after this entry was last checked: "
+        "confirm the steps there."
+    )
+    moved: Prose = (
+        "{publisher}'s page {page} moved elsewhere on {date}, after this entry was last "
+        "checked: confirm the steps at its new address."
+    )
+    gone: Prose = (
+        "{publisher}'s page {page} is no longer online (noticed {date}): this entry may be out "
+        "of date."
+    )
+    label_missing: Prose = (
+        "The page this answer cites no longer shows {labels} (noticed {date}): confirm the "
+        "steps there."
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class SharingPhrases(Record):
     """What the bot tells the person who shared an answer in a channel (or pinned it): one
     phrase per outcome of ``bot.core.living.sharing``.
@@ -482,6 +509,7 @@ class Phrases(Record):
     sharing: SharingPhrases
     living: LivingPhrases = field(default_factory=LivingPhrases)
     workspace: WorkspacePhrases = field(default_factory=WorkspacePhrases)
+    sources: SourcePhrases = field(default_factory=SourcePhrases)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-DatePrecision = Literal["day", "minute"]
+# "day": a calendar date as the source states it; "minute": an exact instant; "local-day": the
+# date an instant fell on where the reader is (what the bot itself noticed, and when).
+DatePrecision = Literal["day", "minute", "local-day"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,10 @@
 What is kept, exactly: where the bot posted a public answer (platform, workspace or guild,
 channel, message id) and which answer it was (command, service, digests of its content); which
 channels want reminders for which services; which deadline dates were seen; and the outbox of
-reminder posts with their state; and the checklist cards posted, with one row per item: whether
-it is done, and, only while it is, the platform user id of whoever marked it and when. No user
-names, no message text.
+reminder posts with their state; what the scheduled source checks saw of each cited page (its
+status, missing labels, a short excerpt of a change) and the baselines first observed; and the
+checklist cards posted, with one row per item: whether it is done, and, only while it is, the
+platform user id of whoever marked it and when. No user names, no message text.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ DUE_KEY = 40
 KIND = 32
 STATE = 16
 OWNER = 80
+SOURCE = 64
+URL = 500
 # A print of a tool's organisation facts ('action=…,plans=…,limits=…,dates=…'), and the names
 # of the parts that changed.
 FACTS = 120
@@ -188,6 +191,38 @@ key_values = Table(
     metadata,
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+source_observations = Table(
+    "source_observations",
+    metadata,
+    Column("service_id", String(SERVICE), nullable=False),
+    Column("source_id", String(SOURCE), nullable=False),
+    Column("url", String(URL), nullable=False),
+    Column("status", String(STATE), nullable=False),
+    # JSON lists: the labels the page no longer shows, the lines of the change's excerpt.
+    Column("labels_missing", Text, nullable=False),
+    Column("excerpt", Text, nullable=False),
+    Column("changed_at", UtcDateTime, nullable=True),
+    Column("checked_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("service_id", "source_id", name="source_observation"),
+)
+
+source_baselines = Table(
+    "source_baselines",
+    metadata,
+    Column("service_id", String(SERVICE), primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("taken_at", UtcDateTime, nullable=False),
+)
+
+source_checks = Table(
+    "source_checks",
+    metadata,
+    Column("name", String(KIND), primary_key=True),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("owner", String(OWNER), nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 

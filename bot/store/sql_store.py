@@ -14,9 +14,10 @@ from bot.store.dialect import upsert
 from bot.store.reminders import POSTED, SKIPPED, ReminderQueries, drop_pending
 from bot.store.schema import key_values, occurrences, outbox, tracked_answers
 from bot.store.schema import subscriptions as subs
+from bot.store.sources import SourceQueries
 
 
-class SqlStore(AnswerQueries, ReminderQueries, ChecklistQueries):
+class SqlStore(AnswerQueries, ReminderQueries, SourceQueries, ChecklistQueries):
     """Living answers persisted in one database, shared by every bot process that uses it."""
 
     def __init__(self, engine: AsyncEngine) -> None:

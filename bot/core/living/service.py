@@ -77,7 +77,7 @@ class LivingAnswers:
         self._clock = clock
         self._options = options
         self._outlets: dict[str, Outlet] = {}
-        self._planned_for: tuple[str, str] | None = None
+        self._planned_for: tuple[str, str, str] | None = None
         self._wake = asyncio.Event()
         self._stopped = False
         self._edits = EditWorker(store, clock, options.worker, assistant)
@@ -154,13 +154,18 @@ class LivingAnswers:
         return await self.store.fan_out(fresh, now) if fresh else 0
 
     async def tick(self) -> TickReport:
-        """One round: plan edits if the content or the date changed, schedule, drain queues."""
+        """One round: plan edits if the content, a source check's findings or the date changed,
+        schedule, drain queues."""
         report = TickReport()
-        stamp = (self._assistant.knowledge().version, self._clock.now().date().isoformat())
+        stamp = (
+            self._assistant.knowledge().version,
+            self._assistant.signals().version,
+            self._clock.now().date().isoformat(),
+        )
         if stamp != self._planned_for:
             plans = await self.refresh()
             report.edits_queued = sum(plan.messages for plan in plans)
-            if self._planned_for is None or self._planned_for[1] != stamp[1]:
+            if self._planned_for is None or self._planned_for[2] != stamp[2]:
                 report.purged = await self.store.purge(self._clock.now() - self._options.retention)
             self._planned_for = stamp
         report.reminders_queued = await self.schedule()

@@ -79,6 +79,8 @@ def inline(text: RichText, zone: tzinfo, now: datetime | None) -> str:
 def _when(span: When, zone: tzinfo, now: datetime | None) -> str:
     if span.precision == "day":
         shown = format_day(span.instant)
+    elif span.precision == "local-day":
+        shown = format_day(span.instant.astimezone(zone))
     else:
         local = span.instant.astimezone(zone)
         shown = f"{format_day(local)} {local:%H:%M} {local.tzname() or ''}".rstrip()

@@ -237,6 +237,9 @@ def _link(span: Link) -> str:
 
 
 def _when(span: When, now: datetime | None) -> str:
+    if span.precision == "local-day":
+        # Discord shows the date in each reader's own time zone.
+        return f"<t:{int(span.instant.timestamp())}:D>"
     if span.precision == "minute":
         stamp = int(span.instant.timestamp())
         shown = f"<t:{stamp}:F>"

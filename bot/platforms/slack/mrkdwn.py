@@ -107,6 +107,8 @@ def date_fallback(when: When) -> str:
     """The date as plain words: a calendar date as is, an exact instant in UTC."""
     if when.precision == "day":
         return format_day(when.instant)
+    if when.precision == "local-day":
+        return format_day(when.instant.astimezone(UTC))
     instant = when.instant.astimezone(UTC)
     return f"{format_day(instant)} {instant:%H:%M} UTC"
 
@@ -115,6 +117,9 @@ def date(when: When, now: datetime | None) -> str:
     """A date; exact instants use Slack's date token so every reader sees their own zone."""
     if when.precision == "day":
         shown = escape(format_day(when.instant))
+    elif when.precision == "local-day":
+        stamp = int(when.instant.timestamp())
+        shown = f"<!date^{stamp}^{{date_short_pretty}}|{escape(date_fallback(when))}>"
     else:
         stamp = int(when.instant.timestamp())
         shown = f"<!date^{stamp}^{DATE_FORMAT}|{escape(date_fallback(when))}>"

@@ -1,4 +1,4 @@
-"""Migration 3: checklist cards and their items, one row per item. Frozen."""
+"""Migration 4: checklist cards and their items, one row per item. Frozen."""
 
 from __future__ import annotations
 
