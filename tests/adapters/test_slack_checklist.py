@@ -13,6 +13,7 @@ import pytest
 
 from bot.platforms.slack.render import CHECK_ACTION, check_value
 from tests.adapters.fake_slack import CHANNEL_ID, USER_ID
+from tests.adapters.living_support import REMINDER_DUE
 from tests.adapters.test_slack_living import ADMIN, CHANNEL, Bot, living_bot
 from tests.living.editions import edition, organise, organised
 
@@ -103,3 +104,16 @@ async def test_a_change_of_the_tools_facts_reopens_the_item_and_edits_the_card(b
     assert "Open again since 20 Nov 2026: the plan defaults changed" in bot.text(ts)
     assert not await stored_done(bot, ts)
     assert await bot.bench.store.open_items(CHANNEL) == {"chatterbox"}
+
+
+async def test_a_reminder_names_the_tool_still_open_on_the_channels_checklist(bot: Bot) -> None:
+    await bot.bench.tick()  # the first pass takes note of the deadlines that exist
+    await bot.ask("subscribe chatterbox", user=ADMIN)
+    await post_checklist(bot)
+    bot.bench.clock.set(REMINDER_DUE)
+    assert (await bot.bench.tick()).reminders["slack"].done == 1
+    reminder = bot.fake.called("chat.postMessage")[-1]
+    assert reminder["text"].startswith("Reminder: Chatterbox AI")
+    shown = json.dumps(reminder["blocks"], ensure_ascii=False)
+    assert "Still open on this channel's checklist" in shown
+    assert "Share chats for training" in shown
