@@ -61,7 +61,7 @@ class TermsArchive(Record):
     terms_type: Annotated[ShortText, Described("The archive's terms type, e.g. Privacy Policy.")]
     collection: Annotated[
         Identifier, Described("The collection whose <collection>-versions repository holds it.")
-    ] = "pga"
+    ]
 
 
 @dataclass(frozen=True, kw_only=True)
