@@ -132,7 +132,7 @@ class QueueWorker(Generic[J]):
         report.claimed = len(jobs)
         for position, job in enumerate(jobs):
             if self.stopping:
-                # Not tried by this process; a post already in doubt stays in doubt.
+                # Not tried by this process; a call already in doubt stays in doubt.
                 await report.hand_back(queue.postpone, jobs[position:], clock.now())
                 break
             try:
