@@ -10,8 +10,9 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Never
+from typing import TYPE_CHECKING, Any, Never, TypeVar
 
 from bot.cli.common import Commands, print_problems
 from bot.config import Settings
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
     from bot.content.sources import Acceptance, SourceReport
     from bot.core.library import KnowledgeBase
+
+T = TypeVar("T")
 
 
 def register(commands: Commands) -> None:
@@ -58,15 +61,10 @@ def _common(command: argparse.ArgumentParser) -> None:
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
     """Print what changed since the baselines were accepted."""
-    from bot.content.sources import BaselineError, UnknownServiceError, render_text
+    from bot.content.sources import render_text
 
-    knowledge = _knowledge(settings.content_dir)
-    if knowledge is None:
-        return 2
-    try:
-        reports = asyncio.run(_check(args, settings.content_dir, knowledge))
-    except (BaselineError, UnknownServiceError) as error:
-        print(f"sources: {_reason(error)}", file=sys.stderr)
+    reports = _run(_check, args, settings.content_dir)
+    if reports is None:
         return 2
     if args.json:
         print(json.dumps([report.as_json() for report in reports], indent=2, ensure_ascii=False))
@@ -80,15 +78,8 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 
 def accept(args: argparse.Namespace, settings: Settings) -> int:
     """Record what the cited pages say now; review the diff of content/sources before committing."""
-    from bot.content.sources import BaselineError, UnknownServiceError
-
-    knowledge = _knowledge(settings.content_dir)
-    if knowledge is None:
-        return 2
-    try:
-        outcomes = asyncio.run(_accept(args, settings.content_dir, knowledge))
-    except (BaselineError, UnknownServiceError) as error:
-        print(f"sources: {_reason(error)}", file=sys.stderr)
+    outcomes = _run(_accept, args, settings.content_dir)
+    if outcomes is None:
         return 2
     for outcome in outcomes:
         verdict = "recorded" if outcome.recorded else "NOT recorded"
@@ -100,6 +91,25 @@ def accept(args: argparse.Namespace, settings: Settings) -> int:
     folder = settings.content_dir / BASELINE_FOLDER
     print(f"{len(outcomes) - kept} recorded, {kept} not recorded, in {folder}")
     return 1 if kept else 0
+
+
+def _run(
+    work: Callable[[argparse.Namespace, Path, KnowledgeBase], Coroutine[Any, Any, T]],
+    args: argparse.Namespace,
+    content: Path,
+) -> T | None:
+    """What ``work`` makes of the knowledge base in ``content``; None, once the reason is
+    printed, when the content is invalid, a baseline unreadable or the service unknown."""
+    from bot.content.sources import BaselineError, UnknownServiceError
+
+    knowledge = _knowledge(content)
+    if knowledge is None:
+        return None
+    try:
+        return asyncio.run(work(args, content, knowledge))
+    except (BaselineError, UnknownServiceError) as error:
+        print(f"sources: {_reason(error)}", file=sys.stderr)
+        return None
 
 
 async def _check(

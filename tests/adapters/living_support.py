@@ -23,7 +23,7 @@ from bot.core.living.service import LivingAnswers, TickReport
 from bot.core.ports import ChannelRef, Publisher
 from bot.core.signals import LiveSignals
 from bot.store.sql_store import SqlStore
-from tests.content.sources.memory_pages import MemoryFetcher
+from tests.content.sources.memory_pages import MemoryFetcher, fixture_pages
 from tests.living.editions import both, log_change, move_deadline
 from tests.living.fakes import SteppingClock
 from tests.support import fixture_knowledge, instant
@@ -91,6 +91,23 @@ class LivingBench:
         )
         watch.on_change = self.access.wake
         return watch
+
+    async def checked_next_day(
+        self, watch: SourceWatch, pages: MemoryFetcher, help_page: list[str]
+    ) -> None:
+        """Chatterbox's help page reads ``help_page`` by the next day's check."""
+        pages.serve_help(help_page)
+        self.clock.advance(hours=24)
+        await watch.check_if_due()
+
+    async def help_page_changed(self, help_page: list[str]) -> None:
+        """A check of the pages as verified, one the next day finding the help page reading
+        ``help_page``, and the findings shown in the answers."""
+        pages = fixture_pages()
+        watch = self.source_watch(pages)
+        await watch.check_if_due()
+        await self.checked_next_day(watch, pages, help_page)
+        await watch.refresh()
 
     @property
     def living(self) -> LivingAnswers:

@@ -30,13 +30,7 @@ async def bot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[
 
 
 async def test_an_answer_shows_the_changed_page_and_the_missing_label(bot: Bot) -> None:
-    pages = fixture_pages()
-    watch = bot.bench.source_watch(pages)
-    await watch.check_if_due()
-    pages.serve_help(HELP_RENAMED)
-    bot.bench.clock.advance(hours=24)
-    await watch.check_if_due()
-    await watch.refresh()
+    await bot.bench.help_page_changed(HELP_RENAMED)
     body = await bot.fake.interact(
         bot.harness.bot, slash(bot.harness.bot, "optout", {"service": "chatterbox"})
     )
@@ -51,9 +45,7 @@ async def test_a_posted_answer_is_edited_to_carry_the_notice(bot: Bot) -> None:
     await watch.check_if_due()
     await watch.refresh()
     message_id = await bot.post()
-    pages.serve_help(HELP_CHANGED)
-    bot.bench.clock.advance(hours=24)
-    await watch.check_if_due()
+    await bot.bench.checked_next_day(watch, pages, HELP_CHANGED)
     assert await watch.refresh()
     report = await bot.bench.tick()
     assert (report.edits_queued, report.edits["discord"].done) == (1, 1)

@@ -28,13 +28,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
 async def test_an_answer_names_the_changed_page_and_the_day_in_each_readers_zone(
     bot: Bot,
 ) -> None:
-    pages = fixture_pages()
-    watch = bot.bench.source_watch(pages)
-    await watch.check_if_due()
-    pages.serve_help(HELP_CHANGED)
-    bot.bench.clock.advance(hours=24)
-    await watch.check_if_due()
-    await watch.refresh()
+    await bot.bench.help_page_changed(HELP_CHANGED)
     answer = await bot.fake.command("/optout", "chatterbox")
     shown = json.dumps(answer.body["blocks"], ensure_ascii=False)
     assert f"changed on {CHANGE_STAMP}, after this entry was last checked" in shown
@@ -45,13 +39,7 @@ async def test_an_answer_names_the_changed_page_and_the_day_in_each_readers_zone
 
 
 async def test_a_renamed_toggle_is_named_in_the_answer(bot: Bot) -> None:
-    pages = fixture_pages()
-    watch = bot.bench.source_watch(pages)
-    await watch.check_if_due()
-    pages.serve_help(HELP_RENAMED)
-    bot.bench.clock.advance(hours=24)
-    await watch.check_if_due()
-    await watch.refresh()
+    await bot.bench.help_page_changed(HELP_RENAMED)
     answer = await bot.fake.command("/optout", "chatterbox")
     shown = json.dumps(answer.body["blocks"], ensure_ascii=False)
     assert "no longer shows *Improve Chatterbox for everyone* (noticed " in shown
@@ -67,9 +55,7 @@ async def test_a_shared_answer_carries_the_notice_until_the_page_is_accepted(
     await watch.refresh()
     ts = await bot.share()
     assert (await bot.bench.tick()).edits_queued == 0
-    pages.serve_help(HELP_CHANGED)
-    bot.bench.clock.advance(hours=24)
-    await watch.check_if_due()
+    await bot.bench.checked_next_day(watch, pages, HELP_CHANGED)
     assert await watch.refresh()
     report = await bot.bench.tick()
     assert (report.edits_queued, report.edits["slack"].done) == (1, 1)

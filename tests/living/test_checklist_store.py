@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.core.ports import ChannelRef, ChecklistMark, MessageRef
 from bot.store.sql_store import SqlStore
 from tests.living.conftest import migrated_store
+from tests.living.processes import run_together
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
@@ -118,28 +118,21 @@ async def test_untouched_checklists_are_purged_with_their_items(store: SqlStore)
     assert await store.done_items() == []
 
 
-async def test_two_connections_marking_every_item_at_once_lose_no_mark(
-    empty_database: str,
-) -> None:
-    first, second = await migrated_store(empty_database), await migrated_store(empty_database)
+async def test_replicas_marking_every_item_at_once_lose_no_mark(empty_database: str) -> None:
+    store = await migrated_store(empty_database)
     try:
-        await posted(first)
-        clicks = [
-            (store, tool, f"U{index}")
-            for index, tool in enumerate(TOOLS)
-            for store in (first, second)
-        ]
-        results = await asyncio.gather(
-            *(
-                store.mark_item(GENERAL, "100", tool, mark(user), NOW)
-                for store, tool, user in clicks
-            )
+        await posted(store)
+        users = ("U1", "U2", "U3")
+        where = (GENERAL.platform, GENERAL.workspace, GENERAL.channel, "100")
+        outputs = await run_together(
+            "tests.living.replica_process",
+            *(["mark-items", empty_database, *where, user, *TOOLS] for user in users),
         )
-        checklist = await second.checklist(GENERAL, "100")
+        checklist = await store.checklist(GENERAL, "100")
         assert checklist is not None
-        assert all(entry.done for entry in checklist.entries)
+        assert all(entry.done and entry.marked_by in users for entry in checklist.entries)
         # Each item changed exactly once, and the card counted every change.
-        assert sum(results) == len(TOOLS) and checklist.generation == len(TOOLS)
+        changed = [int(output) for output in outputs]
+        assert sum(changed) == len(TOOLS) and checklist.generation == len(TOOLS)
     finally:
-        await first.close()
-        await second.close()
+        await store.close()

@@ -8,12 +8,9 @@ in the middle of its fan-out.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -27,13 +24,12 @@ from tests.living.bots import Bot
 from tests.living.conftest import migrated_store
 from tests.living.editions import edition, move_deadline
 from tests.living.http_platform import PLATFORM, HttpPlatform
+from tests.living.processes import PROCESS_TIMEOUT, finished, start
 from tests.support import fixture_knowledge, instant
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 KNOWN_SINCE = instant("2026-11-01T00:00:00Z")
 # The 3-day reminder of the fixture's launch deadline is due.
 NOW = instant("2026-12-07T17:05:00Z")
-PROCESS_TIMEOUT = 60.0
 
 
 @pytest.fixture
@@ -55,26 +51,9 @@ async def subscribed(store: SqlStore, channels: int) -> None:
 async def start_bot(
     database: str, platform: HttpPlatform, owner: str, now: str, batch: int
 ) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.living.reminder_process",
-        database,
-        platform.url,
-        now,
-        owner,
-        str(batch),
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    return await start(
+        "tests.living.reminder_process", database, platform.url, now, owner, str(batch)
     )
-
-
-async def finished(process: asyncio.subprocess.Process) -> str:
-    out, err = await asyncio.wait_for(process.communicate(), PROCESS_TIMEOUT)
-    assert process.returncode == 0, err.decode()[-3000:]
-    return out.decode()
 
 
 async def states(store: SqlStore) -> list[str]:

@@ -11,30 +11,24 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Literal
 
 from bot.core.answers.checklist import card, changed_parts, facts_print
 from bot.core.assistant import Assistant
 from bot.core.clock import Clock
-from bot.core.living.workers import Drained, Outlet, WorkerOptions
+from bot.core.living.workers import Outlet, QueueWorker, WorkerOptions, edit_queue
 from bot.core.ports import (
     ChannelRef,
     ChecklistEditJob,
     ChecklistMark,
     ChecklistStore,
-    MessageGoneError,
     MessageRef,
-    RateLimitedError,
     StoredChecklist,
 )
 from bot.core.reply import Reply
 from bot.core.request import MayManage
 
 log = logging.getLogger(__name__)
-
-# A card edit that failed for an unknown reason is tried again after this long.
-EDIT_BACKOFF = timedelta(minutes=5)
 
 ToggleKind = Literal["changed", "unchanged", "not_allowed", "not_tracked"]
 
@@ -117,7 +111,7 @@ class ChecklistBook:
         return reopened
 
 
-class ChecklistEditWorker:
+class ChecklistEditWorker(QueueWorker[ChecklistEditJob]):
     """Shows each posted card as its items are now, once it fell behind them."""
 
     def __init__(
@@ -125,50 +119,15 @@ class ChecklistEditWorker:
     ) -> None:
         self._store = store
         self._book = book
-        self._clock = clock
-        self._options = options
-        self.stopping = False
-
-    async def drain(self, outlet: Outlet) -> Drained:
-        """Edit one batch of cards on the outlet's platform."""
-        options, report = self._options, Drained()
-        jobs = await self._store.claim_checklist_edits(
-            outlet.publisher.platform,
-            options.batch,
-            options.owner,
-            self._clock.now(),
-            options.lease,
+        queue = edit_queue(
+            store.claim_checklist_edits,
+            store.postpone_checklist_edits,
+            store.forget_checklist,
+            self._edit,
+            _log_failure,
+            clock,
         )
-        report.claimed = len(jobs)
-        for position, job in enumerate(jobs):
-            if self.stopping:
-                await report.hand_back(
-                    self._store.postpone_checklist_edits, jobs[position:], self._clock.now()
-                )
-                break
-            await outlet.pacer.acquire()
-            try:
-                await self._edit(outlet, job)
-            except MessageGoneError:
-                await self._store.forget_checklist(job.id)
-                report.skipped += 1
-            except RateLimitedError as limit:
-                outlet.pacer.limited(limit.retry_after)
-                until = self._clock.now() + timedelta(seconds=limit.retry_after)
-                await report.hand_back(self._store.postpone_checklist_edits, jobs[position:], until)
-                break
-            except Exception as error:
-                log.warning(
-                    "living answers: a checklist edit on %s failed (%s)",
-                    outlet.publisher.platform,
-                    type(error).__name__,
-                )
-                until = self._clock.now() + EDIT_BACKOFF
-                await self._store.postpone_checklist_edits([job.id], until)
-                report.failed += 1
-            else:
-                report.done += 1
-        return report
+        super().__init__(clock, options, queue)
 
     async def _edit(self, outlet: Outlet, job: ChecklistEditJob) -> None:
         checklist = await self._store.checklist_by_id(job.id)
@@ -176,3 +135,11 @@ class ChecklistEditWorker:
             return
         await outlet.publisher.edit(job.message, self._book.card(checklist))
         await self._store.checklist_shown(job.id, checklist.generation)
+
+
+def _log_failure(outlet: Outlet, error: Exception) -> None:
+    log.warning(
+        "living answers: a checklist edit on %s failed (%s)",
+        outlet.publisher.platform,
+        type(error).__name__,
+    )

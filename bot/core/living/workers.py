@@ -1,6 +1,7 @@
-"""The two queues living answers drain into a platform: edits of posted answers, and reminders.
+"""The queues living answers drain into a platform: edits of posted answers, and reminders
+(checklist cards are edited through the same loop, in ``checklists.py``).
 
-Both claim a batch from the store, call the platform through its ``Publisher`` at the pace of
+Each claims a batch from the store, call the platform through its ``Publisher`` at the pace of
 its ``Pacer``, and write each outcome back at once, so a process stopped at any point leaves at
 most one call in doubt. Reminders settle that doubt through the idempotency key before posting
 again; a repeated edit is harmless.
@@ -12,6 +13,8 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Generic, Protocol, TypeVar
 
 from bot.core.answers.checklist import with_open_item
 from bot.core.assistant import Assistant
@@ -21,7 +24,6 @@ from bot.core.living.fingerprint import fingerprint
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy, reminder_reply, verdict
 from bot.core.ports import (
-    ChecklistEditJob,
     EditJob,
     MessageGoneError,
     Publisher,
@@ -70,12 +72,20 @@ class Drained:
     async def hand_back(
         self,
         postpone: Callable[[list[int], datetime], Awaitable[object]],
-        jobs: Sequence[EditJob] | Sequence[ReminderJob] | Sequence[ChecklistEditJob],
+        jobs: Sequence[Job],
         until: datetime,
     ) -> None:
         """Return claimed jobs not (or not successfully) tried to their queue until ``until``."""
         await postpone([job.id for job in jobs], until)
         self.postponed += len(jobs)
+
+    def count(self, skipped: str | None) -> None:
+        """Count one job tried: done (None), or skipped for the reason given."""
+        if skipped is None:
+            self.done += 1
+        else:
+            self.skipped += 1
+            self.skip_reasons[skipped] = self.skip_reasons.get(skipped, 0) + 1
 
     @property
     def full(self) -> bool:
@@ -83,53 +93,104 @@ class Drained:
         return self.claimed > 0 and self.postponed == 0
 
 
-class EditWorker:
+class Job(Protocol):
+    """A claimed job of any queue, known to the store by its id."""
+
+    @property
+    def id(self) -> int: ...
+
+
+J = TypeVar("J", bound=Job)
+
+
+@dataclass(frozen=True, slots=True)
+class Queue(Generic[J]):
+    """One queue: how its jobs are claimed and given back, tried, and what a failure does."""
+
+    claim: Callable[[str, int, str, datetime, timedelta], Awaitable[list[J]]]
+    postpone: Callable[[list[int], datetime], Awaitable[None]]
+    # None once the job is done, otherwise why it was skipped.
+    attempt: Callable[[Outlet, J], Awaitable[str | None]]
+    failed: Callable[[Outlet, J, Exception], Awaitable[None]]
+
+
+class QueueWorker(Generic[J]):
+    """Drains one queue into a platform a batch at a time; once ``stopping`` is set, what it
+    claimed and did not try goes back to the queue."""
+
+    def __init__(self, clock: Clock, options: WorkerOptions, queue: Queue[J]) -> None:
+        self._clock = clock
+        self._options = options
+        self._queue = queue
+        self.stopping = False
+
+    async def drain(self, outlet: Outlet) -> Drained:
+        """Try one batch of due jobs on the outlet's platform."""
+        clock, options, queue, report = self._clock, self._options, self._queue, Drained()
+        platform = outlet.publisher.platform
+        jobs = await queue.claim(platform, options.batch, options.owner, clock.now(), options.lease)
+        report.claimed = len(jobs)
+        for position, job in enumerate(jobs):
+            if self.stopping:
+                # Not tried by this process; a call already in doubt stays in doubt.
+                await report.hand_back(queue.postpone, jobs[position:], clock.now())
+                break
+            try:
+                skipped = await queue.attempt(outlet, job)
+            except RateLimitedError as limit:
+                outlet.pacer.limited(limit.retry_after)
+                until = clock.now() + timedelta(seconds=limit.retry_after)
+                # The refused call is known not to have happened; later ones were not tried.
+                await report.hand_back(queue.postpone, jobs[position:], until)
+                break
+            except Exception as error:
+                await queue.failed(outlet, job, error)
+                report.failed += 1
+            else:
+                report.count(skipped)
+        return report
+
+
+def edit_queue(
+    claim: Callable[[str, int, str, datetime, timedelta], Awaitable[list[J]]],
+    postpone: Callable[[list[int], datetime], Awaitable[None]],
+    forget: Callable[[int], Awaitable[None]],
+    edit: Callable[[Outlet, J], Awaitable[None]],
+    log_failure: Callable[[Outlet, Exception], None],
+    clock: Clock,
+) -> Queue[J]:
+    """A queue of edits of posted messages: each paced, forgotten once its message is gone,
+    and tried again after ``EDIT_BACKOFF`` when it failed (a repeated edit is harmless)."""
+
+    async def attempt(outlet: Outlet, job: J) -> str | None:
+        await outlet.pacer.acquire()
+        try:
+            await edit(outlet, job)
+        except MessageGoneError:
+            await forget(job.id)
+            return "gone"
+        return None
+
+    async def failed(outlet: Outlet, job: J, error: Exception) -> None:
+        log_failure(outlet, error)
+        await postpone([job.id], clock.now() + EDIT_BACKOFF)
+
+    return Queue(claim, postpone, attempt, failed)
+
+
+class EditWorker(QueueWorker[EditJob]):
     """Edits posted answers whose content changed, adding the update line."""
 
     def __init__(
         self, store: Store, clock: Clock, options: WorkerOptions, assistant: Assistant
     ) -> None:
         self._store = store
-        self._clock = clock
-        self._options = options
         self._assistant = assistant
-        self.stopping = False
-
-    async def drain(self, outlet: Outlet) -> Drained:
-        """Edit one batch of queued messages on the outlet's platform."""
-        options, report = self._options, Drained()
-        jobs = await self._store.claim_edits(
-            outlet.publisher.platform,
-            options.batch,
-            options.owner,
-            self._clock.now(),
-            options.lease,
+        log_failure = partial(_log_failure, "an edit")
+        queue = edit_queue(
+            store.claim_edits, store.postpone_edits, store.forget, self._edit, log_failure, clock
         )
-        report.claimed = len(jobs)
-        for position, job in enumerate(jobs):
-            if self.stopping:
-                await report.hand_back(
-                    self._store.postpone_edits, jobs[position:], self._clock.now()
-                )
-                break
-            await outlet.pacer.acquire()
-            try:
-                await self._edit(outlet, job)
-            except MessageGoneError:
-                await self._store.forget(job.id)
-                report.skipped += 1
-            except RateLimitedError as limit:
-                outlet.pacer.limited(limit.retry_after)
-                until = self._clock.now() + timedelta(seconds=limit.retry_after)
-                await report.hand_back(self._store.postpone_edits, jobs[position:], until)
-                break
-            except Exception as error:
-                _log_failure("an edit", outlet, error)
-                await self._store.postpone_edits([job.id], self._clock.now() + EDIT_BACKOFF)
-                report.failed += 1
-            else:
-                report.done += 1
-        return report
+        super().__init__(clock, options, queue)
 
     async def _edit(self, outlet: Outlet, job: EditJob) -> None:
         assistant = self._assistant
@@ -146,7 +207,7 @@ class EditWorker:
         await self._store.edited(job, fingerprint(reply), mark, self._clock.now())
 
 
-class ReminderWorker:
+class ReminderWorker(QueueWorker[ReminderJob]):
     """Posts queued reminders and announcements, each exactly once."""
 
     def __init__(
@@ -158,51 +219,12 @@ class ReminderWorker:
         assistant: Assistant,
     ) -> None:
         self._store = store
-        self._clock = clock
-        self._options = options
         self._policy = policy
         self._assistant = assistant
-        self.stopping = False
+        queue = Queue(store.claim_reminders, store.postpone_reminders, self._deliver, self._failed)
+        super().__init__(clock, options, queue)
 
-    async def drain(self, outlet: Outlet) -> Drained:
-        """Post one batch of due reminders on the outlet's platform."""
-        options, report = self._options, Drained()
-        jobs = await self._store.claim_reminders(
-            outlet.publisher.platform,
-            options.batch,
-            options.owner,
-            self._clock.now(),
-            options.lease,
-        )
-        report.claimed = len(jobs)
-        for position, job in enumerate(jobs):
-            if self.stopping:
-                # Not tried by this process; a post already in doubt stays in doubt.
-                await report.hand_back(
-                    self._store.postpone_reminders, jobs[position:], self._clock.now()
-                )
-                break
-            try:
-                outcome = await self._deliver(outlet, job)
-            except RateLimitedError as limit:
-                outlet.pacer.limited(limit.retry_after)
-                until = self._clock.now() + timedelta(seconds=limit.retry_after)
-                # The refused post is known not to exist; later ones were not tried.
-                await report.hand_back(self._store.postpone_reminders, jobs[position:], until)
-                break
-            except Exception as error:
-                _log_failure("a reminder", outlet, error)
-                await self._give_up_after_attempts(job)
-                report.failed += 1
-                continue
-            if outcome == "posted":
-                report.done += 1
-            else:
-                report.skipped += 1
-                report.skip_reasons[outcome] = report.skip_reasons.get(outcome, 0) + 1
-        return report
-
-    async def _deliver(self, outlet: Outlet, job: ReminderJob) -> str:
+    async def _deliver(self, outlet: Outlet, job: ReminderJob) -> str | None:
         knowledge = self._assistant.knowledge()
         now = self._clock.now()
         outcome, late = verdict(knowledge, job.occurrence, now, self._policy)
@@ -222,7 +244,7 @@ class ReminderWorker:
                 await outlet.pacer.acquire()
                 if await publisher.find(job.channel, job.key) is not None:
                     await self._store.reminder_posted(job.id, late, self._clock.now())
-                    return "posted"
+                    return None
             await outlet.pacer.acquire()
             await publisher.post(job.channel, reply, job.key)
         except MessageGoneError:
@@ -231,9 +253,10 @@ class ReminderWorker:
             await self._store.unsubscribe(job.channel, None)
             return "gone"
         await self._store.reminder_posted(job.id, late, self._clock.now())
-        return "posted"
+        return None
 
-    async def _give_up_after_attempts(self, job: ReminderJob) -> None:
+    async def _failed(self, outlet: Outlet, job: ReminderJob, error: Exception) -> None:
+        _log_failure("a reminder", outlet, error)
         # Otherwise the claim stays: when its lease runs out the post is retried, in doubt.
         if job.attempts >= MAX_ATTEMPTS:
             await self._store.reminder_skipped(job.id, "failed", self._clock.now())
