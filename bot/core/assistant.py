@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
-from bot.core.answers import changes, deadline, help, optout, subscriptions
+from bot.core.answers import card, changes, deadline, help, optout, subscriptions
 from bot.core.answers.subscriptions import ChannelDesk, SubactionHandler, notice
-from bot.core.catalogue import COMMANDS, CommandSpec, SubactionSpec, subaction
+from bot.core.catalogue import COMMANDS, CommandSpec, SubactionSpec, subaction, variant
 from bot.core.clock import Clock
 from bot.core.knowledge import Phrases, Service
 from bot.core.library import KnowledgeBase, KnowledgeSource
@@ -35,10 +35,14 @@ FALLBACK_APOLOGY = "Sorry, something went wrong on my side. Please try again in 
 CommandHandler = Callable[[KnowledgeBase, Phrases, Service | None, datetime], Reply]
 
 COMMAND_HANDLERS: dict[str, CommandHandler] = {
-    "optout": optout.answer,
+    "optout": card.answer,
     "deadline": deadline.answer,
     "changes": changes.answer,
     "help": help.answer,
+}
+# Another shape of a command's answer, by (command, variant): ``/optout claude full``.
+VARIANT_HANDLERS: dict[tuple[str, str], CommandHandler] = {
+    ("optout", "full"): optout.answer,
 }
 SUBACTION_HANDLERS: dict[tuple[str, str], SubactionHandler] = {
     ("deadline", "subscribe"): subscriptions.subscribe,
@@ -73,7 +77,7 @@ class Assistant:
         name = _name(request.command)
         routed = _subaction_of(name, request)
         if routed is None:
-            return self._plain(name, request.argument, request.locale)
+            return self._plain(name, request.argument, request.locale, request.detail)
         spec, sub, rest = routed
         return await self._subaction(spec, sub, rest, request)
 
@@ -83,12 +87,19 @@ class Assistant:
         name = _name(request.command)
         if _subaction_of(name, request) is not None:
             return None
-        return self._plain(name, request.argument, request.locale)
+        return self._plain(name, request.argument, request.locale, request.detail)
 
-    def run(self, command: str, argument: str | None = None, locale: str | None = None) -> Reply:
-        """The plain answer of one command about a service (or all): what buttons and living
-        answers show again; sub-actions are never run here."""
-        return self._plain(_name(command), argument, locale)
+    def run(
+        self,
+        command: str,
+        argument: str | None = None,
+        locale: str | None = None,
+        detail: str | None = None,
+    ) -> Reply:
+        """The plain answer of one command about a service (or all), in the shape ``detail``
+        names (None: the usual one): what buttons and living answers show again; sub-actions
+        are never run here."""
+        return self._plain(_name(command), argument, locale, detail)
 
     def phrases(self, locale: str | None = None) -> Phrases:
         """The bot's phrases in a language."""
@@ -111,13 +122,22 @@ class Assistant:
             # The apology must not depend on the thing that may have failed.
             return FALLBACK_APOLOGY
 
-    def _plain(self, name: str, argument: str | None, locale: str | None) -> Reply:
-        query = clean(argument or "")
+    def _plain(
+        self, name: str, argument: str | None, locale: str | None, detail: str | None = None
+    ) -> Reply:
+        query, typed = _variant_of(name, clean(argument or ""))
         minute = self._clock.now().replace(second=0, microsecond=0)
-        return self._answer(self._knowledge(), name, query, locale, minute)
+        chosen = (detail or typed or "").casefold()
+        return self._answer(self._knowledge(), name, query, locale, minute, chosen)
 
     def _compute(
-        self, knowledge: KnowledgeBase, name: str, query: str, locale: str | None, now: datetime
+        self,
+        knowledge: KnowledgeBase,
+        name: str,
+        query: str,
+        locale: str | None,
+        now: datetime,
+        detail: str = "",
     ) -> Reply:
         phrases = knowledge.messages.for_locale(locale)
         if not name:
@@ -125,6 +145,9 @@ class Assistant:
         spec, handler = COMMANDS.get(name), COMMAND_HANDLERS.get(name)
         if spec is None or handler is None:
             return _unknown_command(name, phrases, now)
+        if variant(spec, detail) is not None:
+            # A variant the catalogue declares always has a handler (a test keeps them paired).
+            handler = VARIANT_HANDLERS.get((name, detail), handler)
         if not query or not spec.options:
             return handler(knowledge, phrases, None, now)
         service, ignored = _resolve(knowledge, query)
@@ -173,6 +196,15 @@ class Assistant:
 
 def _name(command: str) -> str:
     return clean(command, MAX_QUERY_CHARS).casefold()
+
+
+def _variant_of(name: str, query: str) -> tuple[str, str | None]:
+    """The words without a trailing variant name (``claude full``), and that variant."""
+    spec = COMMANDS.get(name)
+    head, _, last = query.rpartition(" ")
+    if spec is None or variant(spec, last) is None:
+        return query, None
+    return head, last
 
 
 def _subaction_of(name: str, request: Request) -> tuple[CommandSpec, SubactionSpec, str] | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Command, Label, Link, RichText, Strong, Text, UserText, When
-from bot.core.timing import describe_relative, format_day
+from bot.core.timing import format_day
 
 # Discord's limits, https://discord.com/developers/docs/resources/message#embed-object-embed-limits
 EMBED_TITLE_LIMIT = 256
@@ -84,6 +84,12 @@ def render_reply(reply: Reply) -> list[Message]:
     if reply.sources:
         links = [f"- {inline((link,), now, at_line_start=False)}" for link in reply.sources]
         fields.append((SOURCES_TITLE, "\n".join(links)))
+    if reply.attribution:
+        credit = inline(reply.attribution, now)
+        if fields:
+            fields.append((BLANK, credit))
+        else:
+            intro.append(credit)
     return _pack(reply, "\n\n".join(intro), fields)
 
 
@@ -203,14 +209,12 @@ def _link(span: Link) -> str:
 
 
 def _when(span: When, now: datetime | None) -> str:
-    if span.precision == "minute":
-        stamp = int(span.instant.timestamp())
-        shown = f"<t:{stamp}:F>"
-        return f"{shown} (<t:{stamp}:R>)" if span.relative else shown
-    shown = format_day(span.instant)
-    if span.relative and now is not None:
-        shown += f" ({describe_relative(span, now)})"
-    return shown
+    """Exact instants in each reader's zone; a calendar date as written, since Discord's ``D``
+    style would shift it a day for readers west of its zone. Countdowns are Discord's own,
+    so a pinned answer never shows one that was true only when it was posted."""
+    stamp = int(span.instant.timestamp())
+    shown = f"<t:{stamp}:F>" if span.precision == "minute" else format_day(span.instant)
+    return f"{shown} (<t:{stamp}:R>)" if span.relative else shown
 
 
 def _printable(text: str) -> str:
