@@ -24,6 +24,7 @@ from bot.core.ports import ReminderAccess, StoreWriteError
 from bot.core.reply import Reply, Section
 from bot.core.request import MAX_QUERY_CHARS, Request, clean, echo
 from bot.core.richtext import Command, RichText, Text, UserText
+from bot.core.starters import starters
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +107,14 @@ class Assistant:
         return self._knowledge().messages.for_locale(locale)
 
     def autocomplete(self, fragment: str, limit: int) -> list[Choice]:
-        """At most ``limit`` ranked service choices for what the user has typed so far."""
-        matches = self._knowledge().index.autocomplete(clean(fragment, MAX_QUERY_CHARS), limit)
+        """At most ``limit`` ranked service choices for what the user has typed so far; with
+        nothing typed, the services worth acting on first."""
+        knowledge, typed = self._knowledge(), clean(fragment, MAX_QUERY_CHARS)
+        if not typed:
+            phrases = knowledge.messages.for_locale(None)
+            found = starters(knowledge, phrases, self._clock.now(), limit)
+            return [Choice(name, value) for name, value in found]
+        matches = knowledge.index.autocomplete(typed, limit)
         return [Choice(match.service.name, match.service.id) for match in matches]
 
     def knowledge(self) -> KnowledgeBase:

@@ -19,9 +19,9 @@ from bot.core.richtext import DatePrecision, Link, RichText, Span, Strong, Text,
 from bot.core.rules import first_sentence, is_stale
 
 # The organisations line quotes the admin's action up to this many characters.
-ORGANISATION_ACTION_CHARS = 110
+ORGANISATION_ACTION_CHARS = 80
 # The sources line names this many publishers, then counts the rest.
-NAMED_PUBLISHERS = 3
+NAMED_PUBLISHERS = 2
 ELLIPSIS = "…"
 
 
@@ -37,8 +37,7 @@ def answer(
 def card(service: Service, phrases: Phrases, now: datetime) -> Reply:
     """The short answer about one service: one message on every platform."""
     words = phrases.card
-    lines = [_action(service, words)]
-    lines.extend(_other_surfaces(service, phrases))
+    lines = [(*_action(service, words), *_other_surfaces(service, phrases))]
     lines.append(_labelled_line(phrases.section_names.default, (Text(_default(service, words)),)))
     lines.extend(_date_line(service, words, now))
     lines.extend(_organisation(service, words))
@@ -83,18 +82,28 @@ def settings_links(service: Service, words: CardPhrases) -> tuple[Link, ...]:
 
 
 def attribution(service: Service, words: CardPhrases) -> RichText:
-    """'Sources: Anthropic, The Verge, WIRED and 6 more', the vendor's page linked."""
-    publishers: dict[str, str | None] = {}
-    vendor_first = sorted(service.sources, key=lambda source: source.kind != "vendor")
-    for source in vendor_first:
-        linked = source.url if source.kind == "vendor" else None
-        publishers.setdefault(source.publisher, linked)
+    """'Sources: Anthropic, The Verge, WIRED and 6 more': the vendor first, linked to the page
+    the opt-out cites, then the other publishers."""
+    cited = [service.source_by_id[ref] for ref in service.opt_out.sources]
+    vendors = [source for source in cited + service.sources if source.kind == "vendor"]
+    vendor_names = {source.publisher for source in vendors}
     spans: list[Span] = [Text(f"{words.sources}: ")]
-    for position, (publisher, url) in enumerate(list(publishers.items())[:NAMED_PUBLISHERS]):
-        if position:
-            spans.append(Text(", "))
-        spans.append(Link(url, publisher) if url and position == 0 else Text(publisher))
-    rest = len(publishers) - NAMED_PUBLISHERS
+    named = 0
+    if vendors:
+        spans.append(Link(vendors[0].url, vendors[0].publisher))
+        named = 1
+    others = list(
+        dict.fromkeys(
+            source.publisher
+            for source in sorted(service.sources, key=lambda source: source.kind != "news")
+            if source.kind != "vendor" and source.publisher not in vendor_names
+        )
+    )
+    shown = others[: NAMED_PUBLISHERS - named]
+    for publisher in shown:
+        spans.append(Text(", " if len(spans) > 1 else ""))
+        spans.append(Text(publisher))
+    rest = len(others) - len(shown)
     if rest > 0:
         spans.append(Text(" " + words.more_sources.replace("{count}", str(rest))))
     return tuple(spans)
@@ -129,14 +138,14 @@ def _action(service: Service, words: CardPhrases) -> RichText:
     return _labelled_line(label, labelled(service.opt_out.text))
 
 
-def _other_surfaces(service: Service, phrases: Phrases) -> list[RichText]:
+def _other_surfaces(service: Service, phrases: Phrases) -> RichText:
     """The main surface is the first step group; the others are named, left to the guide."""
     others = list(dict.fromkeys(group.surface for group in service.steps[1:]))
     others = [surface for surface in others if surface != service.steps[0].surface]
     if not others:
-        return []
+        return ()
     names = ", ".join(phrases.surface_names[surface] for surface in others)
-    return [(Text(phrases.card.other_surfaces.replace("{surfaces}", names)),)]
+    return (Text(" " + phrases.card.other_surfaces.replace("{surfaces}", names)),)
 
 
 def _default(service: Service, words: CardPhrases) -> str:
@@ -167,7 +176,8 @@ def _dated(deadline: Deadline) -> RichText:
 
 def _organisation(service: Service, words: CardPhrases) -> list[RichText]:
     organisation = service.organisation
-    if organisation is None:
+    if organisation is None or service.opt_out.kind == "admin":
+        # Where the opt-out is the admin's, the card's action line already says it.
         return []
     action = first_sentence(organisation.action)
     text = (

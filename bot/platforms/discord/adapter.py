@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.core.assistant import Assistant
+from bot.core.catalogue import GUIDE_VARIANT
 from bot.core.living.access import LivingAccess
 from bot.core.living.sharing import Sharing, Step
 from bot.core.reply import Reply
@@ -22,6 +23,7 @@ from bot.platforms.discord.commands import (
     ACTION_OPTION,
     AUTOCOMPLETE_CHOICE_LIMIT,
     CHOICE_NAME_LIMIT,
+    DETAIL_OPTION,
     OPTION_VALUE_LIMIT,
     SHARE_OPTION,
     SyncState,
@@ -29,7 +31,13 @@ from bot.platforms.discord.commands import (
     sync,
     sync_if_changed,
 )
-from bot.platforms.discord.components import PRIVATE, PinButton, RenderedReplies, ShareButton
+from bot.platforms.discord.components import (
+    PRIVATE,
+    GuideButton,
+    PinButton,
+    RenderedReplies,
+    ShareButton,
+)
 from bot.platforms.discord.publisher import DiscordPublisher, placed
 from bot.platforms.discord.render import truncate
 from bot.platforms.discord.sharing import (
@@ -58,7 +66,7 @@ class DiscordAdapter:
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         for command in build_commands(self._answer, self._complete):
             self.tree.add_command(command)
-        self.client.add_dynamic_items(ShareButton, PinButton)
+        self.client.add_dynamic_items(ShareButton, PinButton, GuideButton)
         self._rendered = RenderedReplies()
         self.publisher = DiscordPublisher(
             self.client, self._rendered, assistant, options.api_timeout
@@ -128,11 +136,13 @@ class DiscordAdapter:
     ) -> None:
         # Discord types the options as strings; a forged payload may not, so insist on them.
         service, action = options.get("service"), options.get(ACTION_OPTION)
+        detail = options.get(DETAIL_OPTION)
         request = Request(
             command,
             "" if service is None else str(service),
             locale=str(interaction.locale),
             action=None if action is None else str(action),
+            detail=None if detail is None else str(detail),
         )
         reply = self.assistant.answer_now(request)
         if reply is None:
@@ -155,8 +165,14 @@ class DiscordAdapter:
     async def on_button(
         self, interaction: discord.Interaction, action: str, command: str, service: str
     ) -> None:
-        """A Share or Pin click: answer again from current knowledge, then act if permitted."""
+        """A Share or Pin click: answer again from current knowledge, then act if permitted;
+        a Full guide click: the complete answer, privately, to whoever clicked."""
         try:
+            if action == actions.GUIDE:
+                guide = self.assistant.run(
+                    command, service or None, str(interaction.locale), GUIDE_VARIANT
+                )
+                return await self._send_private(interaction, guide)
             locale = str(interaction.guild_locale or interaction.locale)
             reply = self.assistant.run(command, service or None, locale)
             message = interaction.message
@@ -201,10 +217,16 @@ class DiscordAdapter:
             messages = self._rendered.reply(reply, PRIVATE)
         else:
             messages = self._rendered.text(reply)
+        deferred = (
+            interaction.response.type == discord.InteractionResponseType.deferred_channel_message
+        )
         for index, fields in enumerate(messages):
             if index == 0 and not interaction.response.is_done():
                 await interaction.response.send_message(**fields, ephemeral=True)
                 observe.acknowledged()
+            elif index == 0 and deferred:
+                # The "thinking…" placeholder becomes the answer itself.
+                await interaction.edit_original_response(**fields)
             else:
                 await interaction.followup.send(**fields, ephemeral=True)
 

@@ -85,12 +85,18 @@ def render_reply(reply: Reply) -> list[Message]:
         links = [f"- {inline((link,), now, at_line_start=False)}" for link in reply.sources]
         fields.append((SOURCES_TITLE, "\n".join(links)))
     if reply.attribution:
-        credit = inline(reply.attribution, now)
+        # A card's small print is one line under its body: sources, then the verified date.
+        credit = " · ".join([inline(reply.attribution, now), *_verified(reply)])
         if fields:
             fields.append((BLANK, credit))
+        elif intro:
+            intro[-1] += "\n" + credit
         else:
             intro.append(credit)
-    return _pack(reply, "\n\n".join(intro), fields)
+    # A card reads as one block, each line opening with its bold label; longer answers keep a
+    # blank line between their parts.
+    gap = "\n" if reply.guide is not None else "\n\n"
+    return _pack(reply, gap.join(intro), fields)
 
 
 def render_text(text: str) -> list[Message]:
@@ -261,12 +267,16 @@ def _fits(embed: Embed, name: str | None, total: int) -> bool:
     return len(embed.get("fields", ())) < EMBED_FIELD_COUNT_LIMIT
 
 
-def _add_footers(embeds: list[Embed], reply: Reply) -> None:
+def _verified(reply: Reply) -> list[str]:
     day = reply.verified
-    verified = f"Last verified {day.day} {day:%b %Y}" if day else ""
+    return [f"Last verified {day.day} {day:%b %Y}"] if day else []
+
+
+def _add_footers(embeds: list[Embed], reply: Reply) -> None:
+    # A card says when it was verified in its small print already.
+    verified = [] if reply.attribution else _verified(reply)
     for number, embed in enumerate(embeds, start=1):
         words = [f"Part {number} of {len(embeds)}"] if len(embeds) > 1 else []
-        if verified:
-            words.append(verified)
+        words += verified
         if words:
             embed["footer"] = {"text": truncate(" · ".join(words), EMBED_FOOTER_LIMIT)}
