@@ -37,7 +37,12 @@ def answer(knowledge: KnowledgeBase, text: str) -> str:
 
 @pytest.mark.parametrize("service", GOLDEN_SERVICES)
 def test_full_optout_answer_matches_golden_file(knowledge: KnowledgeBase, service: str) -> None:
-    assert_golden(f"content_optout_{service}.txt", answer(knowledge, f"/optout {service}"))
+    assert_golden(f"content_optout_{service}.txt", answer(knowledge, f"/optout {service} full"))
+
+
+@pytest.mark.parametrize("service", GOLDEN_SERVICES)
+def test_card_matches_golden_file(knowledge: KnowledgeBase, service: str) -> None:
+    assert_golden(f"content_card_{service}.txt", answer(knowledge, f"/optout {service}"))
 
 
 def test_deadline_listing_matches_golden_file(knowledge: KnowledgeBase) -> None:
@@ -62,9 +67,12 @@ def test_every_service_answers_with_a_way_forward_and_sources(
     ):
         # Steps may only be missing where no vendor page could confirm them (and the file says so).
         assert record.steps, f"{service}: an opt-out that exists needs steps"
-    text = answer(knowledge, f"/optout {service}")
+    text = answer(knowledge, f"/optout {service} full")
     assert "Sources\n" in text and "Last verified:" in text
     assert "https://" in text
+    card = answer(knowledge, f"/optout {service}")
+    assert "Sources: " in card and "Last verified:" in card
+    assert f"Full guide: /optout {service} full" in card
 
 
 def test_anthropic_deadline_shows_its_history(knowledge: KnowledgeBase) -> None:

@@ -21,7 +21,7 @@ def words(reply: Reply) -> str:
 
 
 def test_optout_answers_with_steps_sources_and_verified_date() -> None:
-    reply = answer_line(assistant_at(NOW), "/optout chatterbox")
+    reply = answer_line(assistant_at(NOW), "/optout chatterbox full")
     assert reply.title == "Chatterbox AI"
     assert reply.service_id == "chatterbox"
     assert reply.shareable
@@ -48,7 +48,7 @@ def test_optout_answers_with_steps_sources_and_verified_date() -> None:
 
 
 def test_facts_supported_only_by_news_say_who_reported_them() -> None:
-    reply = answer_line(assistant_at(NOW), "/optout chatterbox")
+    reply = answer_line(assistant_at(NOW), "/optout chatterbox full")
     assert "(reported by Daily Example)" in words(reply)
     default = next(section for section in reply.sections if section.title == "If you do nothing")
     assert "reported by" not in plain(default.paragraphs[0])
@@ -56,7 +56,7 @@ def test_facts_supported_only_by_news_say_who_reported_them() -> None:
 
 def test_service_without_opt_out_says_so() -> None:
     reply = answer_line(assistant_at(NOW), "/optout quietnote")
-    assert "There is nothing to switch off." in plain(reply.summary)
+    assert "Nothing to do: There is nothing to switch off." in words(reply)
     assert reply.tone == "info"
 
 
@@ -67,7 +67,7 @@ def test_stale_entry_carries_a_warning() -> None:
 
 
 def test_fresh_entry_has_no_warning() -> None:
-    reply = answer_line(assistant_at("2026-11-28T00:00:00+00:00"), "/optout chatterbox")
+    reply = answer_line(assistant_at("2026-11-28T00:00:00+00:00"), "/optout chatterbox full")
     assert reply.notices == ()
 
 
