@@ -78,7 +78,10 @@ async def test_share_in_channel_posts_the_answer_as_a_bot_message(harness: Disco
     assert post.authorization == f"Bot {bot.token}"
     assert post.body["embeds"][0]["title"] == "Chatterbox AI"
     assert post.body["allowed_mentions"] == {"parse": []}
-    assert custom_ids(post.body) == ["optout:pin:optout:chatterbox"]
+    assert custom_ids(post.body) == [
+        "optout:guide:optout:chatterbox",
+        "optout:pin:optout:chatterbox",
+    ]
     done = await confirmation(fake)
     assert done.body["content"].startswith(SHARED)
     assert fake.calls("PUT", PINS) == []
@@ -93,7 +96,8 @@ async def test_pin_posts_the_answer_then_pins_it_for_a_member_who_may_pin(
     done = await confirmation(fake)
     [post] = fake.calls("POST", CHANNEL_POSTS)
     [pin] = fake.calls("PUT", PINS)
-    assert custom_ids(post.body) == []  # already pinned: no Pin button on it
+    # Already pinned: no Pin button on it, the Full guide stays for whoever reads it later.
+    assert custom_ids(post.body) == ["optout:guide:optout:chatterbox"]
     assert pin.authorization == f"Bot {bot.token}"
     assert PINNED.fullmatch(done.body["content"])
     assert done.body["content"].endswith(pin.path.rsplit("/", 1)[1])

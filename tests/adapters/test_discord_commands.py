@@ -85,7 +85,7 @@ async def test_every_catalogue_command_is_registered_with_typed_described_option
             assert all(len(choice["name"]) <= 100 for choice in action["choices"])
         assert set(options) == {o.name for o in spec.options} | (
             {"share"} if spec.shareable else set()
-        ) | ({"action"} if spec.subactions else set())
+        ) | ({"action"} if spec.subactions else set()) | ({"detail"} if spec.variants else set())
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,8 @@ async def test_every_command_answers_privately_with_its_rendered_embeds(
     assert embeds_of(body) == list(render_reply(reply)[0].embeds)
     if reply.shareable:
         suffix = f"{command}:{service or ''}"
-        assert custom_ids(body) == [f"optout:post:{suffix}", f"optout:pin:{suffix}"]
+        guide = [f"optout:guide:{suffix}"] if reply.guide else []
+        assert custom_ids(body) == [*guide, f"optout:post:{suffix}", f"optout:pin:{suffix}"]
     else:
         assert custom_ids(body) == []
 
@@ -163,7 +164,10 @@ async def test_share_posts_a_normal_message_with_a_pin_button_and_confirms_priva
     assert embeds_of(post.body) == list(
         render_reply(assistant_at(NOW).run("optout", "chatterbox"))[0].embeds
     )
-    assert custom_ids(post.body) == ["optout:pin:optout:chatterbox"]
+    assert custom_ids(post.body) == [
+        "optout:guide:optout:chatterbox",
+        "optout:pin:optout:chatterbox",
+    ]
     confirmation = await fake.wait_for(
         lambda r: r.method == "POST" and r.path.startswith("/webhooks/")
     )
@@ -217,7 +221,8 @@ async def test_hostile_input_is_echoed_without_pings_or_markup(harness: DiscordH
     assert body["data"]["allowed_mentions"] == {"parse": []}
     [embed] = embeds_of(body)
     assert not PING.search(embed["description"])
-    assert "\\*\\*bold\\*\\*" in embed["description"] and "\\[x\\]" in embed["description"]
+    # The echo is cut at a word boundary; what is kept stays literal.
+    assert "\\*\\*bold\\*\\*" in embed["description"]
     assert size(embed["description"]) < 400
     typing = await fake.interact(bot, autocomplete(bot, "optout", typed))
     assert typing == {"type": 8, "data": {"choices": []}}
@@ -262,10 +267,14 @@ async def test_a_long_answer_continues_in_private_followups(harness: DiscordHarn
     await started(harness, Assistant(lambda: knowledge, FixedClock(instant(NOW))))
     fake, bot = harness.fake, harness.bot
     expected = render_reply(
-        Assistant(lambda: knowledge, FixedClock(instant(NOW))).run("optout", "longwinded")
+        Assistant(lambda: knowledge, FixedClock(instant(NOW))).run(
+            "optout", "longwinded", detail="full"
+        )
     )
     assert len(expected) > 2
-    body = await fake.interact(bot, slash(bot, "optout", {"service": "longwinded"}))
+    body = await fake.interact(
+        bot, slash(bot, "optout", {"service": "longwinded", "detail": "full"})
+    )
     assert embeds_of(body) == list(expected[0].embeds)
     await fake.wait_until(
         lambda: len(fake.calls("POST", r"/webhooks/\d+/[^/]+")) == len(expected) - 1
@@ -273,7 +282,11 @@ async def test_a_long_answer_continues_in_private_followups(harness: DiscordHarn
     followups = fake.calls("POST", r"/webhooks/\d+/[^/]+")
     assert [embeds_of(r.body) for r in followups] == [list(m.embeds) for m in expected[1:]]
     assert all(r.body["flags"] == EPHEMERAL for r in followups)
-    assert custom_ids(body) == ["optout:post:optout:longwinded", "optout:pin:optout:longwinded"]
+    assert custom_ids(body) == [
+        "optout:guide:optout:longwinded",
+        "optout:post:optout:longwinded",
+        "optout:pin:optout:longwinded",
+    ]
 
 
 class FlakyKnowledge:

@@ -126,7 +126,11 @@ async def test_a_posted_answer_is_edited_in_place_and_keeps_its_pin_button(bot: 
     [edit] = bot.fake.calls("PATCH", MESSAGE)
     assert edit.path == f"/channels/{CHANNEL_ID}/messages/{message_id}"
     assert UPDATE_LINE in edit.body["embeds"][0]["description"]
-    assert custom_ids(edit.body) == ["optout:pin:optout:chatterbox"]
+    # The edited card keeps its buttons.
+    assert custom_ids(edit.body) == [
+        "optout:guide:optout:chatterbox",
+        "optout:pin:optout:chatterbox",
+    ]
     assert edit.body["allowed_mentions"] == {"parse": []}
     assert "<t:1797555600:" in bot.shown(message_id)  # the launch, moved to 18 Dec 01:00 UTC
     bot.bench.clock.advance(days=1)

@@ -224,9 +224,6 @@ class DiscordAdapter:
             if index == 0 and not interaction.response.is_done():
                 await interaction.response.send_message(**fields, ephemeral=True)
                 observe.acknowledged()
-            elif index == 0 and deferred:
-                # The "thinking…" placeholder becomes the answer itself.
-                await interaction.edit_original_response(**fields)
             else:
                 await interaction.followup.send(**fields, ephemeral=True)
 
