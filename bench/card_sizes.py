@@ -142,8 +142,8 @@ def main(args: Any = None) -> None:
         for platform, figures in found.items():
             print(_report(f"{label} on {platform}", figures.values()))
             if not full:
-                largest = max(figures.items(), key=lambda item: item[1][2])
-                print(f"{'':28} largest: {largest[0]} ({largest[1][1]} chars, {largest[1][2]} lines)")
+                name, (_, chars, lines) = max(figures.items(), key=lambda item: item[1][2])
+                print(f"{'':28} largest: {name} ({chars} chars, {lines} lines)")
 
 
 if __name__ == "__main__":

@@ -17,14 +17,16 @@ from bot.content.loader import LoadResult
 from bot.content.reader import DEFAULT_MAX_FILE_BYTES
 from bot.core.assistant import Assistant
 from bot.core.clock import Clock, SystemClock
-from bot.core.library import LiveKnowledge
+from bot.core.library import KnowledgeSource, LiveKnowledge
+from bot.core.signals import LiveSignals
 
 if TYPE_CHECKING:
+    from bot.content.sources.watch import SourceWatch
     from bot.core.living.access import LivingAccess
     from bot.core.living.runtime import LivingRuntime
     from bot.core.living.schedule import ReminderPolicy
     from bot.core.living.service import LivingAnswers, LivingOptions
-    from bot.core.ports import ReminderAccess, Store
+    from bot.core.ports import ReminderAccess, SourceStore, Store
     from bot.ops.lifecycle import Operations
     from bot.ops.listening import ListenLimits
     from bot.platforms.discord.adapter import DiscordAdapter
@@ -56,11 +58,15 @@ def build_assistant(
     cache_dir: Path | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     reminders: ReminderAccess | None = None,
+    signals: LiveSignals | None = None,
 ) -> tuple[Assistant, LiveKnowledge]:
     """An assistant over a live (reloadable) knowledge base; ``reminders`` answers the
-    subscription sub-actions (without it, they say reminders are unavailable)."""
+    subscription sub-actions (without it, they say reminders are unavailable); ``signals``
+    are the scheduled source checks' findings its answers show."""
     live = LiveKnowledge(load_content(directory, cache_dir, max_file_bytes).knowledge)
-    return Assistant(live, clock, reminders), live
+    if signals is None:
+        return Assistant(live, clock, reminders), live
+    return Assistant(live, clock, reminders, signals), live
 
 
 def display_zone(settings: Settings) -> tzinfo:
@@ -233,6 +239,50 @@ def build_living(
     return LivingAnswers(store, assistant, clock, living_options(settings))
 
 
+def source_watch(
+    settings: Settings,
+    store: SourceStore,
+    knowledge: KnowledgeSource,
+    signals: LiveSignals,
+    clock: Clock,
+) -> SourceWatch:
+    """Scheduled source checks (OPTOUT_SOURCE_CHECK_HOURS) over ``store``, against the baselines
+    accepted beside the content, fetching over HTTPS."""
+    from datetime import timedelta
+
+    from bot.content.sources import FileBaselineStore, HttpFetcher
+    from bot.content.sources.baseline import BASELINE_FOLDER
+    from bot.content.sources.watch import SourceWatch, WatchOptions
+
+    assert settings.source_check_hours is not None
+    options = WatchOptions(
+        timedelta(hours=settings.source_check_hours), living_options(settings).worker.owner
+    )
+    accepted = FileBaselineStore(settings.content_dir / BASELINE_FOLDER)
+    return SourceWatch(store, knowledge, accepted, HttpFetcher, signals, clock, options)
+
+
+async def watch_sources(
+    settings: Settings,
+    living: LivingRuntime,
+    knowledge: KnowledgeSource,
+    signals: LiveSignals,
+    ops: Operations,
+) -> None:
+    """Run the scheduled source checks once living answers opened the store, until cancelled."""
+    store = await living.opened()
+    watch = source_watch(settings, store, knowledge, signals, SystemClock())
+    watch.on_change = living.access.wake
+    gauge = ops.observer.metrics.sources
+
+    def counted(by_status: dict[str, int]) -> None:
+        for status, count in by_status.items():
+            gauge.labels(status).set(count)
+
+    watch.on_counts = counted
+    await watch.run()
+
+
 # A running bot allocates many short-lived objects per command. With CPython's default first
 # threshold (700) the collector runs over a hundred times a second under load, and its older
 # generations, which hold the knowledge base and the SDK's state, often enough to take about a
@@ -272,12 +322,14 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     if all(platform == "console" for platform in platforms):
         settings = replace(settings, database_url=None)
     access = LivingAccess(reminder_policy(settings))
+    signals = LiveSignals()
     assistant, live = build_assistant(
         settings.content_dir,
         clock,
         settings.cache_dir,
         reminders=access,
         max_file_bytes=settings.content_max_bytes,
+        signals=signals,
     )
     ops = build_operations(settings)
     ops.watch_knowledge(live)
@@ -320,6 +372,15 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
             on_change=living.access.wake,
         )
         watcher_task = asyncio.create_task(watcher.run())
+    sources_task = None
+    if living.enabled and settings.source_check_hours is not None:
+        sources_task = asyncio.create_task(watch_sources(settings, living, live, signals, ops))
+
+        async def stop_checks() -> None:
+            sources_task.cancel()
+            await asyncio.gather(sources_task, return_exceptions=True)
+
+        ops.on_stop("source checks", stop_checks)
     # Stopped once the platforms are: claimed work goes back to the queues, then the store closes.
     ops.on_stop("living answers", living.stop)
     ops.on_stop("the database", living.close)
@@ -333,6 +394,8 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
         halting.cancel()
         if watcher_task:
             watcher_task.cancel()
+        if sources_task:
+            sources_task.cancel()
 
 
 def build_operations(settings: Settings) -> Operations:

@@ -260,6 +260,12 @@ class Settings:
         "LIVING_RETENTION_DAYS", Whole(1, 36500, "a number of days"), "365", "Days after which "
         "finished reminders and unchanged tracked answers are forgotten.", LIVING,
     )  # fmt: skip
+    source_check_hours: float | None = setting(
+        "OPTOUT_SOURCE_CHECK_HOURS", OrOff(Number(1, 720, "hours")), "off", "Hours between "
+        "checks of the pages the knowledge base cites (one replica at a time, through the "
+        "database); answers then say when a cited page changed. Off by default: it makes "
+        "outbound requests (HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE apply).", LIVING,
+    )  # fmt: skip
     slack_living_rate: float = setting(
         "SLACK_LIVING_RATE", _RATE, "0.8", "Background posts and edits per second on Slack "
         "(chat.update is rate-limited per workspace).", LIVING,

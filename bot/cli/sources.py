@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from bot.content.sources import Acceptance, SourceReport
     from bot.core.library import KnowledgeBase
 
-BASELINE_FOLDER = "sources"
-
 
 def register(commands: Commands) -> None:
     """Add ``sources check`` and ``sources accept``."""
@@ -97,6 +95,8 @@ def accept(args: argparse.Namespace, settings: Settings) -> int:
         note = f" ({outcome.note})" if outcome.note else ""
         print(f"{outcome.service_id}/{outcome.source_id}: {verdict}{note}")
     kept = sum(1 for outcome in outcomes if not outcome.recorded)
+    from bot.content.sources.baseline import BASELINE_FOLDER
+
     folder = settings.content_dir / BASELINE_FOLDER
     print(f"{len(outcomes) - kept} recorded, {kept} not recorded, in {folder}")
     return 1 if kept else 0
@@ -111,6 +111,7 @@ async def _check(
         TermsArchiveReader,
         check_sources,
     )
+    from bot.content.sources.baseline import BASELINE_FOLDER
     from bot.content.sources.check import select
 
     total = sum(len(service.sources) for service in select(knowledge, args.service))
@@ -135,6 +136,7 @@ async def _accept(
         TermsArchiveReader,
         accept_sources,
     )
+    from bot.content.sources.baseline import BASELINE_FOLDER
     from bot.core.clock import SystemClock
 
     async with HttpFetcher(timeout=args.timeout) as fetcher:

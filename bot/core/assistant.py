@@ -1,7 +1,8 @@
 """The core's front door: a ``Request`` in, a ``Reply`` out, never an exception.
 
 Every command of the catalogue is answered through one registry: ``COMMAND_HANDLERS`` for the
-commands, ``SUBACTION_HANDLERS`` for their sub-actions. A name the registry does not know is
+commands, ``VIEW_HANDLERS`` for sub-actions answered from the knowledge base alone and
+``SUBACTION_HANDLERS`` for those answered from the store. A name the registry does not know is
 an error reply, never some other command's answer.
 """
 
@@ -13,7 +14,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
-from bot.core.answers import card, changes, deadline, help, optout, subscriptions
+from bot.core.answers import (
+    card,
+    changes,
+    checklist,
+    deadline,
+    help,
+    optout,
+    subscriptions,
+    workspace,
+)
 from bot.core.answers.subscriptions import ChannelDesk, SubactionHandler, notice
 from bot.core.catalogue import COMMANDS, CommandSpec, SubactionSpec, subaction, variant
 from bot.core.clock import Clock
@@ -24,6 +34,7 @@ from bot.core.ports import ReminderAccess, StoreWriteError
 from bot.core.reply import Reply, Section
 from bot.core.request import MAX_QUERY_CHARS, Request, clean, echo
 from bot.core.richtext import Command, RichText, Text, UserText
+from bot.core.signals import NO_SIGNALS, SignalsSource, SourceSignals, with_source_notices
 from bot.core.starters import starters
 
 log = logging.getLogger(__name__)
@@ -45,6 +56,13 @@ COMMAND_HANDLERS: dict[str, CommandHandler] = {
 VARIANT_HANDLERS: dict[tuple[str, str], CommandHandler] = {
     ("optout", "full"): optout.answer,
 }
+# A sub-action answered from the knowledge base alone: the words after its name.
+ViewHandler = Callable[[KnowledgeBase, Phrases, str, datetime], Reply]
+
+VIEW_HANDLERS: dict[tuple[str, str], ViewHandler] = {
+    ("optout", "workspace"): workspace.answer,
+    ("optout", "checklist"): checklist.answer,
+}
 SUBACTION_HANDLERS: dict[tuple[str, str], SubactionHandler] = {
     ("deadline", "subscribe"): subscriptions.subscribe,
     ("deadline", "unsubscribe"): subscriptions.unsubscribe,
@@ -64,11 +82,17 @@ class Assistant:
     """Answers requests from the current knowledge base at the clock's current instant."""
 
     def __init__(
-        self, knowledge: KnowledgeSource, clock: Clock, reminders: ReminderAccess | None = None
+        self,
+        knowledge: KnowledgeSource,
+        clock: Clock,
+        reminders: ReminderAccess | None = None,
+        signals: SignalsSource = lambda: NO_SIGNALS,
     ) -> None:
         self._knowledge = knowledge
         self._clock = clock
         self._reminders = reminders
+        # What the scheduled source checks found: a snapshot in memory, read like the knowledge.
+        self._signals = signals
         # Answers change only with the knowledge base or the minute (countdowns), so the same
         # question in the same minute is answered from memory: one reply object, rendered once.
         self._answer = lru_cache(maxsize=REPLY_CACHE_SIZE)(self._compute)
@@ -80,15 +104,19 @@ class Assistant:
         if routed is None:
             return self._plain(name, request.argument, request.locale, request.detail)
         spec, sub, rest = routed
+        if not sub.stored:
+            return self._plain(name, rest, request.locale, view=sub.name)
         return await self._subaction(spec, sub, rest, request)
 
     def answer_now(self, request: Request) -> Reply | None:
         """The reply at once, or None when the request must wait on the store (a sub-action):
         the hot path of adapters that must acknowledge within a deadline."""
         name = _name(request.command)
-        if _subaction_of(name, request) is not None:
-            return None
-        return self._plain(name, request.argument, request.locale, request.detail)
+        routed = _subaction_of(name, request)
+        if routed is None:
+            return self._plain(name, request.argument, request.locale, request.detail)
+        _, sub, rest = routed
+        return None if sub.stored else self._plain(name, rest, request.locale, view=sub.name)
 
     def run(
         self,
@@ -121,6 +149,10 @@ class Assistant:
         """The knowledge base answers currently come from."""
         return self._knowledge()
 
+    def signals(self) -> SourceSignals:
+        """What the last source check found, as answers currently show it."""
+        return self._signals()
+
     def apology(self, locale: str | None = None) -> str:
         """What to say when a bug stopped an answer; it never fails itself."""
         try:
@@ -130,12 +162,20 @@ class Assistant:
             return FALLBACK_APOLOGY
 
     def _plain(
-        self, name: str, argument: str | None, locale: str | None, detail: str | None = None
+        self,
+        name: str,
+        argument: str | None,
+        locale: str | None,
+        detail: str | None = None,
+        view: str = "",
     ) -> Reply:
-        query, typed = _variant_of(name, clean(argument or ""))
+        query, typed = clean(argument or ""), None
+        if not view:  # a sub-action's words are its own (``checklist slack zoom``)
+            query, typed = _variant_of(name, query)
         minute = self._clock.now().replace(second=0, microsecond=0)
         chosen = (detail or typed or "").casefold()
-        return self._answer(self._knowledge(), name, query, locale, minute, chosen)
+        knowledge, signals = self._knowledge(), self._signals()
+        return self._answer(knowledge, name, query, locale, minute, signals, view, chosen)
 
     def _compute(
         self,
@@ -144,9 +184,13 @@ class Assistant:
         query: str,
         locale: str | None,
         now: datetime,
+        signals: SourceSignals,
+        view: str = "",
         detail: str = "",
     ) -> Reply:
         phrases = knowledge.messages.for_locale(locale)
+        if view:
+            return VIEW_HANDLERS[(name, view)](knowledge, phrases, query, now)
         if not name:
             return _error(phrases.empty_input, now, "help")
         spec, handler = COMMANDS.get(name), COMMAND_HANDLERS.get(name)
@@ -161,6 +205,7 @@ class Assistant:
         if service is None:
             return _not_found(knowledge, name, query, phrases, now)
         reply = handler(knowledge, phrases, service, now)
+        reply = with_source_notices(reply, service, signals, phrases.sources)
         if ignored:
             note: RichText = (Text(phrases.extra_words + " "), UserText(echo(ignored)))
             reply = replace(reply, notices=(*reply.notices, note))

@@ -29,6 +29,8 @@ class SubactionSpec:
     option: OptionSpec | None = None
     # Changes channel settings: the front door asks whether the person may manage the channel.
     manages_channel: bool = False
+    # Answered from the store (it waits on it); False: from the knowledge base alone, at once.
+    stored: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,22 @@ DEADLINE_SUBACTIONS = (
     ),
 )
 
+OPTOUT_SUBACTIONS = (
+    SubactionSpec(
+        name="workspace",
+        description="The workplace tools' admin settings, grouped by what needs doing",
+        usage="/optout workspace",
+        stored=False,
+    ),
+    SubactionSpec(
+        name="checklist",
+        description="Post a checklist of workplace tools that the team can tick",
+        usage="/optout checklist <service> [service…]",
+        option=OptionSpec("service", "Workplace tools, e.g. slack zoom, or all", kind="text"),
+        stored=False,
+    ),
+)
+
 CATALOGUE: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="optout",
@@ -88,6 +106,7 @@ CATALOGUE: tuple[CommandSpec, ...] = (
         examples=("/optout claude", "/optout chatgpt full", "/optout"),
         options=(SERVICE_OPTION,),
         shareable=True,
+        subactions=OPTOUT_SUBACTIONS,
         variants=(
             VariantSpec(
                 GUIDE_VARIANT, "The complete guide: every surface, caveat, date and source"

@@ -142,6 +142,139 @@ class KnownDeadline:
     first_seen: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ChecklistEntry:
+    """One item of a posted checklist as stored.
+
+    ``marked_by`` is the platform user id of whoever marked it done, kept only while it is done;
+    ``facts`` is a print of the tool's organisation facts when it was marked; ``reopened`` names
+    the parts of those facts whose change opened it again.
+    """
+
+    service_id: str
+    done: bool = False
+    marked_by: str | None = None
+    marked_at: datetime | None = None
+    facts: str = ""
+    reopened: tuple[str, ...] = ()
+    reopened_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChecklist:
+    """A checklist card the bot posted, its items in order, and how many edits it has wanted."""
+
+    id: int
+    message: MessageRef
+    entries: tuple[ChecklistEntry, ...]
+    generation: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistMark:
+    """Who marks an item done, and the print of the tool's facts they saw."""
+
+    user: str
+    facts: str
+
+
+@dataclass(frozen=True, slots=True)
+class DoneItem:
+    """An item marked done, with the print of the facts it was marked against."""
+
+    checklist_id: int
+    service_id: str
+    facts: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistEditJob:
+    """A posted checklist claimed for an edit, at the generation it was claimed."""
+
+    id: int
+    message: MessageRef
+    generation: int
+
+
+class ChecklistStore(Protocol):
+    """Checklist cards posted in channels: one row per item, each updated on its own."""
+
+    async def open_checklist(
+        self, message: MessageRef, service_ids: Sequence[str], now: datetime
+    ) -> None:
+        """Record a checklist just posted, every item open."""
+        ...
+
+    async def checklist(self, channel: ChannelRef, message_id: str) -> StoredChecklist | None:
+        """The checklist posted as this message (its first), if it is kept."""
+        ...
+
+    async def checklist_by_id(self, checklist_id: int) -> StoredChecklist | None:
+        """The checklist with this id, if it is kept."""
+        ...
+
+    async def mark_item(
+        self,
+        channel: ChannelRef,
+        message_id: str,
+        service_id: str,
+        mark: ChecklistMark | None,
+        now: datetime,
+    ) -> bool:
+        """Mark an item done (``mark``) or open again (None), atomically for that one row;
+        False when it already was (or there is no such item)."""
+        ...
+
+    async def done_items(self) -> list[DoneItem]:
+        """Every item marked done, in every checklist."""
+        ...
+
+    async def reopen_item(self, item: DoneItem, changed: Sequence[str], now: datetime) -> bool:
+        """Open a done item again, unless it was changed since ``item`` was read, and queue an
+        edit of its checklist; False when nothing was opened."""
+        ...
+
+    async def claim_checklist_edits(
+        self, platform: str, limit: int, owner: str, now: datetime, lease: timedelta
+    ) -> list[ChecklistEditJob]:
+        """Claim up to ``limit`` checklists whose posted card is behind their items."""
+        ...
+
+    async def checklist_shown(self, checklist_id: int, generation: int) -> None:
+        """The posted card shows the checklist as of ``generation``; its claim is released."""
+        ...
+
+    async def postpone_checklist_edits(self, checklist_ids: Sequence[int], until: datetime) -> None:
+        """Give claimed checklist edits back, not to be tried before ``until``."""
+        ...
+
+    async def forget_checklist(self, checklist_id: int) -> None:
+        """Stop keeping a checklist (its message is gone)."""
+        ...
+
+    async def open_items(self, channel: ChannelRef) -> set[str]:
+        """The services with an item still open on a checklist posted in ``channel``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SourceObservation:
+    """What the last scheduled check saw of one cited page (never the page's text).
+
+    ``changed_at`` is when the page was first seen not to match its baseline (changed, moved,
+    gone, or a quoted label missing); None while it matches.
+    """
+
+    service_id: str
+    source_id: str
+    url: str
+    status: str
+    labels_missing: tuple[str, ...]
+    changed_at: datetime | None
+    checked_at: datetime
+    excerpt: tuple[str, ...] = ()
+
+
 class AnswerStore(Protocol):
     """Public answers the bot posted, and the queue of edits they need."""
 
@@ -285,7 +418,47 @@ class KeyValueStore(Protocol):
         ...
 
 
-class Store(AnswerStore, SubscriptionStore, ReminderStore, KeyValueStore, Protocol):
+class SourceStore(Protocol):
+    """Scheduled source checks: whose turn it is, what they saw, and first-observation baselines."""
+
+    async def claim_source_check(self, owner: str, now: datetime, hold: timedelta) -> bool:
+        """Take the next check if it is due: True for exactly one caller among processes.
+
+        The check is then not due again for ``hold`` (a process that dies mid-check lets
+        another take over after that), unless :meth:`source_check_done` says when it is.
+        """
+        ...
+
+    async def source_check_done(self, owner: str, next_due: datetime, now: datetime) -> None:
+        """The check ``owner`` claimed finished; the next is due at ``next_due``."""
+        ...
+
+    async def source_observations(self) -> list[SourceObservation]:
+        """The latest observation of every source checked so far."""
+        ...
+
+    async def record_observations(self, observations: Sequence[SourceObservation]) -> None:
+        """Insert or replace these observations (one per service and source)."""
+        ...
+
+    async def source_baselines(self) -> dict[str, str]:
+        """First-observation baselines by service id, as the documents saved."""
+        ...
+
+    async def save_source_baseline(self, service_id: str, document: str, now: datetime) -> None:
+        """Replace the first-observation baseline of one service (a document opaque here)."""
+        ...
+
+
+class Store(
+    AnswerStore,
+    SubscriptionStore,
+    ReminderStore,
+    KeyValueStore,
+    SourceStore,
+    ChecklistStore,
+    Protocol,
+):
     """Everything living answers persist, behind one port."""
 
     async def ping(self) -> None:

@@ -22,6 +22,22 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckItem:
+    """One line of a checklist card: a tool and the admin's action, done or open.
+
+    ``key`` is the service id a platform's button names; ``status`` says who marked it done and
+    when, or why it opened again (empty for an item never marked).
+    """
+
+    key: str
+    text: RichText
+    done: bool = False
+    status: RichText = ()
+    # The label of the item's button: mark it done, or undo that.
+    button: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the bot answers to one command, before any platform formatting."""
 
@@ -42,6 +58,8 @@ class Reply:
     links: tuple[Link, ...] = ()
     attribution: RichText = ()
     guide: str | None = None
+    # A checklist card: its items, each with a button to mark it done or undo that.
+    checklist: tuple[CheckItem, ...] = ()
 
     # Hashed by identity: replies are cached and reused as objects, so renderers can memoise on
     # them without walking the whole structure; equality still compares content.

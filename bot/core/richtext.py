@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-DatePrecision = Literal["day", "minute"]
+# "day": a calendar date as the source states it; "minute": an exact instant; "local-day": the
+# date an instant fell on where the reader is (what the bot itself noticed, and when).
+DatePrecision = Literal["day", "minute", "local-day"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,20 @@ class Command:
         return self.spelled(f"/{self.name}")
 
 
-Span = Text | Label | Link | Strong | UserText | When | Command
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A member of the chat, by the platform's user id; each platform mentions them its own way
+    (never notifying them), and where there is no chat it reads as ``text``."""
+
+    user_id: str
+
+    @property
+    def text(self) -> str:
+        """How the person reads outside a chat platform."""
+        return "a member"
+
+
+Span = Text | Label | Link | Strong | UserText | When | Command | Person
 RichText = tuple[Span, ...]
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
+from prometheus_client.aiohttp import make_aiohttp_handler
 
 from bot.core.library import KnowledgeBase
 from bot.core.ports import StoreWriteError
 from bot.ops.listening import DEFAULT_LIMITS, HttpListener, ListenLimits
-from bot.ops.metrics import CONTENT_TYPE
 from bot.ops.observe import Observer
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,9 @@ class HealthServer:
         # Every route is a GET: a request carrying a body is not a probe.
         self._limits = replace(limits, max_body_bytes=0)
         self._listener: HttpListener | None = None
+        # The library's own handler: it offers the text format or OpenMetrics, as the scraper's
+        # Accept header asks, and compresses when the scraper accepts it.
+        self._exposition = make_aiohttp_handler(observer.metrics.registry)
 
     async def start(self) -> None:
         """Listen."""
@@ -85,7 +88,7 @@ class HealthServer:
         names = list(self.checks.platforms)
         results = await asyncio.gather(*(_check(self.checks.platforms[n]) for n in names))
         for name, up in zip(names, results, strict=True):
-            self.observer.metrics.platform_up.set(1 if up else 0, name)
+            self.observer.metrics.platform_up.labels(name).set(1 if up else 0)
         return dict(zip(names, results, strict=True))
 
     async def readiness(self) -> dict[str, bool]:
@@ -105,9 +108,7 @@ class HealthServer:
             knowledge = self.checks.knowledge()
         except Exception:
             return False
-        self.observer.metrics.knowledge_info.clear()
-        self.observer.metrics.knowledge_info.set(1, knowledge.version)
-        self.observer.metrics.knowledge_services.set(len(knowledge.services))
+        self.observer.metrics.serving(knowledge.version, len(knowledge.services))
         return bool(knowledge.services)
 
     async def _ping(self) -> bool:
@@ -126,7 +127,7 @@ class HealthServer:
             details["causes"] = self.causes
         return _answer(all(checks.values()), details)
 
-    async def _metrics(self, request: web.Request) -> web.Response:
+    async def _metrics(self, request: web.Request) -> web.StreamResponse:
         metrics = self.observer.metrics
         await self.liveness()
         await self.readiness()
@@ -135,15 +136,13 @@ class HealthServer:
                 edits, reminders = await asyncio.wait_for(self.checks.backlog(), CHECK_SECONDS)
             except Exception:
                 # The database is away: say nothing rather than a stale or made-up figure.
-                metrics.edit_queue.clear()
-                metrics.reminder_backlog.clear()
+                metrics.edit_queue.forget()
+                metrics.reminder_backlog.forget()
             else:
                 metrics.edit_queue.set(edits)
                 metrics.reminder_backlog.set(reminders)
         metrics.draining.set(1 if self.draining else 0)
-        # Read when scraped rather than kept up to date by every command.
-        metrics.in_flight.set(self.observer.in_flight)
-        return web.Response(body=metrics.expose().encode(), headers={"Content-Type": CONTENT_TYPE})
+        return await self._exposition(request)
 
 
 async def _check(

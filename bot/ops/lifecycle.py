@@ -82,10 +82,7 @@ class Operations:
 
     def served(self, knowledge: KnowledgeBase) -> None:
         """A knowledge base is now served."""
-        metrics = self.observer.metrics
-        metrics.knowledge_info.clear()
-        metrics.knowledge_info.set(1, knowledge.version)
-        metrics.knowledge_services.set(len(knowledge.services))
+        self.observer.metrics.serving(knowledge.version, len(knowledge.services))
 
     def counting_reloads(self, load: Callable[[], Result]) -> Callable[[], Result]:
         """``load`` (a content reload), with its outcome and problems counted in the metrics."""
@@ -95,10 +92,10 @@ class Operations:
             try:
                 result = load()
             except Exception as error:
-                metrics.reloads.inc("failed")
+                metrics.reloads.labels("failed").inc()
                 metrics.load_errors.set(len(getattr(error, "problems", ())) or 1)
                 raise
-            metrics.reloads.inc("ok")
+            metrics.reloads.labels("ok").inc()
             metrics.load_errors.set(0)
             knowledge = getattr(result, "knowledge", None)
             if isinstance(knowledge, KnowledgeBase):

@@ -18,16 +18,13 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from bot.core.reply import Reply
-from bot.ops.metrics import Counter, Gauge, Histogram, Registry
+from bot.ops.metrics import BotMetrics
 
 log = logging.getLogger(__name__)
 
 # Slack wants the acknowledgement of a command, Discord the first response to an interaction,
 # within 3 seconds of sending it.
 PLATFORM_DEADLINE_SECONDS = 3.0
-LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 5.0, 10.0)
-# Seconds left of the 3-second budget; an acknowledgement in the "0" bucket was late.
-MARGIN_BUCKETS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 2.75, 2.9, 2.95, 2.99)
 
 OK, REJECTED, FAILED, CANCELLED = "ok", "rejected", "failed", "cancelled"
 
@@ -35,85 +32,6 @@ REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 _SCOPE: ContextVar[CommandScope | None] = ContextVar("command_scope", default=None)
 # When the request carrying a command reached this process (set by the HTTP middleware).
 _RECEIVED: ContextVar[float | None] = ContextVar("received", default=None)
-
-
-class BotMetrics:
-    """Every metric the bot exposes on /metrics (listed in docs/operations.md)."""
-
-    def __init__(self) -> None:
-        self.registry = Registry()
-        add = self.registry.add
-        self.commands = add(
-            Counter(
-                "optout_commands",
-                "Commands and button clicks handled, by platform, name and outcome "
-                "(ok, rejected: the reply is a user-facing error, failed: a bug, answered "
-                "with an apology).",
-                ("platform", "command", "outcome"),
-            )
-        )
-        self.latency = add(
-            Histogram(
-                "optout_answer_seconds",
-                "Seconds from receiving a command to handing the platform its answer "
-                "(or the acknowledgement that precedes a follow-up).",
-                LATENCY_BUCKETS,
-                ("platform",),
-            )
-        )
-        self.margin = add(
-            Histogram(
-                "optout_ack_margin_seconds",
-                "Seconds left of the platform's 3-second budget when the acknowledgement, "
-                "deferral or first response left; 0 or less is late.",
-                MARGIN_BUCKETS,
-                ("platform",),
-            )
-        )
-        self.in_flight = add(Gauge("optout_commands_in_flight", "Commands being handled now."))
-        self.platform_up = add(
-            Gauge(
-                "optout_platform_connected",
-                "1 when the platform connection is up (Discord gateway, Slack socket or "
-                "HTTP listener).",
-                ("platform",),
-            )
-        )
-        self.knowledge_info = add(
-            Gauge(
-                "optout_knowledge_info",
-                "The knowledge-base version served (always 1).",
-                ("version",),
-            )
-        )
-        self.knowledge_services = add(
-            Gauge("optout_knowledge_services", "Services in the knowledge base served.")
-        )
-        self.reloads = add(
-            Counter("optout_knowledge_reloads", "Knowledge-base reloads by outcome.", ("outcome",))
-        )
-        self.load_errors = add(
-            Gauge(
-                "optout_knowledge_load_errors",
-                "Problems found by the last reload that failed (0 once a reload succeeds).",
-            )
-        )
-        self.database_up = add(
-            Gauge("optout_database_up", "1 when the living-answers database answers a ping.")
-        )
-        self.edit_queue = add(
-            Gauge("optout_living_edit_queue", "Posted answers waiting for an edit.")
-        )
-        self.reminder_backlog = add(
-            Gauge("optout_living_reminder_backlog", "Reminder posts queued and not yet done.")
-        )
-        self.draining = add(
-            Gauge("optout_draining", "1 once the process stopped taking new commands.")
-        )
-
-    def expose(self) -> str:
-        """Every metric in Prometheus text format."""
-        return self.registry.expose()
 
 
 class Observer:
@@ -127,6 +45,7 @@ class Observer:
         self.in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self.metrics.in_flight.set_function(lambda: self.in_flight)
 
     def scope(self, platform: str, command: str, budgeted: bool = True) -> CommandScope:
         """A context for handling one command; ``budgeted`` when the platform wants an answer
@@ -185,8 +104,8 @@ class CommandScope:
         # When nothing was marked, the answer itself was the acknowledgement.
         self.acknowledge(elapsed)
         metrics = self.observer.metrics
-        metrics.commands.inc(self.platform, self.command, self.outcome)
-        metrics.latency.observe(elapsed, self.platform)
+        metrics.commands_of(self.platform, self.command, self.outcome).inc()
+        metrics.latency_of(self.platform).observe(elapsed)
         self.observer._finished()
         log.debug("%s %s: %s in %.1f ms", self.platform, self.command, self.outcome, elapsed * 1000)
         if self._tokens is not None:
@@ -205,7 +124,7 @@ class CommandScope:
         if not self.budgeted:
             return
         margin = self.observer.deadline - elapsed
-        self.observer.metrics.margin.observe(margin, self.platform)
+        self.observer.metrics.margin_of(self.platform).observe(margin)
         if margin <= 0:
             log.warning("%s %s acknowledged %.2f s late", self.platform, self.command, -margin)
 

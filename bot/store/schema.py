@@ -3,7 +3,10 @@
 What is kept, exactly: where the bot posted a public answer (platform, workspace or guild,
 channel, message id) and which answer it was (command, service, digests of its content); which
 channels want reminders for which services; which deadline dates were seen; and the outbox of
-reminder posts with their state. No user ids, no user names, no message text.
+reminder posts with their state; what the scheduled source checks saw of each cited page (its
+status, missing labels, a short excerpt of a change) and the baselines first observed; and the
+checklist cards posted, with one row per item: whether it is done, and, only while it is, the
+platform user id of whoever marked it and when. No user names, no message text.
 """
 
 from __future__ import annotations
@@ -40,6 +43,14 @@ DUE_KEY = 40
 KIND = 32
 STATE = 16
 OWNER = 80
+SOURCE = 64
+URL = 500
+# A print of a tool's organisation facts ('action=…,plans=…,limits=…,dates=…'), and the names
+# of the parts that changed.
+FACTS = 120
+PARTS = 60
+# A platform user id (a Slack U…, a Discord snowflake).
+USER = 64
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -181,4 +192,74 @@ key_values = Table(
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+source_observations = Table(
+    "source_observations",
+    metadata,
+    Column("service_id", String(SERVICE), nullable=False),
+    Column("source_id", String(SOURCE), nullable=False),
+    Column("url", String(URL), nullable=False),
+    Column("status", String(STATE), nullable=False),
+    # JSON lists: the labels the page no longer shows, the lines of the change's excerpt.
+    Column("labels_missing", Text, nullable=False),
+    Column("excerpt", Text, nullable=False),
+    Column("changed_at", UtcDateTime, nullable=True),
+    Column("checked_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("service_id", "source_id", name="source_observation"),
+)
+
+source_baselines = Table(
+    "source_baselines",
+    metadata,
+    Column("service_id", String(SERVICE), primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("taken_at", UtcDateTime, nullable=False),
+)
+
+source_checks = Table(
+    "source_checks",
+    metadata,
+    Column("name", String(KIND), primary_key=True),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("owner", String(OWNER), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+checklists = Table(
+    "checklists",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(PLATFORM), nullable=False),
+    Column("workspace", String(WORKSPACE), nullable=False),
+    Column("channel", String(CHANNEL), nullable=False),
+    Column("message_id", String(MESSAGE_ID), nullable=False),
+    Column("later_message_ids", Text, nullable=False, server_default="[]"),
+    # The card wants an edit while generation > shown; each change of an item counts one.
+    Column("generation", Integer, nullable=False),
+    Column("shown", Integer, nullable=False),
+    Column("not_before", UtcDateTime, nullable=True),
+    Column("lease_owner", String(OWNER), nullable=True),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("posted_at", UtcDateTime, nullable=False),
+    Column("touched_at", UtcDateTime, nullable=False),
+    UniqueConstraint("platform", "workspace", "channel", "message_id", name="checklist_message"),
+    Index("checklist_queue", "platform", "lease_until"),
+)
+
+checklist_items = Table(
+    "checklist_items",
+    metadata,
+    Column("checklist_id", Integer, nullable=False),
+    Column("service_id", String(SERVICE), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("done", Boolean, nullable=False),
+    # Kept only while the item is done: cleared by Undo and when the item opens again.
+    Column("marked_by", String(USER), nullable=True),
+    Column("marked_at", UtcDateTime, nullable=True),
+    Column("facts", String(FACTS), nullable=False),
+    Column("reopened", String(PARTS), nullable=True),
+    Column("reopened_at", UtcDateTime, nullable=True),
+    PrimaryKeyConstraint("checklist_id", "service_id", name="checklist_item"),
+    Index("checklist_items_done", "done"),
 )

@@ -9,13 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.ports import ChannelRef
 from bot.store.answers import AnswerQueries
+from bot.store.checklists import ChecklistQueries, purge_checklists
 from bot.store.dialect import upsert
 from bot.store.reminders import POSTED, SKIPPED, ReminderQueries, drop_pending
 from bot.store.schema import key_values, occurrences, outbox, tracked_answers
 from bot.store.schema import subscriptions as subs
+from bot.store.sources import SourceQueries
 
 
-class SqlStore(AnswerQueries, ReminderQueries):
+class SqlStore(AnswerQueries, ReminderQueries, SourceQueries, ChecklistQueries):
     """Living answers persisted in one database, shared by every bot process that uses it."""
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -94,8 +96,10 @@ class SqlStore(AnswerQueries, ReminderQueries):
             await connection.execute(text("SELECT 1"))
 
     async def purge(self, before: datetime) -> int:
-        """Forget finished reminders and unchanged answers last touched before ``before``."""
+        """Forget finished reminders, unchanged answers and checklists last touched before
+        ``before``."""
         statements = (
+            *purge_checklists(before),
             delete(outbox).where(outbox.c.state.in_([POSTED, SKIPPED]), outbox.c.done_at < before),
             delete(occurrences).where(occurrences.c.fanned_out_at < before),
             delete(tracked_answers).where(

@@ -6,18 +6,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.bootstrap import build_living, open_store
 from bot.config import Settings
+from bot.content.sources import MemoryBaselineStore
+from bot.content.sources.baseline import BaselineStore
+from bot.content.sources.watch import SourceWatch, WatchOptions
 from bot.core.assistant import Assistant
 from bot.core.library import KnowledgeBase, LiveKnowledge
 from bot.core.living.access import LivingAccess
 from bot.core.living.pacing import Pacer
 from bot.core.living.service import LivingAnswers, TickReport
 from bot.core.ports import ChannelRef, Publisher
+from bot.core.signals import LiveSignals
 from bot.store.sql_store import SqlStore
+from tests.content.sources.memory_pages import MemoryFetcher
 from tests.living.editions import both, log_change, move_deadline
 from tests.living.fakes import SteppingClock
 from tests.support import fixture_knowledge, instant
@@ -42,6 +48,7 @@ class LivingBench:
         assistant: Assistant,
         clock: SteppingClock,
         access: LivingAccess,
+        signals: LiveSignals,
     ) -> None:
         self.store = store
         self.live = live
@@ -51,6 +58,8 @@ class LivingBench:
         self.clock = clock
         self.access = access
         self.pacers: dict[str, Pacer] = {}
+        # What the assistant shows of the scheduled source checks (see ``source_watch``).
+        self.signals = signals
 
     def attach(self, publisher: Publisher) -> Pacer:
         """Attach a platform, paced in the test's own time: waiting moves the clock."""
@@ -66,6 +75,22 @@ class LivingBench:
     def publish(self, knowledge: KnowledgeBase) -> None:
         """A new edition of the knowledge base is served (a reload)."""
         self.live.swap(knowledge)
+
+    def source_watch(
+        self, fetcher: MemoryFetcher, accepted: BaselineStore | None = None
+    ) -> SourceWatch:
+        """Daily source checks over this bot's store, fetching ``fetcher``'s pages."""
+        watch = SourceWatch(
+            self.store,
+            self.live,
+            accepted or MemoryBaselineStore(),
+            lambda: fetcher,
+            self.signals,
+            self.clock,
+            WatchOptions(timedelta(days=1), "bench"),
+        )
+        watch.on_change = self.access.wake
+        return watch
 
     @property
     def living(self) -> LivingAnswers:
@@ -93,8 +118,9 @@ async def living_bench(tmp_path: Path, **settings: Any) -> AsyncIterator[LivingB
     clock = SteppingClock(START)
     live = LiveKnowledge(fixture_knowledge())
     access = LivingAccess()
-    assistant = Assistant(live, clock, access)
-    bench = LivingBench(store, live, assistant, clock, access)
+    signals = LiveSignals()
+    assistant = Assistant(live, clock, access, signals)
+    bench = LivingBench(store, live, assistant, clock, access, signals)
     bench.access.connect(build_living(chosen, store, assistant, clock))
     try:
         yield bench

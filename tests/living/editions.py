@@ -76,3 +76,27 @@ def both(*edits: Callable[[Record], None]) -> Callable[[Record], None]:
             each(record)
 
     return edit
+
+
+def organise(
+    state: str = "on", action: str = "Turn off [Share chats for training]."
+) -> Callable[[Record], None]:
+    """An edit giving a service an organisation section: one Team plan in ``state``."""
+
+    def edit(record: Record) -> None:
+        source = record["sources"][0]["id"]
+        record["organisation"] = {
+            "role": "Workspace owner",
+            "action": action,
+            "settings_url": "https://chatterbox.example/admin/data",
+            "plans": [{"plan": "Team", "state": state, "sources": [source]}],
+            "deadlines": ["launch"],
+            "sources": [source],
+        }
+
+    return edit
+
+
+def organised() -> KnowledgeBase:
+    """The fixture knowledge base with chatterbox a workplace tool."""
+    return edition(chatterbox=organise())

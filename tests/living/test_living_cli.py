@@ -45,6 +45,8 @@ def test_migrate_creates_the_default_sqlite_database_under_data(tmp_path: Path) 
     assert first.stdout.splitlines() == [
         "applied 1: tracked answers, subscriptions, reminder outbox",
         "applied 2: the later message ids of an answer in a column of their own",
+        "applied 3: source checks: observations, first-observation baselines, the check's turn",
+        "applied 4: checklist cards and their items",
         f"sqlite+aiosqlite:///data/optout.db: migrated at schema version {LATEST}",
     ]
     assert (tmp_path / "data" / "optout.db").is_file()

@@ -109,7 +109,7 @@ async def test_answers_tracked_by_version_1_keep_every_message_after_the_upgrade
             ):
                 values = {"message_id": message_id, "digest": digest * 16, "now": MIGRATED_AT}
                 await connection.execute(text(V1_ROW), values)
-        assert [step.version for step in await migrate(engine, MIGRATED_AT)] == [2]
+        assert [step.version for step in await migrate(engine, MIGRATED_AT, target=2)] == [2]
         store = SqlStore(engine)
         await store.mark_stale(
             "slack", "optout", "chatterbox", AnswerPrint("c" * 16, ()), MIGRATED_AT

@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.utils import floatToGoString
 
 from bot.bootstrap import serve
 from bot.config import Settings
+from bot.ops.metrics import BotMetrics
 from tests.adapters.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.support import FIXTURE_CONTENT
 
@@ -55,12 +58,32 @@ async def until_status(port: int, path: str, wanted: int, seconds: float = 10) -
 
 
 def sample(metrics: str, series: str) -> float | None:
-    """The value of one exposed series, e.g. 'optout_commands_total{platform="slack",…}'."""
-    for line in metrics.splitlines():
-        name, _, value = line.rpartition(" ")
-        if name == series:
-            return float(value)
-    return None
+    """The value of one exposed series, e.g. 'optout_commands_total{platform="slack",…}'.
+
+    Both are read with prometheus-client's parser, so the order of labels and the spelling of a
+    bucket's bound (``le="3"`` or ``le="3.0"``) do not matter, as they do not to Prometheus.
+    """
+    [wanted] = series_in(f"{series} 0\n")
+    return series_in(metrics).get(wanted)
+
+
+def series_in(metrics: str) -> dict[tuple[str, frozenset[tuple[str, str | float]]], float]:
+    """Every series of an exposition, by name and labels (bucket bounds as numbers): its value."""
+    return {
+        (
+            found.name,
+            frozenset((k, float(v) if k == "le" else v) for k, v in found.labels.items()),
+        ): found.value
+        for family in text_string_to_metric_families(metrics)
+        for found in family.samples
+    }
+
+
+def value(metrics: BotMetrics, name: str, **labels: str | float) -> float:
+    """One series' value in ``metrics``, 0 when it has none yet; ``le`` may be a number."""
+    if "le" in labels:
+        labels["le"] = floatToGoString(labels["le"])
+    return metrics.registry.get_sample_value(name, {k: str(v) for k, v in labels.items()}) or 0.0
 
 
 def slack_environ(fake: FakeSlack, tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -14,9 +14,10 @@ import pytest
 from bot.core.assistant import FALLBACK_APOLOGY, Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
-from bot.ops.observe import BotMetrics, Observer
+from bot.ops.metrics import BotMetrics
+from bot.ops.observe import Observer
 from bot.platforms.console.adapter import ConsoleAdapter
-from tests.ops.support import free_port, get, sample, until_up
+from tests.ops.support import free_port, get, sample, until_up, value
 from tests.support import FIXTURE_CONTENT, instant
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -118,6 +119,13 @@ def test_a_console_bug_is_answered_with_the_apology_and_counted_as_failed(
     console.observer = observer
     asyncio.run(console.run())
     assert FALLBACK_APOLOGY in stdout.getvalue() and "fire" not in stdout.getvalue()
-    assert observer.metrics.commands.value("console", "optout", "failed") == 1
-    assert observer.metrics.latency.count("console") == 1
+    counted = value(
+        observer.metrics,
+        "optout_commands_total",
+        platform="console",
+        command="optout",
+        outcome="failed",
+    )
+    assert counted == 1
+    assert value(observer.metrics, "optout_answer_seconds_count", platform="console") == 1
     assert "on fire" in caplog.text  # logged once, with its traceback

@@ -29,6 +29,7 @@ from tests.adapters.fake_discord import (
 )
 from tests.adapters.fake_slack import CHANNEL_ID as SLACK_CHANNEL_ID
 from tests.adapters.fake_slack import FakeSlack, serve_slack
+from tests.ops.support import value
 from tests.support import assistant_at, fixture_knowledge
 from tests.support import sharing_said as said
 
@@ -103,9 +104,10 @@ async def test_a_slow_post_is_deferred_within_the_deadline_and_followed_up(
     assert done.body["content"].startswith("Shared in this channel. https://discord.com/channels/")
     metrics = adapter.observer.metrics
     # The deferral left with most of the budget to spare; the whole answer took the slow post.
-    assert metrics.margin.count("discord") == 2
-    assert metrics.margin.bucket(2.5, "discord") == 0
-    assert metrics.latency.bucket(2.5, "discord") == 1  # only the quick private answer
+    assert value(metrics, "optout_ack_margin_seconds_count", platform="discord") == 2
+    assert value(metrics, "optout_ack_margin_seconds_bucket", platform="discord", le=2.5) == 0
+    # Only the quick private answer:
+    assert value(metrics, "optout_answer_seconds_bucket", platform="discord", le=2.5) == 1
 
 
 def posted_answer() -> dict[str, Any]:

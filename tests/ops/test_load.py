@@ -16,6 +16,7 @@ import pytest
 from bot.ops.observe import PLATFORM_DEADLINE_SECONDS
 from tests.adapters.fake_discord import DiscordHarness, running_fake, slash
 from tests.adapters.fake_slack import serve_slack
+from tests.ops.support import value
 from tests.support import assistant_at
 
 CONCURRENT = 200
@@ -48,8 +49,8 @@ async def test_200_concurrent_slack_commands_are_all_answered_in_time() -> None:
         f"p99 {p99 * 1000:.0f} ms, max {max(seconds) * 1000:.0f} ms, wall {wall:.2f} s"
     )
     assert max(seconds) < PLATFORM_DEADLINE_SECONDS
-    assert metrics.latency.count("slack") == CONCURRENT
-    assert metrics.margin.bucket(0.0, "slack") == 0
+    assert value(metrics, "optout_answer_seconds_count", platform="slack") == CONCURRENT
+    assert value(metrics, "optout_ack_margin_seconds_bucket", platform="slack", le=0.0) == 0
 
 
 async def test_200_concurrent_discord_interactions_are_all_answered_in_time(
@@ -86,10 +87,12 @@ async def test_200_concurrent_discord_interactions_are_all_answered_in_time(
     metrics = adapter.observer.metrics
     assert (
         sum(
-            metrics.commands.value("discord", name, outcome)
+            value(
+                metrics, "optout_commands_total", platform="discord", command=name, outcome=outcome
+            )
             for name in ("optout", "deadline", "changes")
             for outcome in ("ok", "rejected")
         )
         == CONCURRENT
     )
-    assert metrics.margin.bucket(0.0, "discord") == 0
+    assert value(metrics, "optout_ack_margin_seconds_bucket", platform="discord", le=0.0) == 0

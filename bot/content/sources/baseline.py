@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 FORMAT_VERSION = 1
+# The folder of accepted baselines inside the content directory.
+BASELINE_FOLDER = "sources"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +89,31 @@ class FileBaselineStore:
             raise BaselineError(f"{path}: malformed entry: {error!r}") from None
 
     def save(self, service_id: str, entries: ServiceBaseline) -> None:
-        document = {
-            "format": FORMAT_VERSION,
-            "service": service_id,
-            "sources": [_record(entries[key]) for key in sorted(entries)],
-        }
-        text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        text = encode_baseline(service_id, entries)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             self.path(service_id).write_text(text, encoding="utf-8")
         except OSError as error:
             raise BaselineError(f"{self.path(service_id)}: cannot write: {error}") from None
+
+
+def encode_baseline(service_id: str, entries: ServiceBaseline) -> str:
+    """One service's baseline as the JSON document a file (or the bot's store) keeps."""
+    document = {
+        "format": FORMAT_VERSION,
+        "service": service_id,
+        "sources": [_record(entries[key]) for key in sorted(entries)],
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def decode_baseline(text: str) -> ServiceBaseline:
+    """The entries of a document written by :func:`encode_baseline`; raises ``BaselineError``."""
+    try:
+        data = json.loads(text)
+        return {item["source_id"]: _entry(item) for item in data["sources"]}
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        raise BaselineError(f"malformed baseline: {error!r}") from None
 
 
 def _record(entry: BaselineEntry) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.core.living.checklists import ChecklistBook
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy
 from bot.core.living.service import LivingAnswers
@@ -72,6 +73,31 @@ class LivingAccess:
         """The channels' subscriptions while living answers run on an open store."""
         living = self.living
         return living.store if living is not None else None
+
+    def checklists(self) -> ChecklistBook | None:
+        """The channels' checklists while living answers run on an open store."""
+        living = self.living
+        return living.checklists if living is not None else None
+
+    async def record_checklist(self, message: MessageRef, reply: Reply) -> bool:
+        """Keep a checklist card just posted; False (never an exception) when it could not be."""
+        book = self.checklists()
+        if book is None:
+            return False
+        try:
+            await book.record(message, reply)
+        except StoreWriteError as error:
+            self.refused(error)
+            return False
+        except Exception as error:
+            log.warning(
+                "living answers: a %s checklist was posted but not kept (%s)",
+                message.channel.platform,
+                type(error).__name__,
+            )
+            return False
+        self.accepted()
+        return True
 
     @property
     def reminder_offsets(self) -> tuple[int, ...]:

@@ -80,6 +80,7 @@ class LivingRuntime:
         self._attaching: list[asyncio.Task[None]] = []
         self._loop: asyncio.Task[None] | None = None
         self._misconfigured = False
+        self._opened = asyncio.Event()
 
     @property
     def enabled(self) -> bool:
@@ -108,6 +109,12 @@ class LivingRuntime:
         """Open the store in the background (unless open), then run living answers until stopped."""
         if self.enabled and self._loop is None:
             self._loop = asyncio.create_task(self._run(), name="living-answers")
+
+    async def opened(self) -> Store:
+        """The store, once living answers opened it (waits while the database is unreachable)."""
+        await self._opened.wait()
+        assert self._store is not None
+        return self._store
 
     async def ping(self) -> None:
         """Raise unless the store is open, its database answers and takes writes (readiness).
@@ -173,6 +180,7 @@ class LivingRuntime:
         if store is None or self._wiring is None:
             return
         self._store = store
+        self._opened.set()
         living = self._wiring.living(store)
         self.access.connect(living)
         log.info("living answers: started")

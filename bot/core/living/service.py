@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from bot.core.assistant import Assistant
 from bot.core.clock import Clock
+from bot.core.living.checklists import ChecklistBook, ChecklistEditWorker
 from bot.core.living.edits import PlannedEdit, change_mark, plan_edits
 from bot.core.living.fingerprint import fingerprint
 from bot.core.living.pacing import Pacer
@@ -76,11 +77,13 @@ class LivingAnswers:
         self._clock = clock
         self._options = options
         self._outlets: dict[str, Outlet] = {}
-        self._planned_for: tuple[str, str] | None = None
+        self._planned_for: tuple[str, str, str] | None = None
         self._wake = asyncio.Event()
         self._stopped = False
         self._edits = EditWorker(store, clock, options.worker, assistant)
         self._reminders = ReminderWorker(store, clock, options.worker, options.policy, assistant)
+        self.checklists = ChecklistBook(store, assistant, clock)
+        self._checklist_edits = ChecklistEditWorker(store, self.checklists, clock, options.worker)
         # Told when a tick's write is refused (full disk, read-only file): that is reported
         # once per cause, not as a failed tick every interval.
         self.write_refused: Callable[[StoreWriteError], None] | None = None
@@ -114,7 +117,9 @@ class LivingAnswers:
         return plan_edits(groups, self._assistant, self._clock.now().date())
 
     async def refresh(self) -> list[PlannedEdit]:
-        """Queue an edit for every tracked answer whose content changed."""
+        """Queue an edit for every tracked answer whose content changed, and re-open the
+        checklist items whose tool's facts changed."""
+        await self.checklists.reopen_changed()
         plans = await self.plan()
         now = self._clock.now()
         for plan in plans:
@@ -149,13 +154,18 @@ class LivingAnswers:
         return await self.store.fan_out(fresh, now) if fresh else 0
 
     async def tick(self) -> TickReport:
-        """One round: plan edits if the content or the date changed, schedule, drain queues."""
+        """One round: plan edits if the content, a source check's findings or the date changed,
+        schedule, drain queues."""
         report = TickReport()
-        stamp = (self._assistant.knowledge().version, self._clock.now().date().isoformat())
+        stamp = (
+            self._assistant.knowledge().version,
+            self._assistant.signals().version,
+            self._clock.now().date().isoformat(),
+        )
         if stamp != self._planned_for:
             plans = await self.refresh()
             report.edits_queued = sum(plan.messages for plan in plans)
-            if self._planned_for is None or self._planned_for[1] != stamp[1]:
+            if self._planned_for is None or self._planned_for[2] != stamp[2]:
                 report.purged = await self.store.purge(self._clock.now() - self._options.retention)
             self._planned_for = stamp
         report.reminders_queued = await self.schedule()
@@ -195,6 +205,7 @@ class LivingAnswers:
         :meth:`run` returns after the tick in progress."""
         self._edits.stopping = True
         self._reminders.stopping = True
+        self._checklist_edits.stopping = True
         self._stopped = True
         self._wake.set()
 
@@ -210,4 +221,20 @@ class LivingAnswers:
         # Reminders first: they are due at a time, edits only need to happen eventually.
         reminders = await self._reminders.drain(outlet)
         edits = await self._edits.drain(outlet)
-        return reminders, edits
+        cards = await self._checklist_edits.drain(outlet)
+        return reminders, _added(edits, cards)
+
+
+def _added(edits: Drained, cards: Drained) -> Drained:
+    """Edits of answers and of checklist cards, counted as one queue."""
+    reasons = {**edits.skip_reasons}
+    for reason, count in cards.skip_reasons.items():
+        reasons[reason] = reasons.get(reason, 0) + count
+    return Drained(
+        edits.done + cards.done,
+        edits.skipped + cards.skipped,
+        edits.postponed + cards.postponed,
+        edits.failed + cards.failed,
+        edits.claimed + cards.claimed,
+        reasons,
+    )

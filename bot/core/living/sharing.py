@@ -98,6 +98,19 @@ class Sharing:
             return SharingOutcome("shared", message=message, shared=True)
         return await self._pin(channel, message, shared=True)
 
+    async def post_checklist(self, channel: SharingChannel | None, reply: Reply) -> SharingOutcome:
+        """Post a checklist card in ``channel`` and keep it, so the team can tick it."""
+        if channel is None:
+            return SharingOutcome("outside_channel")
+        if not reply.checklist:
+            return SharingOutcome("not_shareable")
+        try:
+            message = await channel.post(reply, pin=False)
+        except PublishError as error:
+            return _failed(channel, "post", error)
+        await self._living.record_checklist(message, reply)
+        return SharingOutcome("shared", message=message, shared=True)
+
     async def pin(self, channel: SharingChannel | None, message_id: str) -> SharingOutcome:
         """Pin an answer already in the channel, by the id of its first message."""
         if channel is None:

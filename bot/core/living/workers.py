@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.core.answers.checklist import with_open_item
 from bot.core.assistant import Assistant
 from bot.core.clock import Clock
 from bot.core.living.edits import change_mark, update_line, with_update_line
@@ -20,6 +21,7 @@ from bot.core.living.fingerprint import fingerprint
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy, reminder_reply, verdict
 from bot.core.ports import (
+    ChecklistEditJob,
     EditJob,
     MessageGoneError,
     Publisher,
@@ -68,7 +70,7 @@ class Drained:
     async def hand_back(
         self,
         postpone: Callable[[list[int], datetime], Awaitable[object]],
-        jobs: Sequence[EditJob] | Sequence[ReminderJob],
+        jobs: Sequence[EditJob] | Sequence[ReminderJob] | Sequence[ChecklistEditJob],
         until: datetime,
     ) -> None:
         """Return claimed jobs not (or not successfully) tried to their queue until ``until``."""
@@ -212,6 +214,8 @@ class ReminderWorker:
             reason = "moved" if outcome == "post" else outcome
             await self._store.reminder_skipped(job.id, reason, now)
             return reason
+        if job.occurrence.service_id in await self._store.open_items(job.channel):
+            reply = with_open_item(reply, knowledge, self._assistant.phrases())
         publisher = outlet.publisher
         try:
             if job.in_doubt:

@@ -8,10 +8,12 @@ from functools import lru_cache
 
 from bot.core.catalogue import GUIDE_VARIANT
 from bot.core.reply import Reply, Section
-from bot.core.richtext import Command, Label, Link, RichText, Strong, Text, UserText, When
+from bot.core.richtext import Command, Label, Link, Person, RichText, Strong, Text, UserText, When
 from bot.core.timing import describe_relative, format_day
 
 INDENT = "  "
+# A checklist item as a terminal shows it: done, or still open.
+CHECK_BOXES = {True: "[x]", False: "[ ]"}
 
 
 @lru_cache(maxsize=1024)
@@ -28,6 +30,9 @@ def render_text(reply: Reply, zone: tzinfo) -> str:
     for section in reply.sections:
         lines.append("")
         lines += _section(section, zone, now)
+    if reply.checklist:
+        lines.append("")
+        lines += _checklist(reply, zone, now)
     if reply.links or reply.guide:
         lines.append("")
     lines += [f"{link.text}: {link.url}" for link in reply.links]
@@ -54,6 +59,15 @@ def _section(section: Section, zone: tzinfo, now: datetime | None) -> list[str]:
     return lines
 
 
+def _checklist(reply: Reply, zone: tzinfo, now: datetime | None) -> list[str]:
+    lines = []
+    for item in reply.checklist:
+        lines.append(f"{CHECK_BOXES[item.done]} {inline(item.text, zone, now)}")
+        if item.status:
+            lines.append(f"{INDENT}  {inline(item.status, zone, now)}")
+    return lines
+
+
 def inline(text: RichText, zone: tzinfo, now: datetime | None) -> str:
     """One run of rich text as plain text."""
     parts: list[str] = []
@@ -66,7 +80,7 @@ def inline(text: RichText, zone: tzinfo, now: datetime | None) -> str:
             parts.append(_when(span, zone, now))
         elif isinstance(span, UserText):
             parts.append(_printable(span.text))
-        elif isinstance(span, Text | Strong | Command):
+        elif isinstance(span, Text | Strong | Command | Person):
             parts.append(span.text)
     return "".join(parts)
 
@@ -74,6 +88,8 @@ def inline(text: RichText, zone: tzinfo, now: datetime | None) -> str:
 def _when(span: When, zone: tzinfo, now: datetime | None) -> str:
     if span.precision == "day":
         shown = format_day(span.instant)
+    elif span.precision == "local-day":
+        shown = format_day(span.instant.astimezone(zone))
     else:
         local = span.instant.astimezone(zone)
         shown = f"{format_day(local)} {local:%H:%M} {local.tzname() or ''}".rstrip()

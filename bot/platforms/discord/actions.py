@@ -25,6 +25,10 @@ CUSTOM_ID_LIMIT = 100
 _CUSTOM_ID = "optout:{action}:{command}:{service}"
 _TEMPLATE = r"optout:{action}:(?P<command>[a-z]{{1,32}}):(?P<service>[a-z0-9-]{{0,63}})"
 SHARE_TEMPLATE = _TEMPLATE.format(action=_ID_WORDS[SHARE])
+# A checklist item's button: the service it names, and 1 when a click marks it done.
+CHECK_TEMPLATE = r"optout:check:(?P<service>[a-z0-9][a-z0-9-]{0,62}):(?P<done>[01])"
+# Discord caps a button's label at 80 characters.
+BUTTON_LABEL_LIMIT = 80
 PIN_TEMPLATE = _TEMPLATE.format(action=_ID_WORDS[PIN])
 GUIDE_TEMPLATE = _TEMPLATE.format(action=_ID_WORDS[GUIDE])
 
@@ -87,6 +91,17 @@ def card_buttons(reply: Reply) -> list[Button]:
 def custom_id(action: str, command: str, service_id: str | None) -> str:
     """The id a button is sent with; it names everything needed to answer the click again."""
     return _CUSTOM_ID.format(action=_ID_WORDS[action], command=command, service=service_id or "")
+
+
+def check_id(service_id: str, done: bool) -> str:
+    """The id of a checklist item's button; a click marks the item ``done`` (or open again)."""
+    return f"optout:check:{service_id}:{int(done)}"
+
+
+def parse_check_id(value: str) -> tuple[str, bool] | None:
+    """``(service, done)`` from a checklist button's id, or None when it is not one of ours."""
+    match = re.fullmatch(CHECK_TEMPLATE, value)
+    return (match["service"], match["done"] == "1") if match else None
 
 
 def parse_custom_id(value: str) -> tuple[str, str, str] | None:

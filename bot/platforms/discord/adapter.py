@@ -18,6 +18,7 @@ from bot.core.request import Request
 from bot.ops import observe
 from bot.platforms import PlatformSetupError
 from bot.platforms.discord import actions
+from bot.platforms.discord.checklists import DiscordChecklists
 from bot.platforms.discord.client import REJECTED_TOKEN, DiscordOptions, make_client
 from bot.platforms.discord.commands import (
     ACTION_OPTION,
@@ -33,6 +34,7 @@ from bot.platforms.discord.commands import (
 )
 from bot.platforms.discord.components import (
     PRIVATE,
+    CheckButton,
     GuideButton,
     PinButton,
     RenderedReplies,
@@ -59,15 +61,19 @@ class DiscordAdapter:
     ) -> None:
         self.assistant = assistant
         self._options = options
-        self._sharing = Sharing(living or LivingAccess())
+        access = living or LivingAccess()
+        self._sharing = Sharing(access)
         self.client = make_client(options, self)
         self._ready = asyncio.Event()
         self.tree = app_commands.CommandTree(self.client)
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         for command in build_commands(self._answer, self._complete):
             self.tree.add_command(command)
-        self.client.add_dynamic_items(ShareButton, PinButton, GuideButton)
+        self.client.add_dynamic_items(ShareButton, PinButton, GuideButton, CheckButton)
         self._rendered = RenderedReplies()
+        self._checklists = DiscordChecklists(
+            assistant, access, self._rendered, self._send_private, options.api_timeout
+        )
         self.publisher = DiscordPublisher(
             self.client, self._rendered, assistant, options.api_timeout
         )
@@ -152,6 +158,8 @@ class DiscordAdapter:
             reply = await self.assistant.handle(placed(interaction, request))
             return await self._send_private(interaction, reply)
         observe.replied(reply)
+        if reply.checklist:
+            return await self._checklists.post(interaction, reply)
         if not (options.get(SHARE_OPTION) and reply.shareable and interaction.guild_id):
             return await self._send_private(interaction, reply)
         refusal = _member_refusal(interaction, actions.SHARE, already_public=False)
@@ -187,6 +195,14 @@ class DiscordAdapter:
         except Exception as error:
             await self._apologise(interaction, error)
 
+    @observe.observed("discord", lambda self, *_: "check-button")
+    async def on_check(self, interaction: discord.Interaction, service: str, done: bool) -> None:
+        """A click on a checklist item: marked done or open again by a channel manager."""
+        try:
+            await self._checklists.toggle(interaction, service, done)
+        except Exception as error:
+            await self._apologise(interaction, error)
+
     async def _carry_out(
         self, interaction: discord.Interaction, action: str, reply: Reply, already_public: bool
     ) -> None:
@@ -217,9 +233,6 @@ class DiscordAdapter:
             messages = self._rendered.reply(reply, PRIVATE)
         else:
             messages = self._rendered.text(reply)
-        deferred = (
-            interaction.response.type == discord.InteractionResponseType.deferred_channel_message
-        )
         for index, fields in enumerate(messages):
             if index == 0 and not interaction.response.is_done():
                 await interaction.response.send_message(**fields, ephemeral=True)

@@ -14,7 +14,7 @@ import discord
 
 from bot.core.reply import Reply
 from bot.platforms.discord import actions
-from bot.platforms.discord.render import Embed, Message, render_reply, render_text
+from bot.platforms.discord.render import Embed, Message, render_reply, render_text, truncate
 
 if TYPE_CHECKING:
     from discord.types.embed import Embed as EmbedData
@@ -34,6 +34,10 @@ class ButtonHandler(Protocol):
 
     async def on_button(
         self, interaction: discord.Interaction, action: str, command: str, service: str
+    ) -> None: ...
+
+    async def on_check(
+        self, interaction: discord.Interaction, service: str, done: bool
     ) -> None: ...
 
 
@@ -75,6 +79,15 @@ def _fields(message: Message, view: discord.ui.View | None) -> dict[str, Any]:
 
 
 def _view(reply: Reply, mode: str) -> discord.ui.View | None:
+    if reply.checklist:
+        return RenderedView(
+            CheckButton(
+                actions.check_id(item.key, not item.done),
+                truncate(item.button, actions.BUTTON_LABEL_LIMIT),
+                done=item.done,
+            )
+            for item in reply.checklist
+        )
     buttons = actions.buttons(reply, public=mode != PRIVATE, pinnable=mode != PINNED)
     if not buttons:
         return None
@@ -175,3 +188,25 @@ class GuideButton(  # type: ignore[misc]
     """Full guide: the complete answer behind a card, privately, for whoever clicks."""
 
     action = actions.GUIDE
+
+
+class CheckButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=actions.CHECK_TEMPLATE):
+    """Mark done, or Undo, beside one item of a checklist card."""
+
+    def __init__(self, custom_id: str, label: str, done: bool = False) -> None:
+        style = discord.ButtonStyle.secondary if done else discord.ButtonStyle.success
+        button = discord.ui.Button(label=label, custom_id=custom_id, style=style)  # type: ignore[var-annotated]
+        super().__init__(button)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> CheckButton:
+        button: Any = item
+        return cls(button.custom_id or "", button.label or "", done=match["done"] == "0")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        parsed = actions.parse_check_id(self.custom_id)
+        if parsed is not None:
+            handler: ButtonHandler = interaction.client.adapter  # type: ignore[attr-defined]
+            await handler.on_check(interaction, *parsed)

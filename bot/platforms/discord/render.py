@@ -14,8 +14,18 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from bot.core.reply import Reply, Section
-from bot.core.richtext import Command, Label, Link, RichText, Strong, Text, UserText, When
+from bot.core.reply import CheckItem, Reply, Section
+from bot.core.richtext import (
+    Command,
+    Label,
+    Link,
+    Person,
+    RichText,
+    Strong,
+    Text,
+    UserText,
+    When,
+)
 from bot.core.timing import format_day
 
 # Discord's limits, https://discord.com/developers/docs/resources/message#embed-object-embed-limits
@@ -28,6 +38,8 @@ EMBED_FOOTER_LIMIT = 2048
 # Counted over title, description, field names and values and footer of all embeds in a message.
 MESSAGE_EMBED_TOTAL_LIMIT = 6000
 MESSAGE_CONTENT_LIMIT = 2000
+# A snowflake is a 64-bit integer: at most 20 decimal digits.
+SNOWFLAKE_DIGITS = 20
 
 # Our footers are short; this much of each message's budget is kept free for one.
 FOOTER_RESERVE = 120
@@ -37,6 +49,8 @@ CONTINUED = " (continued)"
 # Discord rejects empty field names; an untitled section gets an invisible one.
 BLANK = "\u200b"
 NOTICE_MARK = "⚠️ "
+CHECK_MARKS = {True: "✅", False: "⬜"}
+STATUS_INDENT = "\u2003↳ "
 
 Embed = dict[str, Any]
 
@@ -72,6 +86,8 @@ def render_reply(reply: Reply) -> list[Message]:
     intro = [NOTICE_MARK + inline(notice, now, at_line_start=False) for notice in reply.notices]
     if reply.summary:
         intro.append(inline(reply.summary, now))
+    if reply.checklist:
+        intro.append("\n".join(_check_lines(reply.checklist, now)))
     fields: list[tuple[str, str]] = []
     for section in reply.sections:
         body = "\n".join(_section_lines(section, now))
@@ -120,9 +136,18 @@ def inline(text: RichText, now: datetime | None, at_line_start: bool = True) -> 
         elif isinstance(span, Command):
             # Application commands keep their catalogue names on Discord.
             parts.append(_bold(span.text) if span.strong else escape(span.text, line_start))
+        elif isinstance(span, Person):
+            parts.append(_mention(span))
         elif isinstance(span, Text):
             parts.append(escape(span.text, line_start))
     return "".join(parts)
+
+
+def _mention(person: Person) -> str:
+    """A member's mention; it never pings, since every send disallows mentions."""
+    if person.user_id.isdigit() and len(person.user_id) <= SNOWFLAKE_DIGITS:
+        return f"<@{person.user_id}>"
+    return escape(person.text, False)
 
 
 @lru_cache(maxsize=16384)
@@ -198,6 +223,15 @@ def _section_lines(section: Section, now: datetime | None) -> list[str]:
     return lines
 
 
+def _check_lines(items: tuple[CheckItem, ...], now: datetime | None) -> list[str]:
+    lines = []
+    for item in items:
+        lines.append(f"{CHECK_MARKS[item.done]} {inline(item.text, now, at_line_start=False)}")
+        if item.status:
+            lines.append(f"{STATUS_INDENT}{inline(item.status, now, at_line_start=False)}")
+    return lines
+
+
 def _bold(text: str) -> str:
     """Bold markers hug the words; surrounding spaces stay outside them."""
     words = text.strip()
@@ -215,10 +249,13 @@ def _link(span: Link) -> str:
 
 
 def _when(span: When, now: datetime | None) -> str:
-    """Exact instants in each reader's zone; a calendar date as written, since Discord's ``D``
-    style would shift it a day for readers west of its zone. Countdowns are Discord's own,
-    so a pinned answer never shows one that was true only when it was posted."""
+    """Exact instants in each reader's zone, with Discord's own countdown, so a pinned answer
+    never shows one that was true only when it was posted. A calendar date stays as written:
+    Discord's ``D`` style would shift it a day for readers west of its zone. A local day (when
+    the bot noticed something) is an instant, so ``D`` shows it in each reader's zone."""
     stamp = int(span.instant.timestamp())
+    if span.precision == "local-day":
+        return f"<t:{stamp}:D>"
     shown = f"<t:{stamp}:F>" if span.precision == "minute" else format_day(span.instant)
     return f"{shown} (<t:{stamp}:R>)" if span.relative else shown
 

@@ -20,6 +20,7 @@ LINK_ACTION = "optout_link"
 MAX_ARGUMENT_CHARS = 200
 _MESSAGE_TS = re.compile(r"\d{1,12}\.\d{1,9}")
 _CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,20}")
+_SERVICE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 UNREADABLE_BUTTON = (
     "I could not read that button; it may come from an older version of me. Run the command again."
@@ -99,6 +100,28 @@ def read_button(value: object) -> ButtonRequest | None:
     if command in COMMANDS and isinstance(argument, str):
         return ButtonRequest(command, argument[:MAX_ARGUMENT_CHARS])
     return None
+
+
+def read_check(value: object) -> tuple[str, bool] | None:
+    """The item a checklist button names and whether it marks it done; None for anything this
+    bot did not write."""
+    if not isinstance(value, str) or len(value) > MAX_BUTTON_VALUE_CHARS:
+        return None
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    service, done = data.get("s"), data.get("d")
+    if isinstance(service, str) and _SERVICE_ID.fullmatch(service) and done in (0, 1):
+        return service, done == 1
+    return None
+
+
+def message_ts(value: object) -> str | None:
+    """A message timestamp from a payload, when it looks like one."""
+    return value if isinstance(value, str) and _MESSAGE_TS.fullmatch(value) else None
 
 
 def channel_id(value: object) -> str | None:

@@ -29,9 +29,10 @@ from bot.ops import observe
 from bot.platforms.slack import actions
 from bot.platforms.slack.answers import AnswerCache
 from bot.platforms.slack.app import Listener, SlackOptions, build_app, open_session
+from bot.platforms.slack.checklists import SlackChecklists
 from bot.platforms.slack.guide import SlackGuide
 from bot.platforms.slack.publisher import SlackLiving, SlackPublisher
-from bot.platforms.slack.render import SlackMessage, render_notice
+from bot.platforms.slack.render import CHECK_ACTION, SlackMessage, render_notice
 from bot.platforms.slack.response_url import ResponseUrls
 from bot.platforms.slack.sharing import SlackSharing, Target
 
@@ -50,8 +51,12 @@ class SlackAdapter:
         # Replies name commands as this workspace types them (/optout-help, a renamed /optout …).
         self._answers = AnswerCache(options.commands)
         self._living = SlackLiving(assistant, options.subscription_managers, options.commands)
-        self._sharing = SlackSharing(assistant, Sharing(living or LivingAccess()), options.commands)
+        access = living or LivingAccess()
+        self._sharing = SlackSharing(assistant, Sharing(access), options.commands)
         self._guide = SlackGuide(assistant, options.commands)
+        self._checklists = SlackChecklists(
+            assistant, access, self._living.may_manage, options.commands
+        )
         self._options = options
         self._response_urls = ResponseUrls(options.api_url)
         self._ready = asyncio.Event()
@@ -116,6 +121,7 @@ class SlackAdapter:
         app.action(actions.PIN_ACTION)(self._on_button)
         app.action(actions.GUIDE_ACTION)(self._on_guide)
         app.action(re.compile(f"^{actions.LINK_ACTION}"))(self._on_link)
+        app.action(CHECK_ACTION)(self._on_check)
         app.error(self._on_error)
         return app
 
@@ -138,6 +144,14 @@ class SlackAdapter:
                 command.get("channel_id"), command.get("user_id"), client, context
             )
             self._spawn(target, self._living.answer(target, request))
+            return None
+        if reply.checklist:
+            # A checklist card goes to the channel, posted after the acknowledgement.
+            await ack()
+            target = self._target(
+                command.get("channel_id"), command.get("user_id"), client, context
+            )
+            self._spawn(target, self._checklists.post(target, reply))
             return None
         answer = self._answers.answer(reply)
         observe.replied(reply)
@@ -197,6 +211,22 @@ class SlackAdapter:
     async def _on_link(self, ack: Any) -> None:
         """A link button opened its page in the browser; Slack only needs to hear back."""
         await ack()
+
+    @observe.observed("slack", lambda self, **kw: "check-button")
+    async def _on_check(
+        self,
+        ack: Any,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: Any,
+    ) -> None:
+        await ack()
+        channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
+        target = self._target(channel, _field(body, "user", "id"), client, context)
+        message = _field(body, "message", "ts") or _field(body, "container", "message_ts")
+        work = self._checklists.toggle(target, message, action.get("value"), self.publisher)
+        self._spawn(target, work)
 
     def _target(self, channel: Any, user: Any, client: AsyncWebClient, context: Any) -> Target:
         return Target(

@@ -33,7 +33,8 @@ class SlackGuide:
         """The guide in a modal, else as private messages; never an error for the reader."""
         if request is None or not request.command:
             notice = render_notice(actions.UNREADABLE_BUTTON, target.bot_user_id)
-            return await target.respond(response_type="ephemeral", **notice.payload())
+            await target.respond(response_type="ephemeral", **notice.payload())
+            return
         reply = self._assistant.run(request.command, request.argument, detail=GUIDE_VARIANT)
         close = self._assistant.phrases().card.close_button
         view = render_modal(reply, close, self._slashes)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from bot.core.richtext import Command, Label, Link, RichText, Strong, Text, UserText, When
+from bot.core.richtext import Command, Label, Link, Person, RichText, Strong, Text, UserText, When
 from bot.core.timing import describe_relative, format_day
 
 # Formatting characters with no escape in mrkdwn, replaced by characters that look alike.
@@ -109,6 +109,8 @@ def date_fallback(when: When) -> str:
     """The date as plain words: a calendar date as is, an exact instant in UTC."""
     if when.precision == "day":
         return format_day(when.instant)
+    if when.precision == "local-day":
+        return format_day(when.instant.astimezone(UTC))
     instant = when.instant.astimezone(UTC)
     return f"{format_day(instant)} {instant:%H:%M} UTC"
 
@@ -117,6 +119,9 @@ def date(when: When, now: datetime | None) -> str:
     """A date; exact instants use Slack's date token so every reader sees their own zone."""
     if when.precision == "day":
         shown = escape(format_day(when.instant))
+    elif when.precision == "local-day":
+        stamp = int(when.instant.timestamp())
+        shown = f"<!date^{stamp}^{{date_short_pretty}}|{escape(date_fallback(when))}>"
     else:
         stamp = int(when.instant.timestamp())
         shown = f"<!date^{stamp}^{DATE_FORMAT}|{escape(date_fallback(when))}>"
@@ -146,6 +151,8 @@ def mrkdwn(text: RichText, now: datetime | None, slashes: Slashes = DEFAULT_SLAS
             parts.append(date(span, now))
         elif isinstance(span, UserText):
             parts.append(literal(" ".join(span.text.split())))
+        elif isinstance(span, Person):
+            parts.append(user_mention(span.user_id) or literal(span.text))
         elif isinstance(span, Text):
             parts.append(literal(span.text))
     # Spans are escaped one by one; "@" + "here" from two spans only meet here.

@@ -136,7 +136,7 @@ class SlackLiving:
     async def answer(self, target: Target, request: Request) -> None:
         """Answer a request typed in ``target``'s channel through the front door, privately."""
         where = replace(
-            request, channel=target.channel_ref(), may_manage=lambda: self._may_manage(target)
+            request, channel=target.channel_ref(), may_manage=lambda: self.may_manage(target)
         )
         try:
             reply = await self._assistant.handle(where)
@@ -148,7 +148,7 @@ class SlackLiving:
         for message in messages:
             await target.respond(response_type="ephemeral", **message.payload())
 
-    async def _may_manage(self, target: Target) -> bool:
+    async def may_manage(self, target: Target) -> bool:
         """Workspace admins and owners, and the user ids in SLACK_SUBSCRIPTION_MANAGERS."""
         if target.user is None:
             return False

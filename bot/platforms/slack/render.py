@@ -7,12 +7,13 @@ the buttons last. Every message carries a plain ``text`` fallback for notificati
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.reply import Reply, Section
+from bot.core.reply import CheckItem, Reply, Section
 from bot.core.richtext import RichText
 from bot.platforms.slack.mrkdwn import (
     DEFAULT_SLASHES,
@@ -48,6 +49,9 @@ MAX_FALLBACK_CHARS = 3000
 ELLIPSIS = "…"
 SOURCE_SEPARATOR = " · "
 ACTIONS_BLOCK_ID = "optout_actions"
+# The button beside each item of a checklist card; its value names the item and the new state.
+CHECK_ACTION = "optout_check"
+CHECK_MARKS = {True: ":white_check_mark:", False: ":white_large_square:"}
 # Warnings already open each notice with :warning:; an error says so before its summary.
 TONE_MARKS = {"info": "", "warning": "", "error": ":x: "}
 
@@ -91,6 +95,8 @@ def render_reply(
     if reply.title:
         blocks.append(_header(reply.title))
     blocks.extend(_body(reply, slashes))
+    for item in reply.checklist:
+        blocks += _check_blocks(item, now, slashes)
     blocks += _context_blocks(_context(reply, shared_by, slashes))
     summary = fallback(reply.summary, now, slashes)
     first_text = f"{literal(reply.title)}: {summary}" if reply.title and summary else None
@@ -238,6 +244,37 @@ def _safe_cut(text: str, limit: int) -> int:
 def _inside_token(text: str, position: int) -> bool:
     opening = text.rfind("<", 0, position)
     return opening != -1 and text.find(">", opening, position) == -1
+
+
+def check_value(key: str, done: bool) -> str:
+    """The value of an item's button: which item, and whether a click marks it done."""
+    return json.dumps({"s": key, "d": int(done)}, separators=(",", ":"))
+
+
+def _check_blocks(item: CheckItem, now: datetime | None, slashes: Slashes) -> list[Block]:
+    """One item: its line with the button beside it, then who marked it or why it reopened."""
+    text = clip(f"{CHECK_MARKS[item.done]} {mrkdwn(item.text, now, slashes)}", MAX_SECTION_CHARS)
+    button: Block = {
+        "type": "button",
+        "action_id": CHECK_ACTION,
+        "text": {
+            "type": "plain_text",
+            "text": clip(plain_text(item.button), MAX_BUTTON_LABEL_CHARS),
+        },
+        "value": check_value(item.key, not item.done),
+    }
+    if not item.done:
+        button["style"] = "primary"
+    blocks: list[Block] = [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": text, "verbatim": True},
+            "accessory": button,
+        }
+    ]
+    if item.status:
+        blocks += _context_blocks([clip(mrkdwn(item.status, now, slashes), MAX_CONTEXT_CHARS)])
+    return blocks
 
 
 def _header(title: str) -> Block:

@@ -16,7 +16,12 @@ from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core.ports import StoreNotReadyError
-from bot.store.migrations import v0001_initial, v0002_message_ids
+from bot.store.migrations import (
+    v0001_initial,
+    v0002_message_ids,
+    v0003_source_checks,
+    v0004_checklists,
+)
 from bot.store.schema import schema_version
 
 # Any constant both sides agree on; it names the migration lock among advisory locks.
@@ -37,6 +42,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         2, "the later message ids of an answer in a column of their own", v0002_message_ids.apply
     ),
+    Migration(
+        3,
+        "source checks: observations, first-observation baselines, the check's turn",
+        v0003_source_checks.apply,
+    ),
+    Migration(4, "checklist cards and their items", v0004_checklists.apply),
 )
 LATEST = MIGRATIONS[-1].version
 
