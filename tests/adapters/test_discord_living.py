@@ -89,16 +89,15 @@ class Bot:
     async def ask(self, options: dict[str, Any], permissions: int = EVERY_PERMISSION) -> str:
         """``/deadline`` with these options; everything its private answer says."""
         bot = self.harness.bot
-        before = len(self.followups())
+        before = len(self.fake.private_replies())
         payload = slash(bot, "deadline", options, permissions=permissions)
         assert await self.fake.interact(bot, payload) == {"type": 5, "data": {"flags": 64}}
-        await self.fake.wait_until(lambda: len(self.followups()) > before)
-        return json.dumps(self.followups()[before].body, ensure_ascii=False)
+        said = await self.fake.private_reply(before)
+        return json.dumps(said.body, ensure_ascii=False)
 
     def followups(self) -> list[Request]:
-        return [
-            r for r in self.fake.requests if r.method == "POST" and r.path.startswith("/webhooks/")
-        ]
+        """Everything said privately after a deferred answer, in order."""
+        return self.fake.private_replies()
 
     def shown(self, message_id: str) -> str:
         return json.dumps(self.fake.channel_messages[message_id], ensure_ascii=False)

@@ -52,6 +52,9 @@ from bot.platforms.discord.sharing import (
 
 log = logging.getLogger(__name__)
 
+# Marks an interaction whose deferred response already carries its answer (in ``extras``).
+ANSWERED = "optout-answered"
+
 
 class DiscordAdapter:
     """Answers application commands and button clicks from the assistant."""
@@ -237,6 +240,10 @@ class DiscordAdapter:
             if index == 0 and not interaction.response.is_done():
                 await interaction.response.send_message(**fields, ephemeral=True)
                 observe.acknowledged()
+            elif index == 0 and _awaits_its_answer(interaction):
+                # "Thinking…" was private: the answer replaces it, not a followup under it.
+                interaction.extras[ANSWERED] = True
+                await interaction.edit_original_response(**fields)
             else:
                 await interaction.followup.send(**fields, ephemeral=True)
 
@@ -266,3 +273,9 @@ def _member_refusal(
         in_thread=in_thread(interaction),
         already_public=already_public,
     )
+
+
+def _awaits_its_answer(interaction: discord.Interaction) -> bool:
+    """Deferred with "thinking…", and that response not yet replaced by an answer."""
+    deferred = discord.InteractionResponseType.deferred_channel_message
+    return interaction.response.type == deferred and not interaction.extras.get(ANSWERED)
