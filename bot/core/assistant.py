@@ -205,7 +205,10 @@ class Assistant:
         if service is None:
             return _not_found(knowledge, name, query, phrases, now)
         reply = handler(knowledge, phrases, service, now)
-        reply = with_source_notices(reply, service, signals, phrases.sources)
+        if reply.guide is not None:  # a card: one short line, the guide names each page
+            reply = card.with_source_notices(reply, service, signals, phrases)
+        else:
+            reply = with_source_notices(reply, service, signals, phrases.sources)
         if ignored:
             note: RichText = (Text(phrases.extra_words + " "), UserText(echo(ignored)))
             reply = replace(reply, notices=(*reply.notices, note))

@@ -360,7 +360,9 @@ class CardPhrases(Record):
     """Words of the short answer (the card) and of the buttons under it.
 
     ``{surfaces}`` are the surface names of the steps the card leaves to the guide, ``{count}``
-    how many sources the card's sources line does not name.
+    how many sources the card's sources line does not name, ``{days}`` how old an entry is
+    before the card warns that it may be out of date, ``{date}`` when a cited page was last
+    seen changing.
     """
 
     action_labels: dict[OptOutKind, ShortText] = field(
@@ -393,6 +395,8 @@ class CardPhrases(Record):
     settings_button: ShortText = "Open settings"
     close_button: ShortText = "Close"
     upcoming_choice: ShortText = "{service} · {date}"
+    page_changed: ShortText = "A cited page changed on {date}; the guide says which."
+    stale: ShortText = "Last verified over {days} days ago: the settings may have changed."
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -61,9 +61,15 @@ def test_service_without_opt_out_says_so() -> None:
 
 
 def test_stale_entry_carries_a_warning() -> None:
-    reply = answer_line(assistant_at("2026-11-28T00:00:00+00:00"), "/optout oldsocial")
+    assistant = assistant_at("2026-11-28T00:00:00+00:00")
+    reply = answer_line(assistant, "/optout oldsocial full")
     assert reply.tone == "warning"
     assert "last verified on 2025-05-01" in plain(reply.notices[0])
+    card = answer_line(assistant, "/optout oldsocial")
+    assert card.tone == "warning"
+    assert [plain(notice) for notice in card.notices] == [
+        "Last verified over 180 days ago: the settings may have changed."
+    ]
 
 
 def test_fresh_entry_has_no_warning() -> None:

@@ -92,9 +92,13 @@ def test_answers_match_their_golden_payloads(
 
 
 def test_a_stale_entry_carries_its_warning_first_in_a_warning_colour() -> None:
-    messages = render_reply(assistant_at("2026-06-01T09:00:00+00:00").run("optout", "oldsocial"))
+    assistant = assistant_at("2026-06-01T09:00:00+00:00")
+    messages = render_reply(assistant.run("optout", "oldsocial", detail="full"))
     assert messages[0].embeds[0]["description"].startswith("⚠️ This entry was last verified")
-    assert_golden("discord_stale_oldsocial.json", payload(messages))
+    [card] = render_reply(assistant.run("optout", "oldsocial"))
+    assert card.embeds[0]["description"].startswith("⚠️ Last verified over 180 days ago")
+    assert card.embeds[0]["color"] == messages[0].embeds[0]["color"]
+    assert_golden("discord_stale_oldsocial.json", payload([card]))
 
 
 def test_title_summary_steps_sources_and_verified_date_all_appear() -> None:

@@ -16,7 +16,8 @@ from bot.core.library import KnowledgeBase
 from bot.core.phrasing import fill
 from bot.core.reply import Reply, Section
 from bot.core.richtext import DatePrecision, Link, RichText, Span, Strong, Text, When
-from bot.core.rules import first_sentence, is_stale
+from bot.core.rules import STALE_AFTER, first_sentence, is_stale
+from bot.core.signals import SourceSignals, unverified
 
 # The organisations line quotes the admin's action up to this many characters.
 ORGANISATION_ACTION_CHARS = 80
@@ -34,16 +35,19 @@ def answer(
     return card(service, phrases, now)
 
 
-def card(service: Service, phrases: Phrases, now: datetime) -> Reply:
-    """The short answer about one service: one message on every platform."""
+def card(
+    service: Service, phrases: Phrases, now: datetime, page_changed: datetime | None = None
+) -> Reply:
+    """The short answer about one service: one message on every platform. ``page_changed``:
+    when the source checks last saw a cited page change since the entry was verified."""
     words = phrases.card
     lines = [(*_action(service, words), *_other_surfaces(service, phrases))]
     lines.append(_labelled_line(phrases.section_names.default, (Text(_default(service, words)),)))
     lines.extend(_date_line(service, words, now))
-    lines.extend(_organisation(service, words))
-    notices: tuple[RichText, ...] = ()
-    if is_stale(service, now.date()):
-        notices = (fill(phrases.stale_entry, date=service.last_verified.isoformat()),)
+    notices = _notices(service, words, now, page_changed)
+    if not notices:
+        # A warning matters more than the organisations' line, which the guide also has.
+        lines.extend(_organisation(service, words))
     return Reply(
         command="optout",
         title=service.name,
@@ -59,6 +63,30 @@ def card(service: Service, phrases: Phrases, now: datetime) -> Reply:
         attribution=attribution(service, words),
         guide=words.guide_button,
     )
+
+
+def with_source_notices(
+    reply: Reply, service: Service, signals: SourceSignals, phrases: Phrases
+) -> Reply:
+    """The card as the source checks leave it: one short warning line when a cited page
+    changed after the entry was verified; the guide names each page."""
+    found = unverified(service, signals)
+    if not found:
+        return reply
+    assert reply.generated_at is not None  # a card is always dated
+    latest = max(signal.changed_at for signal in found)
+    return card(service, phrases, reply.generated_at, page_changed=latest)
+
+
+def _notices(
+    service: Service, words: CardPhrases, now: datetime, page_changed: datetime | None
+) -> tuple[RichText, ...]:
+    """At most one line: a changed page says more than the entry's age."""
+    if page_changed is not None:
+        return (fill(words.page_changed, date=(When(page_changed, "local-day"),)),)
+    if is_stale(service, now.date()):
+        return (fill(words.stale, days=str(STALE_AFTER.days)),)
+    return ()
 
 
 def stake(service: Service) -> RichText:
