@@ -25,8 +25,10 @@ from tests.adapters.fake_discord import (
     SEND_MESSAGES,
     DiscordHarness,
     autocomplete,
+    click,
     custom_ids,
     running_fake,
+    sent_message,
     slash,
 )
 from tests.support import assistant_at, fixture_knowledge, instant, make_service
@@ -317,3 +319,52 @@ async def test_a_bug_is_logged_with_its_traceback_and_answered_with_the_apology(
     for private in (typed, MEMBER_ID, harness.bot.token):
         assert private not in caplog.text
     assert isinstance(record.exc_info[1], discord.app_commands.CommandInvokeError)  # type: ignore[index]
+
+
+async def test_autocomplete_with_nothing_typed_offers_upcoming_deadlines_first(
+    harness: DiscordHarness,
+) -> None:
+    await started(harness)
+    body = await harness.fake.interact(harness.bot, autocomplete(harness.bot, "optout", ""))
+    assert body == {
+        "type": 8,
+        "data": {
+            "choices": [
+                # The next date first, named with its day; then what can be acted on.
+                {"name": "Chatterbox AI · 8 Oct 2025", "value": "chatterbox"},
+                {"name": "OldSocial", "value": "oldsocial"},
+                {"name": "QuietNote", "value": "quietnote"},
+            ]
+        },
+    }
+
+
+async def test_full_guide_shows_the_complete_answer_only_to_whoever_clicks(
+    harness: DiscordHarness,
+) -> None:
+    await started(harness)
+    fake, bot = harness.fake, harness.bot
+    card = await fake.interact(bot, slash(bot, "optout", {"service": "chatterbox"}))
+    assert "optout:guide:optout:chatterbox" in custom_ids(card)
+    message = sent_message(card, "1710000000000000001", ephemeral=True)
+    body = await fake.interact(bot, click(bot, "optout:guide:optout:chatterbox", message))
+    guide = assistant_at(NOW).run("optout", "chatterbox", detail="full")
+    [expected] = render_reply(guide)
+    assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL
+    assert embeds_of(body) == list(expected.embeds)
+    assert "Improve Chatterbox for everyone" in str(embeds_of(body))
+    # The guide's own buttons share the card; it offers no second Full guide.
+    assert custom_ids(body) == ["optout:post:optout:chatterbox", "optout:pin:optout:chatterbox"]
+    assert fake.calls("POST", f"/channels/{CHANNEL_ID}/messages") == []
+
+
+async def test_full_guide_under_a_posted_card_is_private_too(harness: DiscordHarness) -> None:
+    await started(harness)
+    fake, bot = harness.fake, harness.bot
+    card = await fake.interact(bot, slash(bot, "optout", {"service": "chatterbox"}))
+    # The same card as a message in the channel, as Share or Pin leave it.
+    posted = sent_message(card, "1720000000000000042", ephemeral=False)
+    body = await fake.interact(bot, click(bot, "optout:guide:optout:chatterbox", posted))
+    assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL
+    assert embeds_of(body)[0]["title"] == "Chatterbox AI"
+    assert fake.calls("PATCH", r"/channels/\d+/messages/\d+") == []
