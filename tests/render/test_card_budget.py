@@ -72,3 +72,16 @@ def test_a_card_stays_within_budget_with_every_notice_it_can_carry(platform: str
     for reply in cards(later, signals):
         assert reply.notices, reply.service_id  # stale, and its pages changed
         assert_within_budget(reply, platform)
+
+
+@pytest.mark.parametrize("platform", MEASURES)
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("command", ["deadline", "changes"])
+def test_shared_listings_are_never_split_across_messages(
+    command: str, moment: str, platform: str
+) -> None:
+    knowledge = bundled()
+    assistant = Assistant(lambda: knowledge, FixedClock(MOMENTS[moment]))
+    for service in (None, *(service.id for service in knowledge.services)):
+        messages, _, _ = MEASURES[platform](assistant.run(command, service))
+        assert messages == 1, f"/{command} {service or ''} on {platform}: {messages} messages"

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.core.answers import optout
 from bot.core.answers.citing import labelled
+from bot.core.answers.clipping import clip_words
 from bot.core.knowledge import CARD_LINE_CHARS, CardPhrases, Deadline, Phrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.phrasing import fill
@@ -23,7 +24,6 @@ from bot.core.signals import SourceSignals, unverified
 ORGANISATION_ACTION_CHARS = 80
 # The sources line names this many publishers, then counts the rest.
 NAMED_PUBLISHERS = 2
-ELLIPSIS = "…"
 
 
 def answer(
@@ -135,26 +135,6 @@ def attribution(service: Service, words: CardPhrases) -> RichText:
     if rest > 0:
         spans.append(Text(" " + words.more_sources.replace("{count}", str(rest))))
     return tuple(spans)
-
-
-def clip_words(text: RichText, limit: int) -> RichText:
-    """Rich text cut to about ``limit`` characters at a word boundary, never inside a span
-    other than plain text, with an ellipsis when anything was cut."""
-    kept: list[Span] = []
-    used = 0
-    for span in text:
-        size = len(span.text) if not isinstance(span, When) else 12
-        if used + size <= limit:
-            kept.append(span)
-            used += size
-            continue
-        if isinstance(span, Text):
-            room = span.text[: limit - used]
-            cut = room.rfind(" ")
-            if cut > 0:
-                kept.append(Text(room[:cut].rstrip(" ,;:")))
-        return (*kept, Text(ELLIPSIS))
-    return tuple(kept)
 
 
 def _labelled_line(label: str, text: RichText) -> RichText:
