@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -20,6 +21,11 @@ def register(commands: Commands) -> None:
         "--now", type=instant, help="answer as at this instant (ISO 8601 with zone)"
     )
     ask_command.add_argument("--content", type=Path, help="knowledge base directory")
+    ask_command.add_argument(
+        "--full",
+        action="store_true",
+        help="the complete guide instead of the short answer (as '/optout claude full')",
+    )
     ask_command.add_argument(
         "--tz", help="show times in this IANA time zone (default: this machine's)"
     )
@@ -41,6 +47,7 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.bootstrap import build_assistant, display_zone
     from bot.content.loader import ContentError
+    from bot.core.catalogue import GUIDE_VARIANT
     from bot.core.clock import Clock, FixedClock, SystemClock
     from bot.core.request import Request
     from bot.platforms.console.render import render_text
@@ -58,7 +65,10 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     except ContentError as error:
         print_problems(error.problems, "the knowledge base is invalid")
         return 1
-    reply = asyncio.run(assistant.handle(Request.from_line(args.text)))
+    request = Request.from_line(args.text)
+    if args.full:
+        request = dataclasses.replace(request, detail=GUIDE_VARIANT)
+    reply = asyncio.run(assistant.handle(request))
     print(render_text(reply, zone))
     return 0
 

@@ -14,9 +14,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
-from bot.core.answers import changes, checklist, deadline, help, optout, subscriptions, workspace
+from bot.core.answers import (
+    card,
+    changes,
+    checklist,
+    deadline,
+    help,
+    optout,
+    subscriptions,
+    workspace,
+)
 from bot.core.answers.subscriptions import ChannelDesk, SubactionHandler, notice
-from bot.core.catalogue import COMMANDS, CommandSpec, SubactionSpec, subaction
+from bot.core.catalogue import COMMANDS, CommandSpec, SubactionSpec, subaction, variant
 from bot.core.clock import Clock
 from bot.core.knowledge import Phrases, Service
 from bot.core.library import KnowledgeBase, KnowledgeSource
@@ -26,6 +35,7 @@ from bot.core.reply import Reply, Section
 from bot.core.request import MAX_QUERY_CHARS, Request, clean, echo
 from bot.core.richtext import Command, RichText, Text, UserText
 from bot.core.signals import NO_SIGNALS, SignalsSource, SourceSignals, with_source_notices
+from bot.core.starters import starters
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +47,14 @@ FALLBACK_APOLOGY = "Sorry, something went wrong on my side. Please try again in 
 CommandHandler = Callable[[KnowledgeBase, Phrases, Service | None, datetime], Reply]
 
 COMMAND_HANDLERS: dict[str, CommandHandler] = {
-    "optout": optout.answer,
+    "optout": card.answer,
     "deadline": deadline.answer,
     "changes": changes.answer,
     "help": help.answer,
+}
+# Another shape of a command's answer, by (command, variant): ``/optout claude full``.
+VARIANT_HANDLERS: dict[tuple[str, str], CommandHandler] = {
+    ("optout", "full"): optout.answer,
 }
 # A sub-action answered from the knowledge base alone: the words after its name.
 ViewHandler = Callable[[KnowledgeBase, Phrases, str, datetime], Reply]
@@ -88,10 +102,10 @@ class Assistant:
         name = _name(request.command)
         routed = _subaction_of(name, request)
         if routed is None:
-            return self._plain(name, request.argument, request.locale)
+            return self._plain(name, request.argument, request.locale, request.detail)
         spec, sub, rest = routed
         if not sub.stored:
-            return self._plain(name, rest, request.locale, sub.name)
+            return self._plain(name, rest, request.locale, view=sub.name)
         return await self._subaction(spec, sub, rest, request)
 
     def answer_now(self, request: Request) -> Reply | None:
@@ -100,22 +114,35 @@ class Assistant:
         name = _name(request.command)
         routed = _subaction_of(name, request)
         if routed is None:
-            return self._plain(name, request.argument, request.locale)
+            return self._plain(name, request.argument, request.locale, request.detail)
         _, sub, rest = routed
-        return None if sub.stored else self._plain(name, rest, request.locale, sub.name)
+        return None if sub.stored else self._plain(name, rest, request.locale, view=sub.name)
 
-    def run(self, command: str, argument: str | None = None, locale: str | None = None) -> Reply:
-        """The plain answer of one command about a service (or all): what buttons and living
-        answers show again; sub-actions are never run here."""
-        return self._plain(_name(command), argument, locale)
+    def run(
+        self,
+        command: str,
+        argument: str | None = None,
+        locale: str | None = None,
+        detail: str | None = None,
+    ) -> Reply:
+        """The plain answer of one command about a service (or all), in the shape ``detail``
+        names (None: the usual one): what buttons and living answers show again; sub-actions
+        are never run here."""
+        return self._plain(_name(command), argument, locale, detail)
 
     def phrases(self, locale: str | None = None) -> Phrases:
         """The bot's phrases in a language."""
         return self._knowledge().messages.for_locale(locale)
 
     def autocomplete(self, fragment: str, limit: int) -> list[Choice]:
-        """At most ``limit`` ranked service choices for what the user has typed so far."""
-        matches = self._knowledge().index.autocomplete(clean(fragment, MAX_QUERY_CHARS), limit)
+        """At most ``limit`` ranked service choices for what the user has typed so far; with
+        nothing typed, the services worth acting on first."""
+        knowledge, typed = self._knowledge(), clean(fragment, MAX_QUERY_CHARS)
+        if not typed:
+            phrases = knowledge.messages.for_locale(None)
+            found = starters(knowledge, phrases, self._clock.now(), limit)
+            return [Choice(name, value) for name, value in found]
+        matches = knowledge.index.autocomplete(typed, limit)
         return [Choice(match.service.name, match.service.id) for match in matches]
 
     def knowledge(self) -> KnowledgeBase:
@@ -134,10 +161,21 @@ class Assistant:
             # The apology must not depend on the thing that may have failed.
             return FALLBACK_APOLOGY
 
-    def _plain(self, name: str, argument: str | None, locale: str | None, view: str = "") -> Reply:
-        query = clean(argument or "")
+    def _plain(
+        self,
+        name: str,
+        argument: str | None,
+        locale: str | None,
+        detail: str | None = None,
+        view: str = "",
+    ) -> Reply:
+        query, typed = clean(argument or ""), None
+        if not view:  # a sub-action's words are its own (``checklist slack zoom``)
+            query, typed = _variant_of(name, query)
         minute = self._clock.now().replace(second=0, microsecond=0)
-        return self._answer(self._knowledge(), name, query, locale, minute, self._signals(), view)
+        chosen = (detail or typed or "").casefold()
+        knowledge, signals = self._knowledge(), self._signals()
+        return self._answer(knowledge, name, query, locale, minute, signals, view, chosen)
 
     def _compute(
         self,
@@ -148,6 +186,7 @@ class Assistant:
         now: datetime,
         signals: SourceSignals,
         view: str = "",
+        detail: str = "",
     ) -> Reply:
         phrases = knowledge.messages.for_locale(locale)
         if view:
@@ -157,13 +196,19 @@ class Assistant:
         spec, handler = COMMANDS.get(name), COMMAND_HANDLERS.get(name)
         if spec is None or handler is None:
             return _unknown_command(name, phrases, now)
+        if variant(spec, detail) is not None:
+            # A variant the catalogue declares always has a handler (a test keeps them paired).
+            handler = VARIANT_HANDLERS.get((name, detail), handler)
         if not query or not spec.options:
             return handler(knowledge, phrases, None, now)
         service, ignored = _resolve(knowledge, query)
         if service is None:
             return _not_found(knowledge, name, query, phrases, now)
         reply = handler(knowledge, phrases, service, now)
-        reply = with_source_notices(reply, service, signals, phrases.sources)
+        if reply.guide is not None:  # a card: one short line, the guide names each page
+            reply = card.with_source_notices(reply, service, signals, phrases)
+        else:
+            reply = with_source_notices(reply, service, signals, phrases.sources)
         if ignored:
             note: RichText = (Text(phrases.extra_words + " "), UserText(echo(ignored)))
             reply = replace(reply, notices=(*reply.notices, note))
@@ -206,6 +251,15 @@ class Assistant:
 
 def _name(command: str) -> str:
     return clean(command, MAX_QUERY_CHARS).casefold()
+
+
+def _variant_of(name: str, query: str) -> tuple[str, str | None]:
+    """The words without a trailing variant name (``claude full``), and that variant."""
+    spec = COMMANDS.get(name)
+    head, _, last = query.rpartition(" ")
+    if spec is None or variant(spec, last) is None:
+        return query, None
+    return head, last
 
 
 def _subaction_of(name: str, request: Request) -> tuple[CommandSpec, SubactionSpec, str] | None:

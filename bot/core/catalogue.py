@@ -34,6 +34,14 @@ class SubactionSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class VariantSpec:
+    """Another shape of a command's answer, typed as its last word (``/optout claude full``)."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class CommandSpec:
     """A command as users see it on every platform."""
 
@@ -45,8 +53,11 @@ class CommandSpec:
     # Answers that a channel may want to keep (and pin) can be shared publicly.
     shareable: bool = False
     subactions: tuple[SubactionSpec, ...] = ()
+    variants: tuple[VariantSpec, ...] = ()
 
 
+# The variant that shows the complete answer: what a card's Full guide button opens.
+GUIDE_VARIANT = "full"
 SERVICE_OPTION = OptionSpec("service", "A service, e.g. claude, chatgpt, linkedin")
 
 DEADLINE_SUBACTIONS = (
@@ -91,11 +102,16 @@ CATALOGUE: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="optout",
         description="How to stop a service from training AI on your data",
-        usage="/optout [service]",
-        examples=("/optout claude", "/optout chatgpt", "/optout"),
+        usage="/optout [service] [full]",
+        examples=("/optout claude", "/optout chatgpt full", "/optout"),
         options=(SERVICE_OPTION,),
         shareable=True,
         subactions=OPTOUT_SUBACTIONS,
+        variants=(
+            VariantSpec(
+                GUIDE_VARIANT, "The complete guide: every surface, caveat, date and source"
+            ),
+        ),
     ),
     CommandSpec(
         name="deadline",
@@ -129,6 +145,12 @@ def subaction(spec: CommandSpec, name: str | None) -> SubactionSpec | None:
     """The sub-action of ``spec`` called ``name`` (any case), if it has one."""
     wanted = (name or "").casefold()
     return next((sub for sub in spec.subactions if sub.name == wanted), None)
+
+
+def variant(spec: CommandSpec, name: str | None) -> VariantSpec | None:
+    """The variant of ``spec`` called ``name`` (any case), if it has one."""
+    wanted = (name or "").casefold()
+    return next((shape for shape in spec.variants if shape.name == wanted), None)
 
 
 def fingerprint(catalogue: tuple[CommandSpec, ...] = CATALOGUE) -> str:

@@ -28,6 +28,9 @@ from bot.core.constraints import (
 
 Prose = Annotated[str, Length(1, 1500), Markup()]
 ShortText = Annotated[str, Length(1, 200), Markup()]
+# The longest sentence a short answer (a card) shows about what is at stake.
+CARD_LINE_CHARS = 220
+CardLine = Annotated[str, Length(1, CARD_LINE_CHARS), Markup()]
 HttpsUrl = Annotated[str, Length(maximum=500), HttpsOnly()]
 Identifier = Annotated[str, Matching(r"^[a-z0-9][a-z0-9-]{0,62}$")]
 SourceRefs = Annotated[list[Identifier], Length(minimum=1)]
@@ -39,6 +42,8 @@ Category = Literal[
 Surface = Literal[
     "all", "web", "desktop", "web-desktop", "ios", "android", "mobile", "admin", "email"
 ]
+OptOutKind = Literal["setting", "form", "request", "admin", "none", "not-needed"]
+DefaultState = Literal["on", "off", "varies", "not-applicable"]
 SourceKind = Literal["vendor", "regulator", "news", "other"]
 # A plan's default: "always" is used with no admin setting that turns it off.
 PlanState = Literal["on", "off", "varies", "not-applicable", "always"]
@@ -103,7 +108,7 @@ class Coverage(Record):
 class DefaultSetting(Record):
     """What happens if a user does nothing."""
 
-    state: Annotated[Literal["on", "off", "varies", "not-applicable"], OnOffWords()]
+    state: Annotated[DefaultState, OnOffWords()]
     text: Prose
     sources: SourceRefs
 
@@ -112,7 +117,7 @@ class DefaultSetting(Record):
 class OptOut(Record):
     """Whether a user can opt out at all, and how in one phrase."""
 
-    kind: Literal["setting", "form", "request", "admin", "none", "not-needed"]
+    kind: OptOutKind
     text: Prose
     sources: SourceRefs
 
@@ -243,6 +248,13 @@ class Service(Record):
     category: Category
     aliases: list[ShortText] = field(default_factory=list)
     summary: Prose
+    stake: Annotated[
+        CardLine | None,
+        Described(
+            "One sentence for the short answer: what is at stake and for whom. Needed only when "
+            "the summary's first sentence cannot say it (a history, or too long)."
+        ),
+    ] = None
     last_verified: date
     opt_out: OptOut
     applies_to: Coverage
@@ -341,6 +353,50 @@ class LivingPhrases(Record):
         "told; try again later."
     )
     grew: Prose = "This updated answer no longer fits here; {answer} shows all of it."
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardPhrases(Record):
+    """Words of the short answer (the card) and of the buttons under it.
+
+    ``{surfaces}`` are the surface names of the steps the card leaves to the guide, ``{count}``
+    how many sources the card's sources line does not name, ``{days}`` how old an entry is
+    before the card warns that it may be out of date, ``{date}`` when a cited page was last
+    seen changing.
+    """
+
+    action_labels: dict[OptOutKind, ShortText] = field(
+        default_factory=lambda: {
+            "setting": "What to do",
+            "form": "What to do",
+            "request": "What to do",
+            "admin": "What to do",
+            "none": "No opt-out exists",
+            "not-needed": "Nothing to do",
+        }
+    )
+    default_states: dict[DefaultState, ShortText] = field(
+        default_factory=lambda: {
+            "on": "your data is used for training",
+            "off": "your data is not used for training",
+            "varies": "it depends on a choice; see the guide",
+            "not-applicable": "your data is not used for training",
+        }
+    )
+    next_date: ShortText = "Next date"
+    latest_date: ShortText = "Latest date"
+    organisations: ShortText = "Organisations"
+    in_guide: ShortText = "details in the guide"
+    other_surfaces: ShortText = "Also in the guide: steps for {surfaces}."
+    sources: ShortText = "Sources"
+    more_sources: ShortText = "and {count} more"
+    verified: ShortText = "Last verified"
+    guide_button: ShortText = "Full guide"
+    settings_button: ShortText = "Open settings"
+    close_button: ShortText = "Close"
+    upcoming_choice: ShortText = "{service} · {date}"
+    page_changed: ShortText = "A cited page changed on {date}; the guide says which."
+    stale: ShortText = "Last verified over {days} days ago: the settings may have changed."
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -508,6 +564,7 @@ class Phrases(Record):
     )
     sharing: SharingPhrases
     living: LivingPhrases = field(default_factory=LivingPhrases)
+    card: CardPhrases = field(default_factory=CardPhrases)
     workspace: WorkspacePhrases = field(default_factory=WorkspacePhrases)
     sources: SourcePhrases = field(default_factory=SourcePhrases)
 

@@ -53,6 +53,11 @@ class Reply:
     # Only answers about the knowledge base are worth sharing or pinning; errors and help are not.
     shareable: bool = False
     notices: tuple[RichText, ...] = field(default=())
+    # A short answer (a card): its links become link buttons, its sources one line of small
+    # print, and ``guide`` labels the button that shows the complete answer privately.
+    links: tuple[Link, ...] = ()
+    attribution: RichText = ()
+    guide: str | None = None
     # A checklist card: its items, each with a button to mark it done or undo that.
     checklist: tuple[CheckItem, ...] = ()
 

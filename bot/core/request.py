@@ -33,6 +33,9 @@ class Request:
     locale: str | None = None
     may_manage: MayManage | None = None
     action: str | None = None
+    # A variant of the answer chosen apart from the words (Discord's ``detail`` option); when
+    # None, the last word of ``argument`` may name one (``/optout claude full``).
+    detail: str | None = None
 
     @classmethod
     def from_line(cls, line: str, locale: str | None = None) -> Request:
@@ -55,5 +58,11 @@ def clean(text: str, limit: int = MAX_INPUT_CHARS) -> str:
 
 
 def echo(text: str) -> str:
-    """User text shortened for quoting back."""
-    return text if len(text) <= MAX_ECHO_CHARS else text[: MAX_ECHO_CHARS - 1] + "…"
+    """User text shortened for quoting back, cut at a word boundary when there is one."""
+    if len(text) <= MAX_ECHO_CHARS:
+        return text
+    room = text[: MAX_ECHO_CHARS - 1]
+    space = room.rfind(" ")
+    if space > MAX_ECHO_CHARS // 2:
+        room = room[:space]
+    return room.rstrip() + "…"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from bot.core.knowledge import Deadline, Record, Service
+from bot.core.knowledge import CARD_LINE_CHARS, Deadline, Record, Service
 from bot.core.lookup import normalise
 
 STALE_AFTER = timedelta(days=180)
+# A sentence ends at a stop followed by a space and a capital, a digit or an opening quote.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
 
 Location = tuple[str | int, ...]
 # Each record type's field names, looked up once: walking every record of every file asks often.
@@ -34,9 +37,26 @@ def check_services(services: Sequence[Service], today: date) -> list[Problem]:
         problems.extend(_check_sources(service))
         problems.extend(_check_dates(service, today))
         problems.extend(_check_organisation(service))
+        problems.extend(_check_stake(service))
     problems.extend(_check_names(services))
     problems.extend(_check_related(services))
     return problems
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a piece of content prose."""
+    return _SENTENCE_END.split(text, maxsplit=1)[0]
+
+
+def _check_stake(service: Service) -> list[Problem]:
+    """A card shows the summary's first sentence unless ``stake`` says it more shortly."""
+    if service.stake or len(first_sentence(service.summary)) <= CARD_LINE_CHARS:
+        return []
+    message = (
+        f"the first sentence is longer than a card shows ({CARD_LINE_CHARS} characters): "
+        "add a 'stake' line saying in one sentence what is at stake and for whom"
+    )
+    return [Problem(service.id, ("summary",), message)]
 
 
 def is_stale(service: Service, today: date) -> bool:

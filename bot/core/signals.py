@@ -87,17 +87,12 @@ class LiveSignals:
 def source_notices(
     service: Service, signals: SourceSignals, phrases: SourcePhrases
 ) -> tuple[RichText, ...]:
-    """A notice per cited page that changed (or lost a label) after ``last_verified``.
-
-    A change first seen on or before the day the entry was verified is covered by that
-    verification; once a maintainer accepts the page again the signal disappears.
-    """
+    """A notice per cited page that changed (or lost a label) after ``last_verified``; once a
+    maintainer accepts the page again the signal disappears."""
     notices: list[RichText] = []
     sources = {source.id: source for source in service.sources}
-    for signal in signals.of_service(service.id):
-        source = sources.get(signal.source_id)
-        if source is None or signal.changed_at.date() <= service.last_verified:
-            continue
+    for signal in unverified(service, signals):
+        source = sources[signal.source_id]
         noticed: RichText = (When(signal.changed_at, "local-day"),)
         page: RichText = (Link(source.url, source.title),)
         publisher: RichText = (Text(source.publisher),)
@@ -108,6 +103,17 @@ def source_notices(
             labels = _labels(signal.labels_missing)
             notices.append(fill(phrases.label_missing, labels=labels, date=noticed))
     return tuple(notices)
+
+
+def unverified(service: Service, signals: SourceSignals) -> tuple[SourceSignal, ...]:
+    """The signals of pages ``service`` cites, first seen after the entry was last verified
+    (a change seen on or before that day is covered by the verification)."""
+    cited = {source.id for source in service.sources}
+    return tuple(
+        signal
+        for signal in signals.of_service(service.id)
+        if signal.source_id in cited and signal.changed_at.date() > service.last_verified
+    )
 
 
 def with_source_notices(

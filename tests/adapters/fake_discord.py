@@ -32,6 +32,9 @@ HEARTBEAT_MS = 41250
 CHANNEL_POSTS = f"/channels/{CHANNEL_ID}/messages"
 SERVER_ERROR = {"message": "500: Internal Server Error", "code": 0}
 PINS = r"/channels/(\d+)/messages/pins/(\d+)"
+ORIGINAL = r"/webhooks/\d+/[^/]+/messages/@original"
+FOLLOWUPS = r"/webhooks/\d+/[^/]+"
+EPHEMERAL = 1 << 6
 
 
 @dataclass
@@ -88,6 +91,8 @@ class FakeDiscord:
         self.callbacks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         # Messages posted in channels as they read now, by id, and the nonces they came with.
         self.channel_messages: dict[str, dict[str, Any]] = {}
+        # Each interaction's original response as it reads now, by interaction token.
+        self.originals: dict[str, dict[str, Any]] = {}
         self._nonces: dict[tuple[str, str], str] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -202,6 +207,26 @@ class FakeDiscord:
         """Recorded requests with this method whose path matches ``pattern``."""
         return [r for r in self.requests if r.method == method and re.fullmatch(pattern, r.path)]
 
+    def private_replies(self) -> list[Request]:
+        """What the bot said after answering an interaction, in order: edits of the response it
+        deferred with, and followups."""
+        return [request for request in self.requests if _private_reply(request)]
+
+    async def private_reply(self, after: int = 0) -> Request:
+        """The private reply at index ``after``, waiting for it; it must be ephemeral."""
+        await self.wait_until(lambda: len(self.private_replies()) > after)
+        request = self.private_replies()[after]
+        assert self.ephemeral(request), request
+        return request
+
+    def ephemeral(self, request: Request) -> bool:
+        """Whether a private reply is seen only by the member: a followup says so itself, an
+        edit keeps what the deferred response said."""
+        if request.method == "POST":
+            return bool(request.body.get("flags", 0) & EPHEMERAL)
+        original = self.originals.get(request.path.split("/")[3])
+        return original is not None and bool(original["flags"] & EPHEMERAL)
+
     async def _notify(self) -> None:
         if self._waiting:
             async with self._changed:
@@ -290,8 +315,10 @@ class FakeDiscord:
     async def _route(self, request: Request) -> web.Response:
         method, path = request.method, request.path
         if match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path):
-            return self._callback(match[1], request.body)
-        if match := re.fullmatch(r"/webhooks/(\d+)/([^/]+)(/messages/@original)?", path):
+            return self._callback(match[1], match[2], request.body)
+        if match := re.fullmatch(r"/webhooks/(\d+)/([^/]+)/messages/@original", path):
+            return self._original(method, match[2], request.body)
+        if match := re.fullmatch(r"/webhooks/(\d+)/([^/]+)", path):
             return _json(
                 self._message(
                     CHANNEL_ID,
@@ -322,7 +349,7 @@ class FakeDiscord:
             return self._change(method, match[1], match[2], request.body)
         return _json({"message": "404: Not Found", "code": 0}, 404)
 
-    def _callback(self, interaction_id: str, body: dict[str, Any]) -> web.Response:
+    def _callback(self, interaction_id: str, token: str, body: dict[str, Any]) -> web.Response:
         future = self.callbacks.setdefault(
             interaction_id, asyncio.get_running_loop().create_future()
         )
@@ -334,6 +361,8 @@ class FakeDiscord:
         data = body.get("data") or {}
         ephemeral = bool(data.get("flags", 0) & 64)
         message = self._message(CHANNEL_ID, data, bot=None)
+        if kind in (4, 5):
+            self.originals[token] = message
         answer = {
             "interaction": {
                 "id": interaction_id,
@@ -345,6 +374,22 @@ class FakeDiscord:
             "resource": {"type": kind, "message": message},
         }
         return _json(answer)
+
+    def _original(self, method: str, token: str, body: Any) -> web.Response:
+        """GET, PATCH or DELETE the response an interaction was answered (or deferred) with:
+        an edit keeps the message's id and ephemeral flag, as Discord's does."""
+        message = self.originals.get(token)
+        if message is None:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        if method == "DELETE":
+            del self.originals[token]
+            return web.Response(status=204)
+        if method == "PATCH" and isinstance(body, dict):
+            message.update(
+                {key: body[key] for key in ("content", "embeds", "components") if key in body}
+            )
+            message["edited_timestamp"] = "2025-09-20T12:05:00+00:00"
+        return _json(message)
 
     def _channel_post(self, channel_id: str, body: Any, bot: Bot) -> dict[str, Any]:
         """A new message; with ``enforce_nonce``, a nonce seen before returns that message."""
@@ -461,6 +506,12 @@ class FakeDiscord:
             },
             "flags": 0,
         }
+
+
+def _private_reply(request: Request) -> bool:
+    if request.method == "PATCH":
+        return bool(re.fullmatch(ORIGINAL, request.path))
+    return request.method == "POST" and bool(re.fullmatch(FOLLOWUPS, request.path))
 
 
 def _dumps(data: Any) -> bytes:

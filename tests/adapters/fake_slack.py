@@ -39,6 +39,11 @@ CHANNEL_ID = "C0CHAN"
 USER_ID = "U0ALICE"
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
+# The trigger id every command and click carries; views.open accepts only it.
+TRIGGER_ID = "1234.5678.abcd"
+# What views.open accepts: https://api.slack.com/reference/surfaces/views
+MAX_VIEW_BLOCKS = 100
+MAX_VIEW_TITLE = 24
 
 
 @dataclass
@@ -93,6 +98,8 @@ class FakeSlack:
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         # Users whose users.info says they are workspace admins.
         self.admins: set[str] = set()
+        # Modals opened with views.open, as Slack shows them, in order.
+        self.views: list[dict[str, Any]] = []
         self.app_url = ""
         self.port = 0
         self._stamps = itertools.count(1)
@@ -238,7 +245,7 @@ class FakeSlack:
             "api_app_id": "A0TEST",
             "is_enterprise_install": "false",
             "response_url": f"http://127.0.0.1:{self.port}/response/{response}",
-            "trigger_id": "1234.5678.abcd",
+            "trigger_id": TRIGGER_ID,
         }
 
     def click_payload(
@@ -266,7 +273,7 @@ class FakeSlack:
                 "channel_id": channel,
                 "is_ephemeral": True,
             },
-            "trigger_id": "1234.5678.abcd",
+            "trigger_id": TRIGGER_ID,
             "response_url": f"http://127.0.0.1:{self.port}/response/{response}",
             "state": {"values": {}},
             "actions": [
@@ -368,7 +375,28 @@ class FakeSlack:
             return {"ok": True, "user": {"id": user, "is_admin": user in self.admins}}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
+        if method == "views.open":
+            return self._open_view(params)
         return {"ok": True}
+
+    def _open_view(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A modal for a click's trigger id; refused as Slack refuses a view it cannot show."""
+        if params.get("trigger_id") != TRIGGER_ID:
+            return {"ok": False, "error": "invalid_trigger_id"}
+        view = params.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        blocks = view.get("blocks", []) if isinstance(view, dict) else []
+        ids = [block.get("block_id") for block in blocks if "block_id" in block]
+        if (
+            not isinstance(view, dict)
+            or view.get("type") != "modal"
+            or len(blocks) > MAX_VIEW_BLOCKS
+            or len(view.get("title", {}).get("text", "")) > MAX_VIEW_TITLE
+            or len(ids) != len(set(ids))
+        ):
+            return {"ok": False, "error": "invalid_arguments"}
+        self.views.append(view)
+        return {"ok": True, "view": {"id": f"V{next(self._ids):08d}", **view}}
 
     def _history(self, params: dict[str, Any]) -> dict[str, Any]:
         """Newest first, as Slack lists them; metadata only when asked for."""

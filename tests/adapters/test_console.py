@@ -109,10 +109,13 @@ def test_console_in_a_real_terminal_prompts_answers_and_leaves_on_ctrl_d() -> No
         os.write(controller, b"/optout cbx\n")
         answer = _read_until(controller, b"optout> ")
         assert b"Chatterbox AI" in answer
-        assert b"Direct link: https://chatterbox.example.com/settings/data" in answer
+        # The card: its settings link, and the command that shows the guide.
+        assert b"Open settings: https://chatterbox.example.com/settings/data" in answer
+        assert b"Full guide: /optout chatterbox full" in answer
         os.write(controller, b"\x04")
         assert process.wait(timeout=20) == 0
     finally:
         if process.poll() is None:
             process.kill()
+            process.wait(timeout=20)
         os.close(controller)

@@ -56,15 +56,8 @@ async def private_answer(harness: DiscordHarness, service: str = "chatterbox") -
 
 
 async def confirmation(fake: FakeDiscord, after: int = 0) -> Request:
-    """The private followup a click ends with."""
-
-    def is_followup(request: Request) -> bool:
-        return request.method == "POST" and request.path.startswith("/webhooks/")
-
-    await fake.wait_until(lambda: len([r for r in fake.requests if is_followup(r)]) > after)
-    request = [r for r in fake.requests if is_followup(r)][after]
-    assert request.body["flags"] == EPHEMERAL
-    return request
+    """What a click ends with: the private "thinking…" response, edited to say how it went."""
+    return await fake.private_reply(after)
 
 
 async def test_share_in_channel_posts_the_answer_as_a_bot_message(harness: DiscordHarness) -> None:
@@ -78,7 +71,10 @@ async def test_share_in_channel_posts_the_answer_as_a_bot_message(harness: Disco
     assert post.authorization == f"Bot {bot.token}"
     assert post.body["embeds"][0]["title"] == "Chatterbox AI"
     assert post.body["allowed_mentions"] == {"parse": []}
-    assert custom_ids(post.body) == ["optout:pin:optout:chatterbox"]
+    assert custom_ids(post.body) == [
+        "optout:guide:optout:chatterbox",
+        "optout:pin:optout:chatterbox",
+    ]
     done = await confirmation(fake)
     assert done.body["content"].startswith(SHARED)
     assert fake.calls("PUT", PINS) == []
@@ -93,7 +89,8 @@ async def test_pin_posts_the_answer_then_pins_it_for_a_member_who_may_pin(
     done = await confirmation(fake)
     [post] = fake.calls("POST", CHANNEL_POSTS)
     [pin] = fake.calls("PUT", PINS)
-    assert custom_ids(post.body) == []  # already pinned: no Pin button on it
+    # Already pinned: no Pin button on it, the Full guide stays for whoever reads it later.
+    assert custom_ids(post.body) == ["optout:guide:optout:chatterbox"]
     assert pin.authorization == f"Bot {bot.token}"
     assert PINNED.fullmatch(done.body["content"])
     assert done.body["content"].endswith(pin.path.rsplit("/", 1)[1])
@@ -272,7 +269,13 @@ async def test_a_button_for_a_service_since_removed_answers_privately(
 ) -> None:
     fake, bot = harness.fake, harness.bot
     message = await private_answer(harness)
-    message["components"][0]["components"][0]["custom_id"] = "optout:post:optout:gone"
+    [share] = [
+        button
+        for row in message["components"]
+        for button in row["components"]
+        if button.get("custom_id") == "optout:post:optout:chatterbox"
+    ]
+    share["custom_id"] = "optout:post:optout:gone"
     body = await fake.interact(bot, click(bot, "optout:post:optout:gone", message))
     assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL
     assert "I don't know a service called" in body["data"]["embeds"][0]["description"]

@@ -25,8 +25,10 @@ from tests.adapters.fake_discord import (
     SEND_MESSAGES,
     DiscordHarness,
     autocomplete,
+    click,
     custom_ids,
     running_fake,
+    sent_message,
     slash,
 )
 from tests.support import assistant_at, fixture_knowledge, instant, make_service
@@ -85,7 +87,7 @@ async def test_every_catalogue_command_is_registered_with_typed_described_option
             assert all(len(choice["name"]) <= 100 for choice in action["choices"])
         assert set(options) == {o.name for o in spec.options} | (
             {"share"} if spec.shareable else set()
-        ) | ({"action"} if spec.subactions else set())
+        ) | ({"action"} if spec.subactions else set()) | ({"detail"} if spec.variants else set())
 
 
 @pytest.mark.parametrize(
@@ -111,7 +113,8 @@ async def test_every_command_answers_privately_with_its_rendered_embeds(
     assert embeds_of(body) == list(render_reply(reply)[0].embeds)
     if reply.shareable:
         suffix = f"{command}:{service or ''}"
-        assert custom_ids(body) == [f"optout:post:{suffix}", f"optout:pin:{suffix}"]
+        guide = [f"optout:guide:{suffix}"] if reply.guide else []
+        assert custom_ids(body) == [*guide, f"optout:post:{suffix}", f"optout:pin:{suffix}"]
     else:
         assert custom_ids(body) == []
 
@@ -163,11 +166,13 @@ async def test_share_posts_a_normal_message_with_a_pin_button_and_confirms_priva
     assert embeds_of(post.body) == list(
         render_reply(assistant_at(NOW).run("optout", "chatterbox"))[0].embeds
     )
-    assert custom_ids(post.body) == ["optout:pin:optout:chatterbox"]
-    confirmation = await fake.wait_for(
-        lambda r: r.method == "POST" and r.path.startswith("/webhooks/")
-    )
-    assert confirmation.body["flags"] == EPHEMERAL
+    assert custom_ids(post.body) == [
+        "optout:guide:optout:chatterbox",
+        "optout:pin:optout:chatterbox",
+    ]
+    # The private "thinking…" response becomes the confirmation: an edit, not a followup.
+    confirmation = await fake.private_reply()
+    assert confirmation.method == "PATCH"
     assert re.fullmatch(
         rf"Shared in this channel\. https://discord\.com/channels/{GUILD_ID}/{CHANNEL_ID}/\d+",
         confirmation.body["content"],
@@ -184,7 +189,7 @@ async def test_share_by_a_member_who_may_not_post_here_stays_private_and_says_wh
     body = await fake.interact(bot, interaction)
     assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL
     assert embeds_of(body)[0]["title"] == "AI-training deadlines and effective dates"
-    note = await fake.wait_for(lambda r: r.method == "POST" and r.path.startswith("/webhooks/"))
+    note = await fake.private_reply()
     assert note.body["content"] == (
         "You don't have the **Send Messages** permission in this channel, "
         "so I won't post there for you."
@@ -217,7 +222,8 @@ async def test_hostile_input_is_echoed_without_pings_or_markup(harness: DiscordH
     assert body["data"]["allowed_mentions"] == {"parse": []}
     [embed] = embeds_of(body)
     assert not PING.search(embed["description"])
-    assert "\\*\\*bold\\*\\*" in embed["description"] and "\\[x\\]" in embed["description"]
+    # The echo is cut at a word boundary; what is kept stays literal.
+    assert "\\*\\*bold\\*\\*" in embed["description"]
     assert size(embed["description"]) < 400
     typing = await fake.interact(bot, autocomplete(bot, "optout", typed))
     assert typing == {"type": 8, "data": {"choices": []}}
@@ -262,10 +268,14 @@ async def test_a_long_answer_continues_in_private_followups(harness: DiscordHarn
     await started(harness, Assistant(lambda: knowledge, FixedClock(instant(NOW))))
     fake, bot = harness.fake, harness.bot
     expected = render_reply(
-        Assistant(lambda: knowledge, FixedClock(instant(NOW))).run("optout", "longwinded")
+        Assistant(lambda: knowledge, FixedClock(instant(NOW))).run(
+            "optout", "longwinded", detail="full"
+        )
     )
     assert len(expected) > 2
-    body = await fake.interact(bot, slash(bot, "optout", {"service": "longwinded"}))
+    body = await fake.interact(
+        bot, slash(bot, "optout", {"service": "longwinded", "detail": "full"})
+    )
     assert embeds_of(body) == list(expected[0].embeds)
     await fake.wait_until(
         lambda: len(fake.calls("POST", r"/webhooks/\d+/[^/]+")) == len(expected) - 1
@@ -273,7 +283,11 @@ async def test_a_long_answer_continues_in_private_followups(harness: DiscordHarn
     followups = fake.calls("POST", r"/webhooks/\d+/[^/]+")
     assert [embeds_of(r.body) for r in followups] == [list(m.embeds) for m in expected[1:]]
     assert all(r.body["flags"] == EPHEMERAL for r in followups)
-    assert custom_ids(body) == ["optout:post:optout:longwinded", "optout:pin:optout:longwinded"]
+    # The guide itself offers no Full guide; Share and Pin post the card.
+    assert custom_ids(body) == [
+        "optout:post:optout:longwinded",
+        "optout:pin:optout:longwinded",
+    ]
 
 
 class FlakyKnowledge:
@@ -305,3 +319,52 @@ async def test_a_bug_is_logged_with_its_traceback_and_answered_with_the_apology(
     for private in (typed, MEMBER_ID, harness.bot.token):
         assert private not in caplog.text
     assert isinstance(record.exc_info[1], discord.app_commands.CommandInvokeError)  # type: ignore[index]
+
+
+async def test_autocomplete_with_nothing_typed_offers_upcoming_deadlines_first(
+    harness: DiscordHarness,
+) -> None:
+    await started(harness)
+    body = await harness.fake.interact(harness.bot, autocomplete(harness.bot, "optout", ""))
+    assert body == {
+        "type": 8,
+        "data": {
+            "choices": [
+                # The next date first, named with its day; then what can be acted on.
+                {"name": "Chatterbox AI · 8 Oct 2025", "value": "chatterbox"},
+                {"name": "OldSocial", "value": "oldsocial"},
+                {"name": "QuietNote", "value": "quietnote"},
+            ]
+        },
+    }
+
+
+async def test_full_guide_shows_the_complete_answer_only_to_whoever_clicks(
+    harness: DiscordHarness,
+) -> None:
+    await started(harness)
+    fake, bot = harness.fake, harness.bot
+    card = await fake.interact(bot, slash(bot, "optout", {"service": "chatterbox"}))
+    assert "optout:guide:optout:chatterbox" in custom_ids(card)
+    message = sent_message(card, "1710000000000000001", ephemeral=True)
+    body = await fake.interact(bot, click(bot, "optout:guide:optout:chatterbox", message))
+    guide = assistant_at(NOW).run("optout", "chatterbox", detail="full")
+    [expected] = render_reply(guide)
+    assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL
+    assert embeds_of(body) == list(expected.embeds)
+    assert "Improve Chatterbox for everyone" in str(embeds_of(body))
+    # The guide's own buttons share the card; it offers no second Full guide.
+    assert custom_ids(body) == ["optout:post:optout:chatterbox", "optout:pin:optout:chatterbox"]
+    assert fake.calls("POST", f"/channels/{CHANNEL_ID}/messages") == []
+
+
+async def test_full_guide_under_a_posted_card_is_private_too(harness: DiscordHarness) -> None:
+    await started(harness)
+    fake, bot = harness.fake, harness.bot
+    card = await fake.interact(bot, slash(bot, "optout", {"service": "chatterbox"}))
+    # The same card as a message in the channel, as Share or Pin leave it.
+    posted = sent_message(card, "1720000000000000042", ephemeral=False)
+    body = await fake.interact(bot, click(bot, "optout:guide:optout:chatterbox", posted))
+    assert body["type"] == 4 and body["data"]["flags"] == EPHEMERAL
+    assert embeds_of(body)[0]["title"] == "Chatterbox AI"
+    assert fake.calls("PATCH", r"/channels/\d+/messages/\d+") == []

@@ -10,6 +10,7 @@ from bot.platforms.discord.components import (
     NO_BUTTONS,
     PRIVATE,
     PUBLIC,
+    GuideButton,
     PinButton,
     RenderedEmbed,
     RenderedReplies,
@@ -48,10 +49,17 @@ async def test_rendered_buttons_send_what_a_plain_view_of_the_same_buttons_would
     [fields] = RenderedReplies().reply(reply, buttons)
     view = fields["view"]
     plain = discord.ui.View(timeout=None)
+    kinds = (ShareButton, PinButton, GuideButton)
     for item in view.children:
-        kind = ShareButton if isinstance(item, ShareButton) else PinButton
+        if isinstance(item, discord.ui.Button):
+            # The settings link: a plain link button, which Discord opens without asking the bot.
+            assert item.url is not None
+            plain.add_item(discord.ui.Button(label=item.label, url=item.url))
+            continue
+        kind = next(kind for kind in kinds if isinstance(item, kind))
         plain.add_item(kind(item.custom_id, item.item.label or ""))
     assert view.to_components() == plain.to_components()
+    assert any(isinstance(item, GuideButton) for item in view.children)
     assert view.is_finished()  # never kept waiting for clicks: the dynamic items answer them
 
 

@@ -89,16 +89,15 @@ class Bot:
     async def ask(self, options: dict[str, Any], permissions: int = EVERY_PERMISSION) -> str:
         """``/deadline`` with these options; everything its private answer says."""
         bot = self.harness.bot
-        before = len(self.followups())
+        before = len(self.fake.private_replies())
         payload = slash(bot, "deadline", options, permissions=permissions)
         assert await self.fake.interact(bot, payload) == {"type": 5, "data": {"flags": 64}}
-        await self.fake.wait_until(lambda: len(self.followups()) > before)
-        return json.dumps(self.followups()[before].body, ensure_ascii=False)
+        said = await self.fake.private_reply(before)
+        return json.dumps(said.body, ensure_ascii=False)
 
     def followups(self) -> list[Request]:
-        return [
-            r for r in self.fake.requests if r.method == "POST" and r.path.startswith("/webhooks/")
-        ]
+        """Everything said privately after a deferred answer, in order."""
+        return self.fake.private_replies()
 
     def shown(self, message_id: str) -> str:
         return json.dumps(self.fake.channel_messages[message_id], ensure_ascii=False)
@@ -126,7 +125,11 @@ async def test_a_posted_answer_is_edited_in_place_and_keeps_its_pin_button(bot: 
     [edit] = bot.fake.calls("PATCH", MESSAGE)
     assert edit.path == f"/channels/{CHANNEL_ID}/messages/{message_id}"
     assert UPDATE_LINE in edit.body["embeds"][0]["description"]
-    assert custom_ids(edit.body) == ["optout:pin:optout:chatterbox"]
+    # The edited card keeps its buttons.
+    assert custom_ids(edit.body) == [
+        "optout:guide:optout:chatterbox",
+        "optout:pin:optout:chatterbox",
+    ]
     assert edit.body["allowed_mentions"] == {"parse": []}
     assert "<t:1797555600:" in bot.shown(message_id)  # the launch, moved to 18 Dec 01:00 UTC
     bot.bench.clock.advance(days=1)

@@ -17,6 +17,8 @@ from tests.content.sources.memory_pages import HELP_CHANGED, HELP_RENAMED, fixtu
 
 # 21 Nov 2026 12:00 UTC, when the bench's second check saw the change, as a long date.
 CHANGE_STAMP = "<t:1795262400:D>"
+# The card's one line; the guide names the page.
+CARD_NOTICE = f"A cited page changed on {CHANGE_STAMP}; the guide says which."
 
 
 @pytest.fixture
@@ -31,9 +33,11 @@ async def bot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[
 
 async def test_an_answer_shows_the_changed_page_and_the_missing_label(bot: Bot) -> None:
     await bot.bench.help_page_changed(HELP_RENAMED)
-    body = await bot.fake.interact(
-        bot.harness.bot, slash(bot.harness.bot, "optout", {"service": "chatterbox"})
-    )
+    member = bot.harness.bot
+    card = await bot.fake.interact(member, slash(member, "optout", {"service": "chatterbox"}))
+    assert CARD_NOTICE in json.dumps(card, ensure_ascii=False)
+    options = {"service": "chatterbox", "detail": "full"}
+    body = await bot.fake.interact(member, slash(member, "optout", options))
     shown = json.dumps(body, ensure_ascii=False)
     assert f"(https://help.chatterbox.example.com/articles/42) changed on {CHANGE_STAMP}" in shown
     assert f"no longer shows **Improve Chatterbox for everyone** (noticed {CHANGE_STAMP})" in shown
@@ -51,4 +55,4 @@ async def test_a_posted_answer_is_edited_to_carry_the_notice(bot: Bot) -> None:
     assert (report.edits_queued, report.edits["discord"].done) == (1, 1)
     [edit] = bot.fake.calls("PATCH", MESSAGE)
     assert edit.path == f"/channels/{CHANNEL_ID}/messages/{message_id}"
-    assert f"changed on {CHANGE_STAMP}, after this entry was last checked" in bot.shown(message_id)
+    assert CARD_NOTICE in bot.shown(message_id)

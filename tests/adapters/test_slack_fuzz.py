@@ -34,7 +34,8 @@ from tests.support import assistant_at, fixture_knowledge
 T = TypeVar("T")
 ALLOWED_TOKEN = re.compile(
     r"<(?:https?://|mailto:)[^<>|\s]*(?:\|[^<>]*)?>"
-    r"|<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>|]*>"
+    # Slack's date tokens: a date, an exact instant, a live countdown; each with its fallback.
+    r"|<!date\^\d+\^(?:\{date_short_pretty\}(?: \{time\})?|\{ago\})\|[^<>|]*>"
     r"|<@U0[A-Z0-9]+>"
 )
 BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)

@@ -80,9 +80,11 @@ async def test_every_command_in_the_manifest_answers_privately_within_the_ack(
         assert answer.body["text"] and answer.body["blocks"]
         assert answer.seconds < 1.0
         shareable = "[share]" in entry.get("usage_hint", "")
-        assert set(buttons(answer)) == (
-            {actions.SHARE_ACTION, actions.PIN_ACTION} if shareable else set()
-        )
+        expected = {actions.SHARE_ACTION, actions.PIN_ACTION} if shareable else set()
+        if entry["command"] == "/optout":
+            # A card: its settings page as a link button, and the Full guide.
+            expected |= {actions.GUIDE_ACTION, f"{actions.LINK_ACTION}_0"}
+        assert set(buttons(answer)) == expected
     # Answering needs nothing from Slack beyond signing in.
     assert {call.method for call in slack.calls} == {"auth.test"}
     assert not slack.responses
@@ -130,12 +132,17 @@ async def test_share_posts_the_answer_publicly_with_who_shared_it(slack: FakeSla
     assert posted["blocks"][0] == {
         "type": "header",
         "text": {"type": "plain_text", "text": "Chatterbox AI"},
+        "block_id": "b0",
     }
     assert posted["text"].startswith("Chatterbox AI: ")
-    assert {"type": "mrkdwn", "text": f"Shared by <@{USER_ID}>", "verbatim": True} in posted[
-        "blocks"
-    ][-1]["elements"]
-    assert all(block["type"] != "actions" for block in posted["blocks"])
+    *body, context, buttons_block = posted["blocks"]
+    assert {"type": "mrkdwn", "text": f"Shared by <@{USER_ID}>", "verbatim": True} in context[
+        "elements"
+    ]
+    # The posted card keeps its settings link and Full guide; Share has been done.
+    kept = [element["action_id"] for element in buttons_block["elements"]]
+    assert kept == [f"{actions.LINK_ACTION}_0", actions.GUIDE_ACTION]
+    assert all(block["type"] != "actions" for block in body)
     assert posted["unfurl_links"] is False
     confirmation = (await slack.wait_for(lambda: slack.responded("r2")))[0]
     assert confirmation["replace_original"] is True

@@ -138,7 +138,10 @@ async def test_an_edited_answer_keeps_the_workspaces_command_names(tmp_path: Pat
 
 
 async def test_an_answer_shared_with_the_button_is_recorded_too(bot: Bot) -> None:
-    value = actions.answer_buttons("optout", "chatterbox")[0].value
+    shared = Reply("optout", "", (), service_id="chatterbox", shareable=True)
+    value = next(
+        b for b in actions.answer_buttons(shared) if b.action_id == actions.SHARE_ACTION
+    ).value
     await bot.fake.click(actions.SHARE_ACTION, value)
     await until(bot.bench.tracked, 1)
     bot.bench.publish(edition(chatterbox=MOVED_LAUNCH))

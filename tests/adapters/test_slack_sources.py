@@ -17,6 +17,8 @@ from tests.content.sources.memory_pages import HELP_CHANGED, HELP_RENAMED, fixtu
 NOTICE = "changed on"
 # 21 Nov 2026 12:00 UTC, when the bench's second check saw the change.
 CHANGE_STAMP = "<!date^1795262400^{date_short_pretty}|21 Nov 2026>"
+# The card's one line; the guide names the page.
+CARD_NOTICE = f"A cited page changed on {CHANGE_STAMP}; the guide says which."
 
 
 @pytest.fixture
@@ -29,7 +31,9 @@ async def test_an_answer_names_the_changed_page_and_the_day_in_each_readers_zone
     bot: Bot,
 ) -> None:
     await bot.bench.help_page_changed(HELP_CHANGED)
-    answer = await bot.fake.command("/optout", "chatterbox")
+    card = await bot.fake.command("/optout", "chatterbox")
+    assert CARD_NOTICE in json.dumps(card.body["blocks"], ensure_ascii=False)
+    answer = await bot.fake.command("/optout", "chatterbox full")
     shown = json.dumps(answer.body["blocks"], ensure_ascii=False)
     assert f"changed on {CHANGE_STAMP}, after this entry was last checked" in shown
     assert (
@@ -40,7 +44,7 @@ async def test_an_answer_names_the_changed_page_and_the_day_in_each_readers_zone
 
 async def test_a_renamed_toggle_is_named_in_the_answer(bot: Bot) -> None:
     await bot.bench.help_page_changed(HELP_RENAMED)
-    answer = await bot.fake.command("/optout", "chatterbox")
+    answer = await bot.fake.command("/optout", "chatterbox full")
     shown = json.dumps(answer.body["blocks"], ensure_ascii=False)
     assert "no longer shows *Improve Chatterbox for everyone* (noticed " in shown
 
@@ -59,7 +63,7 @@ async def test_a_shared_answer_carries_the_notice_until_the_page_is_accepted(
     assert await watch.refresh()
     report = await bot.bench.tick()
     assert (report.edits_queued, report.edits["slack"].done) == (1, 1)
-    assert f"changed on {CHANGE_STAMP}" in bot.text(ts)
+    assert CARD_NOTICE in bot.text(ts)
     today = bot.bench.clock.now().date()
     await accept_sources(bot.bench.live(), accepted, pages, today, "chatterbox")
     bot.bench.clock.advance(hours=24)

@@ -9,6 +9,9 @@ from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.platforms.console.render import render_text
+from bot.platforms.discord.components import PRIVATE, RenderedReplies
+from bot.platforms.slack.actions import answer_buttons
+from bot.platforms.slack.render import render_reply as slack_render
 from tests.golden import assert_golden
 from tests.support import BUNDLED_CONTENT, answer_line
 
@@ -37,7 +40,28 @@ def answer(knowledge: KnowledgeBase, text: str) -> str:
 
 @pytest.mark.parametrize("service", GOLDEN_SERVICES)
 def test_full_optout_answer_matches_golden_file(knowledge: KnowledgeBase, service: str) -> None:
-    assert_golden(f"content_optout_{service}.txt", answer(knowledge, f"/optout {service}"))
+    assert_golden(f"content_optout_{service}.txt", answer(knowledge, f"/optout {service} full"))
+
+
+@pytest.mark.parametrize("service", GOLDEN_SERVICES)
+def test_card_matches_golden_file(knowledge: KnowledgeBase, service: str) -> None:
+    assert_golden(f"content_card_{service}.txt", answer(knowledge, f"/optout {service}"))
+
+
+@pytest.mark.parametrize("service", GOLDEN_SERVICES)
+async def test_card_as_slack_and_discord_receive_it_matches_golden_files(
+    knowledge: KnowledgeBase, service: str
+) -> None:
+    card = answer_line(Assistant(lambda: knowledge, FixedClock(AS_OF)), f"/optout {service}")
+    [slack] = slack_render(card, answer_buttons(card))
+    assert_golden(f"slack_card_{service}.json", slack.payload())
+    # A discord.py view needs a running loop: this test is a coroutine for that alone.
+    [fields] = RenderedReplies().reply(card, PRIVATE)
+    discord = {
+        "embeds": [embed.to_dict() for embed in fields["embeds"]],
+        "components": fields["view"].to_components(),
+    }
+    assert_golden(f"discord_card_{service}.json", discord)
 
 
 def test_deadline_listing_matches_golden_file(knowledge: KnowledgeBase) -> None:
@@ -62,9 +86,12 @@ def test_every_service_answers_with_a_way_forward_and_sources(
     ):
         # Steps may only be missing where no vendor page could confirm them (and the file says so).
         assert record.steps, f"{service}: an opt-out that exists needs steps"
-    text = answer(knowledge, f"/optout {service}")
+    text = answer(knowledge, f"/optout {service} full")
     assert "Sources\n" in text and "Last verified:" in text
     assert "https://" in text
+    card = answer(knowledge, f"/optout {service}")
+    assert "Sources: " in card and "Last verified:" in card
+    assert f"Full guide: /optout {service} full" in card
 
 
 def test_anthropic_deadline_shows_its_history(knowledge: KnowledgeBase) -> None:

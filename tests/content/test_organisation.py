@@ -54,7 +54,7 @@ def test_an_organisation_section_loads_and_is_shown_in_the_answer(tmp_path: Path
     assert service is not None and service.organisation is not None
     assert [plan.plan for plan in service.organisation.plans] == ["Team", "Enterprise", "Starter"]
     assistant = Assistant(lambda: knowledge, FixedClock(instant("2026-11-28T12:00:00Z")))
-    text = render_text(answer_line(assistant, "/optout chatterbox"), None)
+    text = render_text(answer_line(assistant, "/optout chatterbox full"), None)
     assert "For organisations" in text
     assert "Who can change it: Workspace owner" in text
     assert "https://chatterbox.example/admin/data" in text
@@ -67,7 +67,7 @@ def test_an_organisation_section_loads_and_is_shown_in_the_answer(tmp_path: Path
 def test_a_personal_service_has_no_organisation_part() -> None:
     knowledge = load_knowledge(FIXTURE_CONTENT, FIXTURE_TODAY).knowledge
     assistant = Assistant(lambda: knowledge, FixedClock(instant("2026-11-28T12:00:00Z")))
-    answer = answer_line(assistant, "/optout chatterbox")
+    answer = answer_line(assistant, "/optout chatterbox full")
     assert "For organisations" not in render_text(answer, None)
 
 

@@ -21,7 +21,7 @@ def words(reply: Reply) -> str:
 
 
 def test_optout_answers_with_steps_sources_and_verified_date() -> None:
-    reply = answer_line(assistant_at(NOW), "/optout chatterbox")
+    reply = answer_line(assistant_at(NOW), "/optout chatterbox full")
     assert reply.title == "Chatterbox AI"
     assert reply.service_id == "chatterbox"
     assert reply.shareable
@@ -48,7 +48,7 @@ def test_optout_answers_with_steps_sources_and_verified_date() -> None:
 
 
 def test_facts_supported_only_by_news_say_who_reported_them() -> None:
-    reply = answer_line(assistant_at(NOW), "/optout chatterbox")
+    reply = answer_line(assistant_at(NOW), "/optout chatterbox full")
     assert "(reported by Daily Example)" in words(reply)
     default = next(section for section in reply.sections if section.title == "If you do nothing")
     assert "reported by" not in plain(default.paragraphs[0])
@@ -56,18 +56,24 @@ def test_facts_supported_only_by_news_say_who_reported_them() -> None:
 
 def test_service_without_opt_out_says_so() -> None:
     reply = answer_line(assistant_at(NOW), "/optout quietnote")
-    assert "There is nothing to switch off." in plain(reply.summary)
+    assert "Nothing to do: There is nothing to switch off." in words(reply)
     assert reply.tone == "info"
 
 
 def test_stale_entry_carries_a_warning() -> None:
-    reply = answer_line(assistant_at("2026-11-28T00:00:00+00:00"), "/optout oldsocial")
+    assistant = assistant_at("2026-11-28T00:00:00+00:00")
+    reply = answer_line(assistant, "/optout oldsocial full")
     assert reply.tone == "warning"
     assert "last verified on 2025-05-01" in plain(reply.notices[0])
+    card = answer_line(assistant, "/optout oldsocial")
+    assert card.tone == "warning"
+    assert [plain(notice) for notice in card.notices] == [
+        "Last verified over 180 days ago: the settings may have changed."
+    ]
 
 
 def test_fresh_entry_has_no_warning() -> None:
-    reply = answer_line(assistant_at("2026-11-28T00:00:00+00:00"), "/optout chatterbox")
+    reply = answer_line(assistant_at("2026-11-28T00:00:00+00:00"), "/optout chatterbox full")
     assert reply.notices == ()
 
 

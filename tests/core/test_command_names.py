@@ -14,9 +14,9 @@ def test_help_names_every_usage_and_example_as_a_command() -> None:
     reply = assistant_at(NOW).run("help")
     [optout, *_] = reply.sections[0].items
     assert commands(optout) == [
-        Command("optout", "[service]", strong=True),
+        Command("optout", "[service] [full]", strong=True),
         Command("optout", "claude"),
-        Command("optout", "chatgpt"),
+        Command("optout", "chatgpt full"),
         Command("optout"),
     ]
 
@@ -34,7 +34,7 @@ def test_lists_and_date_lines_name_commands() -> None:
     listing = assistant_at(NOW).run("optout")
     assert commands(listing.summary) == [Command("optout"), Command("optout")]
     assert commands(listing.sections[0].items[0]) == [Command("optout", "chatterbox")]
-    answer = assistant_at(NOW).run("optout", "chatterbox")
+    answer = assistant_at(NOW).run("optout", "chatterbox", detail="full")
     [dates] = [section for section in answer.sections if section.title == "Dates"]
     assert commands(dates.items[0]) == [Command("deadline", "chatterbox")]
 

@@ -25,10 +25,23 @@ def signal(
     return SourceSignal("chatterbox", "help-centre", status, labels, changed_at)
 
 
-def answer_with(*signals: SourceSignal, command: str = "optout"):
+def answer_with(*signals: SourceSignal, command: str = "optout", detail: str | None = "full"):
+    """The answer with these signals: by default the guide, which names every page."""
     live = LiveSignals(SourceSignals.of(signals))
     assistant = Assistant(LiveKnowledge(fixture_knowledge()), FixedClock(NOW), signals=live)
-    return assistant.run(command, "chatterbox")
+    return assistant.run(command, "chatterbox", detail=detail)
+
+
+def test_a_card_says_in_one_short_line_that_a_page_changed_and_the_guide_says_which() -> None:
+    card = answer_with(signal(AFTER, "gone", ("Data & privacy",)), detail=None)
+    [notice] = card.notices
+    assert plain(notice) == "A cited page changed on 2026-12-03; the guide says which."
+    assert When(AFTER, "local-day") in notice
+    assert card.tone == "warning" and card.guide is not None
+    # The warning takes the place of the organisations' line, which the guide also has.
+    assert len(answer_with(signal(BEFORE), detail=None).sections[0].paragraphs) >= len(
+        card.sections[0].paragraphs
+    )
 
 
 def test_a_change_after_the_last_verification_names_the_page_and_the_day() -> None:

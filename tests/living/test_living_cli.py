@@ -91,7 +91,7 @@ def test_refresh_dry_run_shows_what_would_change_and_how(tmp_path: Path) -> None
     assert dry.stdout.splitlines() == [
         "fake /deadline chatterbox: 1 message would change: Upcoming changed",
         "  Updated 1 Dec 2026: details revised",
-        "fake /optout chatterbox: 2 messages would change: Dates changed",
+        "fake /optout chatterbox: 2 messages would change: Next date changed",
         "  Updated 1 Dec 2026: details revised",
         "3 posted message(s) would be edited",
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -39,7 +40,11 @@ async def test_a_shared_answer_is_edited_once_when_its_content_changes(store: Sq
         "Chatterbox AI\n=============\n! Updated 20 Nov 2026: Moved the launch of the new "
         "policy to 17 December 2026\n"
     )
-    assert "18 Dec 2026 01:00 UTC — New data policy takes effect" in edited.text
+    # The card's next date is the moved one, with its countdown.
+    assert re.search(
+        r"Next date: 18 Dec 2026 01:00 UTC \(in \d+ days\) — New data policy takes effect",
+        edited.text,
+    )
     assert bot.platform.messages[quiet].edits == 0
     bot.clock.advance(days=3)
     assert (await bot.living.tick()).edits_queued == 0

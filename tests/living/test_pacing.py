@@ -90,7 +90,8 @@ async def test_the_edit_queue_runs_at_a_platforms_limit_without_tripping_it(
         await living.record(message, reply)
 
     def reword(record: dict[str, object]) -> None:
-        record["summary"] = f"{record['summary']} Reworded."
+        # The card shows the summary's first sentence: reword that one.
+        record["summary"] = f"Reworded. {record['summary']}"
 
     live.swap(edition(chatterbox=reword))
     assert sum(plan.messages for plan in await living.refresh()) == 100

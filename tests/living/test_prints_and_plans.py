@@ -14,7 +14,7 @@ from bot.core.library import KnowledgeBase
 from bot.core.living.edits import change_mark, fill, plan_edits, update_line
 from bot.core.living.fingerprint import compare, fingerprint
 from bot.core.ports import AnswerGroup
-from bot.core.richtext import Strong, Text, When
+from bot.core.richtext import Label, Strong, Text, When
 from bot.platforms.console.render import inline
 from tests.living.editions import both, edition, log_change, move_deadline
 from tests.support import assistant_at, fixture_knowledge
@@ -52,13 +52,27 @@ def test_a_print_tells_which_parts_changed() -> None:
     moved = edition(chatterbox=move_deadline("launch", "2026-12-17"))
     old = fingerprint(assistant(fixture_knowledge()).run("optout", "chatterbox"))
     change = compare(old, assistant(moved).run("optout", "chatterbox"))
-    assert change.changed == ("Dates",)
-    assert change.describe() == "Dates changed"
+    # The card's lines are parts named as they read: only the date line moved.
+    assert change.changed == ("Next date",)
+    assert change.describe() == "Next date changed"
+
+
+def test_a_card_whose_settings_link_or_sources_change_gets_a_new_print() -> None:
+    reply = assistant(fixture_knowledge()).run("optout", "chatterbox")
+    [link] = reply.links
+    moved = replace(reply, links=(replace(link, url="https://example.com/elsewhere"),))
+    assert compare(fingerprint(reply), moved).changed == ("Links",)
+    fewer = replace(reply, attribution=reply.attribution[:2])
+    assert compare(fingerprint(reply), fewer).changed == ("Sources",)
 
 
 def test_a_label_becoming_plain_text_changes_the_print() -> None:
     reply = assistant(fixture_knowledge()).run("optout", "chatterbox")
-    flattened = replace(reply, summary=tuple(Text(span.text) for span in reply.summary))  # type: ignore[union-attr]
+    [section] = reply.sections
+    action, *rest = section.paragraphs
+    plain = tuple(Text(span.text) if isinstance(span, Label) else span for span in action)
+    assert plain != action  # the action line names its setting with labels
+    flattened = replace(reply, sections=(replace(section, paragraphs=(plain, *rest)),))
     assert fingerprint(flattened).digest != fingerprint(reply).digest
 
 

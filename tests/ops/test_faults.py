@@ -75,11 +75,9 @@ async def private_answer(harness: DiscordHarness) -> dict[str, Any]:
 
 
 async def followups(fake: FakeDiscord, count: int = 1) -> list[Request]:
-    def found() -> list[Request]:
-        return [r for r in fake.requests if r.method == "POST" and r.path.startswith("/webhooks/")]
-
-    await fake.wait_until(lambda: len(found()) >= count, 10)
-    return found()
+    """What the bot said privately after deferring: the edited response, then followups."""
+    await fake.wait_until(lambda: len(fake.private_replies()) >= count, 10)
+    return fake.private_replies()
 
 
 async def test_a_slow_post_is_deferred_within_the_deadline_and_followed_up(

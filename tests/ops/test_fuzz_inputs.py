@@ -49,7 +49,7 @@ LINES = SOURCE.splitlines()
 LOCATED = re.compile(r".+\.yaml:(\d+):(\d+): \S")
 SLACK_ALLOWED = re.compile(
     r"<(?:https?://|mailto:)[^<>|\s]*(?:\|[^<>]*)?>"
-    r"|<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>|]*>"
+    r"|<!date\^\d+\^(?:\{date_short_pretty\}(?: \{time\})?|\{ago\})\|[^<>|]*>"
 )
 PING = re.compile(r"@(everyone|here|channel)\b|<@[!&]?\w+>|<#\d+>|<!\w+", re.IGNORECASE)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

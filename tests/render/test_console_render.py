@@ -26,6 +26,11 @@ def test_console_output_matches_golden_file(name: str) -> None:
 
 
 def test_stale_entry_warning_is_printed_first() -> None:
-    reply = answer_line(assistant_at("2026-11-28T00:00:00+00:00"), "/optout oldsocial")
-    lines = render_text(reply, ZoneInfo("UTC")).splitlines()
+    assistant = assistant_at("2026-11-28T00:00:00+00:00")
+    guide = answer_line(assistant, "/optout oldsocial full")
+    lines = render_text(guide, ZoneInfo("UTC")).splitlines()
     assert lines[2].startswith("! This entry was last verified on 2025-05-01")
+    card = render_text(answer_line(assistant, "/optout oldsocial"), ZoneInfo("UTC"))
+    assert (
+        card.splitlines()[2] == "! Last verified over 180 days ago: the settings may have changed."
+    )

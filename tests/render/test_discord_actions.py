@@ -21,10 +21,17 @@ def test_a_private_answer_offers_share_and_pin_and_a_public_one_only_pin() -> No
     private = actions.buttons(reply, public=False)
     public = actions.buttons(reply, public=True)
     assert [(b.label, b.custom_id) for b in private] == [
+        ("Open settings", ""),
+        ("Full guide", "optout:guide:optout:chatterbox"),
         ("Share in channel", "optout:post:optout:chatterbox"),
         ("Pin", "optout:pin:optout:chatterbox"),
     ]
-    assert [b.custom_id for b in public] == ["optout:pin:optout:chatterbox"]
+    assert private[0].url == "https://chatterbox.example.com/settings/data"
+    assert [b.custom_id for b in public] == [
+        "",
+        "optout:guide:optout:chatterbox",
+        "optout:pin:optout:chatterbox",
+    ]
 
 
 def test_errors_and_help_get_no_buttons() -> None:

@@ -27,7 +27,7 @@ def ask(line: str) -> str:
 def test_help_lists_commands_as_this_workspace_types_them() -> None:
     text = ask("/help")
     assert "*/optout-help*" in text
-    assert "*/ai-optout [service]*" in text
+    assert "*/ai-optout [service] [full]*" in text
     assert "/ai-optout claude" in text
     assert "*/deadline [service]*" in text
     assert "/help" not in text.replace("/optout-help", "")
@@ -45,7 +45,7 @@ def test_lists_and_date_lines_use_the_renamed_commands() -> None:
     listing = ask("/optout")
     assert "Ask about one with /ai-optout &lt;service&gt;, e.g. /ai-optout claude." in listing
     assert "— /ai-optout chatterbox" in listing
-    assert "(/deadline chatterbox)" in ask("/optout chatterbox")
+    assert "(/deadline chatterbox)" in ask("/optout chatterbox full")
 
 
 def test_the_notification_text_spells_commands_the_same_way() -> None:

@@ -42,10 +42,13 @@ GOLDEN_COMMANDS = {
 # The only raw tokens a rendered message may contain: links, dates and the sharer's mention.
 ALLOWED_TOKEN = re.compile(
     r"<(?:https?://|mailto:)[^<>|\s]*(?:\|[^<>]*)?>"
-    r"|<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>|]*>"
+    r"|<!date\^\d+\^(?:\{date_short_pretty\} \{time\}|\{ago\})\|[^<>|]*>"
     r"|<@U0ALICE>"
 )
 BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
+
+# Any shareable answer: its buttons are Share and Pin.
+SHAREABLE = Reply("optout", "", (), service_id="x", shareable=True)
 
 
 def payloads(messages: list[SlackMessage]) -> list[dict[str, object]]:
@@ -56,7 +59,7 @@ def payloads(messages: list[SlackMessage]) -> list[dict[str, object]]:
 def test_replies_match_their_golden_files(name: str) -> None:
     command = GOLDEN_COMMANDS[name]
     reply = answer_line(assistant_at(NOW), command)
-    buttons = answer_buttons(reply.command, reply.service_id or "") if reply.shareable else ()
+    buttons = answer_buttons(reply)
     assert_golden(f"slack_{name}.json", payloads(render_reply(reply, buttons)))
 
 
@@ -74,8 +77,8 @@ def test_minute_precision_uses_slack_date_token_with_utc_fallback() -> None:
     text = mrkdwn((When(launch, "minute", relative=True),), datetime(2026, 12, 10, 12, tzinfo=UTC))
     stamp = int(launch.timestamp())
     assert (
-        text
-        == f"<!date^{stamp}^{{date_short_pretty}} {{time}}|11 Dec 2026 01:00 UTC> (in 13 hours)"
+        text == f"<!date^{stamp}^{{date_short_pretty}} {{time}}|11 Dec 2026 01:00 UTC> "
+        f"(<!date^{stamp}^{{ago}}|in 13 hours as of 10 Dec 2026>)"
     )
 
 
@@ -83,7 +86,9 @@ def test_day_precision_shows_the_calendar_date_unshifted() -> None:
     # Midnight in Los Angeles is already the next day in UTC; a calendar date must not move.
     day = datetime(2025, 10, 8, tzinfo=ZoneInfo("America/Los_Angeles"))
     text = mrkdwn((When(day, "day", relative=True),), datetime(2025, 9, 20, 12, tzinfo=UTC))
-    assert text == "8 Oct 2025 (in 18 days)"
+    stamp = int(day.timestamp())
+    # The countdown is Slack's own, so it is never stale; its fallback stays true as dated.
+    assert text == f"8 Oct 2025 (<!date^{stamp}^{{ago}}|in 18 days as of 20 Sep 2025>)"
 
 
 def test_hostile_user_text_is_neutralised() -> None:
@@ -132,7 +137,7 @@ def test_long_replies_are_split_within_every_limit_and_keep_every_word() -> None
         for n in range(40)
     )
     reply = Reply("optout", "T" * 300, (Text("summary"),), sections, links, shareable=True)
-    messages = render_reply(reply, answer_buttons("optout", "x"), shared_by="U0ALICE")
+    messages = render_reply(reply, answer_buttons(SHAREABLE), shared_by="U0ALICE")
     assert len(messages) > 1
     for message in messages:
         assert_within_limits(message)
@@ -198,7 +203,7 @@ replies = st.builds(
 @settings(max_examples=200, deadline=None)
 @given(replies)
 def test_no_rendered_reply_carries_a_mention_or_breaks_a_limit(reply: Reply) -> None:
-    messages = render_reply(reply, answer_buttons("optout", "x"), shared_by="U0ALICE")
+    messages = render_reply(reply, answer_buttons(SHAREABLE), shared_by="U0ALICE")
     for message in messages:
         assert_within_limits(message)
         for text in [message.text, *block_texts([message])]:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core.answers.citing import labelled
-from bot.core.knowledge import Change, Phrases, Service
+from bot.core.answers.clipping import clip_words
+from bot.core.knowledge import CARD_LINE_CHARS, Change, Phrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Link, RichText, Strong, Text, When
+from bot.core.rules import first_sentence
 
-RECENT_CHANGES = 15
+# Across services the most recent only: the list stays one message on Discord (4,096 characters
+# of embed description with each entry's link), which the size test checks on the bundled content.
+RECENT_CHANGES = 10
 
 
 def answer(
@@ -48,4 +52,9 @@ def _item(change: Change, owner: Service, show_name: bool) -> RichText:
     tail: RichText = ()
     if source:
         tail = (Text(" ("), Link(source.url, source.publisher), Text(")"))
-    return (*head, *labelled(change.summary), *tail)
+    summary = labelled(change.summary)
+    if show_name:
+        # Across services one sentence each keeps the list one message on every platform;
+        # /changes <service> shows each change in full.
+        summary = clip_words(labelled(first_sentence(change.summary)), CARD_LINE_CHARS)
+    return (*head, *summary, *tail)

@@ -11,8 +11,8 @@ import hashlib
 from dataclasses import dataclass
 
 from bot.core.ports import AnswerPrint
-from bot.core.reply import Reply
-from bot.core.richtext import Command, Link, RichText, Span, Text, When
+from bot.core.reply import Reply, Section
+from bot.core.richtext import Command, Link, RichText, Span, Strong, Text, When
 
 DIGEST_CHARS = 16
 PART_CHARS = 8
@@ -62,15 +62,39 @@ def _named_parts(reply: Reply) -> list[tuple[str, str]]:
         parts.append(("Notices", "\x1d".join(_text(notice) for notice in reply.notices)))
     parts.append(("Summary", _text(reply.summary)))
     for position, section in enumerate(reply.sections, start=1):
+        if _labelled_lines(section):
+            # A card's lines ("Next date: …") are parts of their own, named as they read.
+            parts += [(_label(line), _text(line)) for line in section.paragraphs]
+            continue
         name = section.title or f"Part {position}"
         body = [_text(paragraph) for paragraph in section.paragraphs]
         body += ["#" if section.numbered else "-"] + [_text(item) for item in section.items]
         parts.append((name, "\x1d".join(body)))
+    if reply.links:
+        parts.append(("Links", _text(reply.links)))
+    if reply.attribution:
+        parts.append(("Sources", _text(reply.attribution)))
     if reply.sources:
         parts.append(("Sources", _text(reply.sources)))
     if reply.verified:
         parts.append(("Last verified", reply.verified.isoformat()))
     return parts
+
+
+def _labelled_lines(section: Section) -> bool:
+    """An untitled section of paragraphs that each open with a label of their own."""
+    lines = section.paragraphs
+    return (
+        section.title is None
+        and not section.items
+        and bool(lines)
+        and all(line and isinstance(line[0], Strong) for line in lines)
+    )
+
+
+def _label(line: RichText) -> str:
+    first = line[0]
+    return first.text.rstrip(": ") if isinstance(first, Strong) else ""
 
 
 def _text(text: RichText) -> str:

@@ -6,6 +6,7 @@ import unicodedata
 from datetime import datetime, tzinfo
 from functools import lru_cache
 
+from bot.core.catalogue import GUIDE_VARIANT
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Command, Label, Link, Person, RichText, Strong, Text, UserText, When
 from bot.core.timing import describe_relative, format_day
@@ -32,6 +33,14 @@ def render_text(reply: Reply, zone: tzinfo) -> str:
     if reply.checklist:
         lines.append("")
         lines += _checklist(reply, zone, now)
+    if reply.links or reply.guide:
+        lines.append("")
+    lines += [f"{link.text}: {link.url}" for link in reply.links]
+    if reply.guide is not None:
+        guide = Command(reply.command, f"{reply.service_id or ''} {GUIDE_VARIANT}".strip())
+        lines.append(f"{reply.guide}: {guide.text}")
+    if reply.attribution:
+        lines += ["", inline(reply.attribution, zone, now)]
     if reply.sources:
         lines += ["", "Sources"]
         lines += [f"{INDENT}- {inline((link,), zone, now)}" for link in reply.sources]

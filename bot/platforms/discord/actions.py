@@ -15,10 +15,11 @@ from bot.core.reply import Reply
 
 SHARE = "share"
 PIN = "pin"
+GUIDE = "guide"
 ACTION_LABELS = {SHARE: "Share in channel", PIN: "Pin"}
 # How each action is spelled in a custom_id. Buttons already posted say "post" for Share, so
 # that spelling stays: they keep working.
-_ID_WORDS = {SHARE: "post", PIN: "pin"}
+_ID_WORDS = {SHARE: "post", PIN: "pin", GUIDE: "guide"}
 # Discord caps a custom_id at 100 characters; command names and service ids are far shorter.
 CUSTOM_ID_LIMIT = 100
 _CUSTOM_ID = "optout:{action}:{command}:{service}"
@@ -29,6 +30,7 @@ CHECK_TEMPLATE = r"optout:check:(?P<service>[a-z0-9][a-z0-9-]{0,62}):(?P<done>[0
 # Discord caps a button's label at 80 characters.
 BUTTON_LABEL_LIMIT = 80
 PIN_TEMPLATE = _TEMPLATE.format(action=_ID_WORDS[PIN])
+GUIDE_TEMPLATE = _TEMPLATE.format(action=_ID_WORDS[GUIDE])
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,9 @@ class Button:
 
     action: str
     label: str
-    custom_id: str
+    custom_id: str = ""
+    # A link button opens this page and never comes back to the bot.
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +66,26 @@ INVITE_SCOPES = ("bot", "applications.commands")
 INVITE_BASE = "https://discord.com/oauth2/authorize"
 
 
-def buttons(reply: Reply, public: bool) -> list[Button]:
-    """Share and Pin under a private answer; only Pin under one already in the channel."""
+def buttons(reply: Reply, public: bool, pinnable: bool = True) -> list[Button]:
+    """A card's settings link and Full guide, then Share and Pin under a private answer, only
+    Pin under one already in the channel (none when it is pinned already)."""
+    shown = card_buttons(reply)
     if not reply.shareable:
-        return []
+        return shown
     actions = (PIN,) if public else (SHARE, PIN)
-    return [
+    return shown + [
         Button(action, ACTION_LABELS[action], custom_id(action, reply.command, reply.service_id))
         for action in actions
+        if pinnable or action != PIN
     ]
+
+
+def card_buttons(reply: Reply) -> list[Button]:
+    """The settings link and the Full guide button of a card; none for other answers."""
+    shown = [Button("link", link.text, url=link.url) for link in reply.links]
+    if reply.guide is not None:
+        shown.append(Button(GUIDE, reply.guide, custom_id(GUIDE, reply.command, reply.service_id)))
+    return shown
 
 
 def custom_id(action: str, command: str, service_id: str | None) -> str:
@@ -91,7 +106,11 @@ def parse_check_id(value: str) -> tuple[str, bool] | None:
 
 def parse_custom_id(value: str) -> tuple[str, str, str] | None:
     """``(action, command, service)`` from a button id, or None when it is not one of ours."""
-    for action, template in ((SHARE, SHARE_TEMPLATE), (PIN, PIN_TEMPLATE)):
+    for action, template in (
+        (SHARE, SHARE_TEMPLATE),
+        (PIN, PIN_TEMPLATE),
+        (GUIDE, GUIDE_TEMPLATE),
+    ):
         match = re.fullmatch(template, value)
         if match:
             return action, match["command"], match["service"]

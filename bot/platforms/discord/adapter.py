@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.core.assistant import Assistant
+from bot.core.catalogue import GUIDE_VARIANT
 from bot.core.living.access import LivingAccess
 from bot.core.living.sharing import Sharing, Step
 from bot.core.reply import Reply
@@ -23,6 +24,7 @@ from bot.platforms.discord.commands import (
     ACTION_OPTION,
     AUTOCOMPLETE_CHOICE_LIMIT,
     CHOICE_NAME_LIMIT,
+    DETAIL_OPTION,
     OPTION_VALUE_LIMIT,
     SHARE_OPTION,
     SyncState,
@@ -33,6 +35,7 @@ from bot.platforms.discord.commands import (
 from bot.platforms.discord.components import (
     PRIVATE,
     CheckButton,
+    GuideButton,
     PinButton,
     RenderedReplies,
     ShareButton,
@@ -48,6 +51,9 @@ from bot.platforms.discord.sharing import (
 )
 
 log = logging.getLogger(__name__)
+
+# Marks an interaction whose deferred response already carries its answer (in ``extras``).
+ANSWERED = "optout-answered"
 
 
 class DiscordAdapter:
@@ -66,7 +72,7 @@ class DiscordAdapter:
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         for command in build_commands(self._answer, self._complete):
             self.tree.add_command(command)
-        self.client.add_dynamic_items(ShareButton, PinButton, CheckButton)
+        self.client.add_dynamic_items(ShareButton, PinButton, GuideButton, CheckButton)
         self._rendered = RenderedReplies()
         self._checklists = DiscordChecklists(
             assistant, access, self._rendered, self._send_private, options.api_timeout
@@ -139,11 +145,13 @@ class DiscordAdapter:
     ) -> None:
         # Discord types the options as strings; a forged payload may not, so insist on them.
         service, action = options.get("service"), options.get(ACTION_OPTION)
+        detail = options.get(DETAIL_OPTION)
         request = Request(
             command,
             "" if service is None else str(service),
             locale=str(interaction.locale),
             action=None if action is None else str(action),
+            detail=None if detail is None else str(detail),
         )
         reply = self.assistant.answer_now(request)
         if reply is None:
@@ -168,8 +176,14 @@ class DiscordAdapter:
     async def on_button(
         self, interaction: discord.Interaction, action: str, command: str, service: str
     ) -> None:
-        """A Share or Pin click: answer again from current knowledge, then act if permitted."""
+        """A Share or Pin click: answer again from current knowledge, then act if permitted;
+        a Full guide click: the complete answer, privately, to whoever clicked."""
         try:
+            if action == actions.GUIDE:
+                guide = self.assistant.run(
+                    command, service or None, str(interaction.locale), GUIDE_VARIANT
+                )
+                return await self._send_private(interaction, guide)
             locale = str(interaction.guild_locale or interaction.locale)
             reply = self.assistant.run(command, service or None, locale)
             message = interaction.message
@@ -226,6 +240,10 @@ class DiscordAdapter:
             if index == 0 and not interaction.response.is_done():
                 await interaction.response.send_message(**fields, ephemeral=True)
                 observe.acknowledged()
+            elif index == 0 and _awaits_its_answer(interaction):
+                # "Thinking…" was private: the answer replaces it, not a followup under it.
+                interaction.extras[ANSWERED] = True
+                await interaction.edit_original_response(**fields)
             else:
                 await interaction.followup.send(**fields, ephemeral=True)
 
@@ -255,3 +273,9 @@ def _member_refusal(
         in_thread=in_thread(interaction),
         already_public=already_public,
     )
+
+
+def _awaits_its_answer(interaction: discord.Interaction) -> bool:
+    """Deferred with "thinking…", and that response not yet replaced by an answer."""
+    deferred = discord.InteractionResponseType.deferred_channel_message
+    return interaction.response.type == deferred and not interaction.extras.get(ANSWERED)

@@ -35,6 +35,8 @@ SHARE_DESCRIPTION = "Share the answer in this channel for everyone (default: onl
 # A command's sub-actions (/deadline subscribe …) are the choices of one optional option, so the
 # plain command keeps working as it always did.
 ACTION_OPTION = "action"
+# Another shape of the answer (the catalogue's variants): detail: full gives the guide.
+DETAIL_OPTION = "detail"
 
 Answer = Callable[[discord.Interaction, str, dict[str, Any]], Awaitable[None]]
 Complete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
@@ -75,6 +77,15 @@ def _command(
             )
         )
         descriptions[ACTION_OPTION] = _action_description(spec)
+    if spec.variants:
+        parameters.append(
+            inspect.Parameter(
+                DETAIL_OPTION, inspect.Parameter.KEYWORD_ONLY, annotation=str, default=None
+            )
+        )
+        descriptions[DETAIL_OPTION] = " / ".join(
+            f"{shape.name}: {shape.description}" for shape in spec.variants
+        )
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__name__ = callback.__qualname__ = spec.name
     # The callback's parameters are built from the catalogue at run time (its __signature__),
@@ -99,6 +110,15 @@ def _command(
             for sub in spec.subactions
         ]
         app_commands.choices(**{ACTION_OPTION: choices})(command)
+    if spec.variants:
+        shapes = [
+            app_commands.Choice(
+                name=truncate(f"{shape.name}: {shape.description}", CHOICE_NAME_LIMIT),
+                value=shape.name,
+            )
+            for shape in spec.variants
+        ]
+        app_commands.choices(**{DETAIL_OPTION: shapes})(command)
     return command
 
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 PRIVATE = "private"
 PUBLIC = "public"
+# Posted to be pinned at once: a card keeps its link and Full guide, with no Pin to offer.
+PINNED = "pinned"
 NO_BUTTONS = "none"
 # The core answers the same question within a minute with the same reply object; rendering it
 # once per object is what keeps a busy bot's cost per interaction close to a bare client's.
@@ -51,7 +53,7 @@ class RenderedReplies:
         found = self._memo.get(key)
         if found is not None and found[0] is reply:
             return found[1]
-        view = None if buttons == NO_BUTTONS else _view(reply, public=buttons == PUBLIC)
+        view = None if buttons == NO_BUTTONS else _view(reply, buttons)
         messages = [
             _fields(message, view if index == 0 else None)
             for index, message in enumerate(render_reply(reply))
@@ -76,7 +78,7 @@ def _fields(message: Message, view: discord.ui.View | None) -> dict[str, Any]:
     return fields
 
 
-def _view(reply: Reply, public: bool) -> discord.ui.View | None:
+def _view(reply: Reply, mode: str) -> discord.ui.View | None:
     if reply.checklist:
         return RenderedView(
             CheckButton(
@@ -86,15 +88,18 @@ def _view(reply: Reply, public: bool) -> discord.ui.View | None:
             )
             for item in reply.checklist
         )
-    buttons = actions.buttons(reply, public)
+    buttons = actions.buttons(reply, public=mode != PRIVATE, pinnable=mode != PINNED)
     if not buttons:
         return None
-    return RenderedView(
-        (ShareButton if button.action == actions.SHARE else PinButton)(
-            button.custom_id, button.label
-        )
-        for button in buttons
-    )
+    return RenderedView(_item(button) for button in buttons)
+
+
+def _item(button: actions.Button) -> discord.ui.Item[Any]:
+    if button.url is not None:
+        return discord.ui.Button(label=button.label, url=button.url)
+    kinds = {actions.SHARE: ShareButton, actions.PIN: PinButton, actions.GUIDE: GuideButton}
+    item: discord.ui.Item[Any] = kinds[button.action](button.custom_id, button.label)
+    return item
 
 
 class RenderedEmbed(discord.Embed):
@@ -141,7 +146,7 @@ class _ActionButton:
     def __init__(self, custom_id: str, label: str) -> None:
         style = (
             discord.ButtonStyle.primary
-            if self.action == actions.SHARE
+            if self.action in (actions.SHARE, actions.GUIDE)
             else discord.ButtonStyle.secondary
         )
         button = discord.ui.Button(label=label, custom_id=custom_id, style=style)  # type: ignore[var-annotated]
@@ -151,7 +156,7 @@ class _ActionButton:
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: Any
     ) -> Any:
-        return cls(item.custom_id or "", item.label or actions.ACTION_LABELS[cls.action])
+        return cls(item.custom_id or "", item.label or actions.ACTION_LABELS.get(cls.action, ""))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         parsed = actions.parse_custom_id(self.custom_id)  # type: ignore[attr-defined]
@@ -175,6 +180,14 @@ class PinButton(  # type: ignore[misc]
     """Pin: posts the answer if it is private, then pins it."""
 
     action = actions.PIN
+
+
+class GuideButton(  # type: ignore[misc]
+    _ActionButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=actions.GUIDE_TEMPLATE
+):
+    """Full guide: the complete answer behind a card, privately, for whoever clicks."""
+
+    action = actions.GUIDE
 
 
 class CheckButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=actions.CHECK_TEMPLATE):

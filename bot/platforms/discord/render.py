@@ -26,7 +26,7 @@ from bot.core.richtext import (
     UserText,
     When,
 )
-from bot.core.timing import describe_relative, format_day
+from bot.core.timing import format_day
 
 # Discord's limits, https://discord.com/developers/docs/resources/message#embed-object-embed-limits
 EMBED_TITLE_LIMIT = 256
@@ -100,7 +100,19 @@ def render_reply(reply: Reply) -> list[Message]:
     if reply.sources:
         links = [f"- {inline((link,), now, at_line_start=False)}" for link in reply.sources]
         fields.append((SOURCES_TITLE, "\n".join(links)))
-    return _pack(reply, "\n\n".join(intro), fields)
+    if reply.attribution:
+        # A card's small print is one line under its body: sources, then the verified date.
+        credit = " · ".join([inline(reply.attribution, now), *_verified(reply)])
+        if fields:
+            fields.append((BLANK, credit))
+        elif intro:
+            intro[-1] += "\n" + credit
+        else:
+            intro.append(credit)
+    # A card reads as one block, each line opening with its bold label; longer answers keep a
+    # blank line between their parts.
+    gap = "\n" if reply.guide is not None else "\n\n"
+    return _pack(reply, gap.join(intro), fields)
 
 
 def render_text(text: str) -> list[Message]:
@@ -237,17 +249,15 @@ def _link(span: Link) -> str:
 
 
 def _when(span: When, now: datetime | None) -> str:
+    """Exact instants in each reader's zone, with Discord's own countdown, so a pinned answer
+    never shows one that was true only when it was posted. A calendar date stays as written:
+    Discord's ``D`` style would shift it a day for readers west of its zone. A local day (when
+    the bot noticed something) is an instant, so ``D`` shows it in each reader's zone."""
+    stamp = int(span.instant.timestamp())
     if span.precision == "local-day":
-        # Discord shows the date in each reader's own time zone.
-        return f"<t:{int(span.instant.timestamp())}:D>"
-    if span.precision == "minute":
-        stamp = int(span.instant.timestamp())
-        shown = f"<t:{stamp}:F>"
-        return f"{shown} (<t:{stamp}:R>)" if span.relative else shown
-    shown = format_day(span.instant)
-    if span.relative and now is not None:
-        shown += f" ({describe_relative(span, now)})"
-    return shown
+        return f"<t:{stamp}:D>"
+    shown = f"<t:{stamp}:F>" if span.precision == "minute" else format_day(span.instant)
+    return f"{shown} (<t:{stamp}:R>)" if span.relative else shown
 
 
 def _printable(text: str) -> str:
@@ -294,12 +304,16 @@ def _fits(embed: Embed, name: str | None, total: int) -> bool:
     return len(embed.get("fields", ())) < EMBED_FIELD_COUNT_LIMIT
 
 
-def _add_footers(embeds: list[Embed], reply: Reply) -> None:
+def _verified(reply: Reply) -> list[str]:
     day = reply.verified
-    verified = f"Last verified {day.day} {day:%b %Y}" if day else ""
+    return [f"Last verified {day.day} {day:%b %Y}"] if day else []
+
+
+def _add_footers(embeds: list[Embed], reply: Reply) -> None:
+    # A card says when it was verified in its small print already.
+    verified = [] if reply.attribution else _verified(reply)
     for number, embed in enumerate(embeds, start=1):
         words = [f"Part {number} of {len(embeds)}"] if len(embeds) > 1 else []
-        if verified:
-            words.append(verified)
+        words += verified
         if words:
             embed["footer"] = {"text": truncate(" · ".join(words), EMBED_FOOTER_LIMIT)}

@@ -12,7 +12,7 @@ from bot.core.living.sharing import SharingOutcome, Step, describe
 from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply
 from bot.platforms.discord import actions
-from bot.platforms.discord.components import NO_BUTTONS, PUBLIC, RenderedReplies
+from bot.platforms.discord.components import PINNED, PUBLIC, RenderedReplies
 from bot.platforms.discord.errors import discord_call
 from bot.platforms.discord.publisher import PLATFORM, post_pages
 
@@ -39,7 +39,7 @@ class DiscordSharingChannel:
 
     async def post(self, reply: Reply, pin: bool) -> MessageRef:
         """Post the answer; one posted to be pinned at once needs no Pin button."""
-        pages = self._rendered.reply(reply, NO_BUTTONS if pin else PUBLIC)
+        pages = self._rendered.reply(reply, PINNED if pin else PUBLIC)
         ids = await post_pages(self._interaction.channel, pages, self._timeout)
         return MessageRef(self.channel, ids)
 

@@ -1,4 +1,4 @@
-"""What the Slack adapter decides without Slack: the Share and Pin buttons and their values."""
+"""What the Slack adapter decides without Slack: the buttons under answers and their values."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ import re
 from dataclasses import dataclass
 
 from bot.core.catalogue import COMMANDS
+from bot.core.reply import Reply
 from bot.platforms.slack.manifest import SHARE_WORD
 from bot.platforms.slack.render import MAX_BUTTON_VALUE_CHARS, Button
 
 SHARE_ACTION = "optout_share"
 PIN_ACTION = "optout_pin"
+GUIDE_ACTION = "optout_guide"
+# Slack reports clicks on link buttons too; they only need an acknowledgement.
+LINK_ACTION = "optout_link"
 # A button value only has to name the answer again; anything longer cannot be a service.
 MAX_ARGUMENT_CHARS = 200
 _MESSAGE_TS = re.compile(r"\d{1,12}\.\d{1,9}")
@@ -41,13 +45,37 @@ def split_share(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def answer_buttons(command: str, argument: str) -> tuple[Button, ...]:
-    """Share and Pin buttons for an ephemeral answer."""
-    value = _encode({"c": command, "a": argument[:MAX_ARGUMENT_CHARS]})
+def answer_buttons(reply: Reply) -> tuple[Button, ...]:
+    """The buttons under a private answer: the card's own, then Share and Pin."""
+    if not reply.shareable:
+        return ()
+    # Buttons name the service, not the words typed: a shared answer never repeats them.
+    value = _value(reply)
     return (
-        Button(SHARE_ACTION, "Share in channel", value, primary=True),
+        *card_buttons(reply),
+        Button(SHARE_ACTION, "Share in channel", value, primary=not reply.links),
         Button(PIN_ACTION, "Pin", value),
     )
+
+
+def card_buttons(reply: Reply) -> tuple[Button, ...]:
+    """A card's settings link and Full guide: under it wherever it is, for whoever clicks."""
+    links = tuple(
+        Button(f"{LINK_ACTION}_{index}", link.text, url=link.url, primary=index == 0)
+        for index, link in enumerate(reply.links)
+    )
+    if reply.guide is None:
+        return links
+    return (*links, Button(GUIDE_ACTION, reply.guide, _value(reply)))
+
+
+def is_link(action_id: object) -> bool:
+    """Whether a click came from a link button."""
+    return isinstance(action_id, str) and action_id.startswith(LINK_ACTION)
+
+
+def _value(reply: Reply) -> str:
+    return _encode({"c": reply.command, "a": (reply.service_id or "")[:MAX_ARGUMENT_CHARS]})
 
 
 def pin_button(message_ts: str) -> tuple[Button, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import Coroutine, Sequence
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.platforms.slack import actions
 from bot.platforms.slack.answers import AnswerCache
 from bot.platforms.slack.app import Listener, SlackOptions, build_app, open_session
 from bot.platforms.slack.checklists import SlackChecklists
+from bot.platforms.slack.guide import SlackGuide
 from bot.platforms.slack.publisher import SlackLiving, SlackPublisher
 from bot.platforms.slack.render import CHECK_ACTION, SlackMessage, render_notice
 from bot.platforms.slack.response_url import ResponseUrls
@@ -51,6 +53,7 @@ class SlackAdapter:
         self._living = SlackLiving(assistant, options.subscription_managers, options.commands)
         access = living or LivingAccess()
         self._sharing = SlackSharing(assistant, Sharing(access), options.commands)
+        self._guide = SlackGuide(assistant, options.commands)
         self._checklists = SlackChecklists(
             assistant, access, self._living.may_manage, options.commands
         )
@@ -116,6 +119,8 @@ class SlackAdapter:
             app.command(slash)(self._on_command)
         app.action(actions.SHARE_ACTION)(self._on_button)
         app.action(actions.PIN_ACTION)(self._on_button)
+        app.action(actions.GUIDE_ACTION)(self._on_guide)
+        app.action(re.compile(f"^{actions.LINK_ACTION}"))(self._on_link)
         app.action(CHECK_ACTION)(self._on_check)
         app.error(self._on_error)
         return app
@@ -186,6 +191,26 @@ class SlackAdapter:
             self._spawn(target, self._sharing.pin(target, request.message_ts))
         else:
             self._spawn(target, self._sharing.share(target, request, from_button=True, pin=pin))
+
+    @observe.observed("slack", lambda self, **kw: "guide-button")
+    async def _on_guide(
+        self,
+        ack: Any,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: Any,
+    ) -> None:
+        # The trigger id lives three seconds: the modal opens before anything else waits.
+        await ack()
+        channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
+        target = self._target(channel, _field(body, "user", "id"), client, context)
+        request = actions.read_button(action.get("value"))
+        self._spawn(target, self._guide.show(target, request, _text(body.get("trigger_id"))))
+
+    async def _on_link(self, ack: Any) -> None:
+        """A link button opened its page in the browser; Slack only needs to hear back."""
+        await ack()
 
     @observe.observed("slack", lambda self, **kw: "check-button")
     async def _on_check(

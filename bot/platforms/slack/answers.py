@@ -41,8 +41,7 @@ class AnswerCache:
 
 
 def _render(reply: Reply, slashes: Slashes) -> PrivateAnswer:
-    # Buttons name the service, not the words typed: a shared answer never repeats them.
-    buttons = answer_buttons(reply.command, reply.service_id or "") if reply.shareable else ()
+    buttons = answer_buttons(reply)
     messages = tuple(render_reply(reply, buttons, slashes=slashes))
     body = json.dumps({"response_type": "ephemeral", **messages[0].payload()})
     return PrivateAnswer(reply, messages, body)

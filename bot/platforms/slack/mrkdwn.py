@@ -29,6 +29,8 @@ QUOTE_GUARD = "\u00ad"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Shown in each reader's own time zone; the fallback is for clients that cannot.
 DATE_FORMAT = "{date_short_pretty} {time}"
+# A countdown Slack keeps current for every reader ("in 3 days", "2 months ago").
+COUNTDOWN_FORMAT = "{ago}"
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 # Catalogue command -> the slash command this workspace types (SLACK_COMMANDS may rename one);
@@ -124,8 +126,14 @@ def date(when: When, now: datetime | None) -> str:
         stamp = int(when.instant.timestamp())
         shown = f"<!date^{stamp}^{DATE_FORMAT}|{escape(date_fallback(when))}>"
     if when.relative and now is not None:
-        shown += f" ({escape(describe_relative(when, now))})"
+        stamp = int(when.instant.timestamp())
+        shown += f" (<!date^{stamp}^{COUNTDOWN_FORMAT}|{escape(countdown_fallback(when, now))}>)"
     return shown
+
+
+def countdown_fallback(when: When, now: datetime) -> str:
+    """A countdown that stays true after it was posted: 'in 12 days as of 7 Dec 2026'."""
+    return f"{describe_relative(when, now)} as of {format_day(now)}"
 
 
 def mrkdwn(text: RichText, now: datetime | None, slashes: Slashes = DEFAULT_SLASHES) -> str:
@@ -160,7 +168,7 @@ def fallback(text: RichText, now: datetime | None, slashes: Slashes = DEFAULT_SL
         elif isinstance(span, When):
             shown = date_fallback(span)
             if span.relative and now is not None:
-                shown += f" ({describe_relative(span, now)})"
+                shown += f" ({countdown_fallback(span, now)})"
             parts.append(shown)
         elif isinstance(span, UserText):
             parts.append(" ".join(span.text.split()))

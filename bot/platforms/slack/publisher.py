@@ -21,16 +21,16 @@ from bot.core.ports import ChannelRef, MessageRef, PermissionDeniedError
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.core.richtext import RichText
-from bot.platforms.slack.actions import SLACK_TOO_SLOW
+from bot.platforms.slack.actions import SLACK_TOO_SLOW, card_buttons
 from bot.platforms.slack.app import RetryDroppedCallsExceptPosts
 from bot.platforms.slack.errors import slack_call
 from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes
 from bot.platforms.slack.render import (
-    MAX_BLOCKS_PER_MESSAGE,
     SlackMessage,
     note_blocks,
     render_notice,
     render_reply,
+    with_blocks,
 )
 from bot.platforms.slack.sharing import PLATFORM, Target, post_pages
 
@@ -58,7 +58,7 @@ class SlackPublisher:
     async def post(self, channel: ChannelRef, reply: Reply, key: str) -> MessageRef:
         """Post ``reply``; its first message carries ``key`` in its metadata."""
         metadata = {"event_type": LIVING_EVENT, "event_payload": {"key": key}}
-        pages = render_reply(reply, slashes=self._slashes)
+        pages = render_reply(reply, card_buttons(reply), slashes=self._slashes)
         stamps = await post_pages(self.client, channel.channel, pages, {"metadata": metadata})
         return MessageRef(channel, stamps)
 
@@ -86,9 +86,11 @@ class SlackPublisher:
         return None
 
     async def edit(self, message: MessageRef, reply: Reply) -> None:
-        """Show ``reply`` in the messages of a shared answer; parts it no longer needs go."""
+        """Show ``reply`` in the messages of a shared answer, its buttons kept; parts it no
+        longer needs go."""
         note = grew_note(self._assistant, reply)
-        await edit_in_place(message, render_reply(reply, slashes=self._slashes), self, note)
+        pages = render_reply(reply, card_buttons(reply), slashes=self._slashes)
+        await edit_in_place(message, pages, self, note)
 
     async def update(self, channel: ChannelRef, message_id: str, page: SlackMessage) -> None:
         """Show ``page`` in one message."""
@@ -102,8 +104,7 @@ class SlackPublisher:
 
     def with_note(self, page: SlackMessage, note: RichText) -> SlackMessage:
         """The page with ``note`` as its last block (one block dropped if it was full)."""
-        blocks = [*page.blocks[: MAX_BLOCKS_PER_MESSAGE - 1], *note_blocks(note, self._slashes)]
-        return SlackMessage(page.text, tuple(blocks))
+        return with_blocks(page, note_blocks(note, self._slashes))
 
 
 class SlackLiving:

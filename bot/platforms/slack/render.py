@@ -38,6 +38,12 @@ MAX_ACTION_ELEMENTS = 25
 MAX_BUTTON_LABEL_CHARS = 75
 MAX_BUTTON_VALUE_CHARS = 2000
 MAX_ACTION_ID_CHARS = 255
+MAX_BUTTON_URL_CHARS = 3000
+MAX_BLOCK_ID_CHARS = 255
+# Views (modals): https://api.slack.com/reference/surfaces/views
+MAX_MODAL_BLOCKS = 100
+MAX_MODAL_TITLE_CHARS = 24
+MAX_MODAL_BUTTON_CHARS = 24
 # Slack cuts the fallback at 40 000 characters and advises staying under 4 000.
 MAX_FALLBACK_CHARS = 3000
 ELLIPSIS = "…"
@@ -58,8 +64,10 @@ class Button:
 
     action_id: str
     label: str
-    value: str
+    value: str = ""
     primary: bool = False
+    # A link button opens this page; Slack still tells the app it was clicked.
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +94,42 @@ def render_reply(
     blocks: list[Block] = []
     if reply.title:
         blocks.append(_header(reply.title))
-    for notice in reply.notices:
-        blocks += _sections(":warning: " + mrkdwn(notice, now, slashes))
-    if reply.summary:
-        blocks += _sections(TONE_MARKS[reply.tone] + mrkdwn(reply.summary, now, slashes))
-    for section in reply.sections:
-        blocks += _sections(_section_text(section, now, slashes))
+    blocks.extend(_body(reply, slashes))
     for item in reply.checklist:
         blocks += _check_blocks(item, now, slashes)
-    blocks += _context_blocks(_context(reply, shared_by))
+    blocks += _context_blocks(_context(reply, shared_by, slashes))
     summary = fallback(reply.summary, now, slashes)
     first_text = f"{literal(reply.title)}: {summary}" if reply.title and summary else None
     return paginate(blocks, actions, first_text or literal(reply.title) or summary)
+
+
+def render_modal(reply: Reply, close: str, slashes: Slashes = DEFAULT_SLASHES) -> Block | None:
+    """The whole reply as a modal view, or None when it needs more blocks than a view holds."""
+    blocks = [*_body(reply, slashes), *_context_blocks(_context(reply, None, slashes))]
+    if len(blocks) > MAX_MODAL_BLOCKS:
+        return None
+    title = " ".join((reply.title or close).split())
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": clip(plain_text(title), MAX_MODAL_TITLE_CHARS)},
+        "close": {"type": "plain_text", "text": clip(plain_text(close), MAX_MODAL_BUTTON_CHARS)},
+        "blocks": _identified(blocks),
+    }
+
+
+def _body(reply: Reply, slashes: Slashes) -> list[Block]:
+    """Notices, the summary and the sections; what people must read in full is never folded
+    behind Slack's 'see more'."""
+    now = reply.generated_at
+    blocks: list[Block] = []
+    for notice in reply.notices:
+        blocks += _sections(":warning: " + mrkdwn(notice, now, slashes))
+    if reply.summary:
+        summary = TONE_MARKS[reply.tone] + mrkdwn(reply.summary, now, slashes)
+        blocks += _sections(summary, expand=True)
+    for section in reply.sections:
+        blocks += _sections(_section_text(section, now, slashes), expand=True)
+    return blocks
 
 
 def render_notice(
@@ -128,9 +160,36 @@ def paginate(blocks: Sequence[Block], actions: Sequence[Button], text: str) -> l
     first = clip(text or ELLIPSIS, MAX_FALLBACK_CHARS)
     total = len(pages)
     return [
-        SlackMessage(first if number == 1 else f"{clip(first, 200)} ({number}/{total})", (*page,))
+        SlackMessage(
+            first if number == 1 else f"{clip(first, 200)} ({number}/{total})",
+            tuple(_identified(page)),
+        )
         for number, page in enumerate(pages, start=1)
     ]
+
+
+def with_blocks(message: SlackMessage, blocks: Sequence[Block]) -> SlackMessage:
+    """The message with ``blocks`` added at its end, every block id still unique in it."""
+    kept = [*message.blocks[: MAX_BLOCKS_PER_MESSAGE - len(blocks)], *blocks]
+    return SlackMessage(message.text, tuple(_identified(kept)))
+
+
+def _identified(blocks: Sequence[Block]) -> list[Block]:
+    """Blocks with a block id each, unique within the message (Slack rejects repeats, and a
+    click reports the id of the block it came from)."""
+    reserved = {block["block_id"] for block in blocks if "block_id" in block}
+    seen: set[str] = set()
+    named = []
+    for index, block in enumerate(blocks):
+        block_id = block.get("block_id")
+        if block_id is None or block_id in seen:
+            block_id = f"b{index}"
+            while block_id in reserved or block_id in seen:
+                block_id += "_"
+            block = {**block, "block_id": block_id}
+        seen.add(block_id)
+        named.append(block)
+    return named
 
 
 def split_text(text: str, limit: int, separator: str = "\n") -> list[str]:
@@ -223,12 +282,16 @@ def _header(title: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER_CHARS)}}
 
 
-def _sections(text: str) -> list[Block]:
-    return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": chunk, "verbatim": True}}
-        for chunk in split_text(text, MAX_SECTION_CHARS)
-        if chunk.strip()
-    ]
+def _sections(text: str, expand: bool = False) -> list[Block]:
+    blocks: list[Block] = []
+    for chunk in split_text(text, MAX_SECTION_CHARS):
+        if chunk.strip():
+            block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+            block["text"]["verbatim"] = True
+            if expand:
+                block["expand"] = True
+            blocks.append(block)
+    return blocks
 
 
 def _section_text(section: Section, now: datetime | None, slashes: Slashes) -> str:
@@ -240,9 +303,11 @@ def _section_text(section: Section, now: datetime | None, slashes: Slashes) -> s
     return "\n".join(lines)
 
 
-def _context(reply: Reply, shared_by: str | None) -> list[str]:
+def _context(reply: Reply, shared_by: str | None, slashes: Slashes) -> list[str]:
     now = reply.generated_at
     elements: list[str] = []
+    if reply.attribution:
+        elements.append(clip(mrkdwn(reply.attribution, now, slashes), MAX_CONTEXT_CHARS))
     if reply.sources:
         links = SOURCE_SEPARATOR.join(mrkdwn((source,), now) for source in reply.sources)
         elements += split_text("Sources: " + links, MAX_CONTEXT_CHARS, SOURCE_SEPARATOR)
@@ -272,6 +337,7 @@ def _actions(buttons: Sequence[Button]) -> Block:
     elements = []
     for button in buttons[:MAX_ACTION_ELEMENTS]:
         too_long = len(button.value) > MAX_BUTTON_VALUE_CHARS
+        too_long |= len(button.url or "") > MAX_BUTTON_URL_CHARS
         if too_long or len(button.action_id) > MAX_ACTION_ID_CHARS:
             raise ValueError(f"button {button.action_id[:40]!r} exceeds Slack's limits")
         label = clip(plain_text(button.label), MAX_BUTTON_LABEL_CHARS)
@@ -279,8 +345,11 @@ def _actions(buttons: Sequence[Button]) -> Block:
             "type": "button",
             "action_id": button.action_id,
             "text": {"type": "plain_text", "text": label},
-            "value": button.value,
         }
+        if button.value:
+            element["value"] = button.value
+        if button.url:
+            element["url"] = button.url
         if button.primary:
             element["style"] = "primary"
         elements.append(element)

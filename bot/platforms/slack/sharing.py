@@ -79,7 +79,8 @@ class SlackSharingChannel:
 
     async def post(self, reply: Reply, pin: bool) -> MessageRef:
         """Post the answer, saying who shared it."""
-        pages = render_reply(reply, shared_by=self._target.user, slashes=self._slashes)
+        buttons = actions.card_buttons(reply)
+        pages = render_reply(reply, buttons, shared_by=self._target.user, slashes=self._slashes)
         stamps = await post_pages(self._target.client, self.channel.channel, pages)
         return MessageRef(self.channel, stamps)
 
