@@ -438,6 +438,15 @@ class WorkspacePhrases(Record):
         "Name the tools to put on the checklist, e.g. {optout} checklist slack zoom, or "
         "{optout} checklist all for every workplace tool. {optout} workspace lists them."
     )
+    picker_intro: Prose = (
+        "Choose the tools to put on the team checklist; it is posted in this channel. You can "
+        "also name them: {optout} checklist slack zoom."
+    )
+    picker_placeholder: ShortText = "Choose workplace tools"
+    picker_stale: Prose = (
+        "That choice no longer matches the workplace tools I know. Run {optout} checklist again "
+        "for a fresh list."
+    )
     checklist_not_workplace: Prose = (
         "{services} has no organisation settings on record; {optout} workspace lists the tools "
         "a checklist can hold."

@@ -38,6 +38,26 @@ class CheckItem:
 
 
 @dataclass(frozen=True, slots=True)
+class PickOption:
+    """One tool a picker offers: the service id a choice sends back, and the name shown."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Picker:
+    """A menu of tools to choose from, shown privately; choosing posts a checklist of them.
+
+    ``most`` is how many may be chosen at once (a checklist's own limit).
+    """
+
+    placeholder: str
+    options: tuple[PickOption, ...]
+    most: int
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the bot answers to one command, before any platform formatting."""
 
@@ -60,6 +80,8 @@ class Reply:
     guide: str | None = None
     # A checklist card: its items, each with a button to mark it done or undo that.
     checklist: tuple[CheckItem, ...] = ()
+    # A private menu of the tools a checklist can hold (``/optout checklist`` with no tools).
+    picker: Picker | None = None
 
     # Hashed by identity: replies are cached and reused as objects, so renderers can memoise on
     # them without walking the whole structure; equality still compares content.

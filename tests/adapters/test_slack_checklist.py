@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from bot.platforms.slack.render import CHECK_ACTION, check_value
+from bot.platforms.slack.render import CHECK_ACTION, PICK_ACTION, PICKER_BLOCK_ID, check_value
 from tests.adapters.fake_slack import CHANNEL_ID, USER_ID
 from tests.adapters.living_support import REMINDER_DUE
 from tests.adapters.test_slack_living import ADMIN, CHANNEL, Bot, living_bot
@@ -117,3 +118,89 @@ async def test_a_reminder_names_the_tool_still_open_on_the_channels_checklist(bo
     shown = json.dumps(reminder["blocks"], ensure_ascii=False)
     assert "Still open on this channel's checklist" in shown
     assert "Share chats for training" in shown
+
+
+# -- the tool picker ----------------------------------------------------------------------------
+
+
+async def show_picker(bot: Bot) -> dict[str, Any]:
+    """``/optout checklist`` with no tools: the private answer's multi-select menu."""
+    bot.bench.publish(edition(organised(), quietnote=organise(state="varies")))
+    answer = await bot.fake.command("/optout", "checklist", response="r1")
+    assert answer.status == 200 and answer.body["response_type"] == "ephemeral"
+    [menu] = [
+        block["accessory"]
+        for block in answer.body["blocks"]
+        if block.get("accessory", {}).get("type") == "multi_static_select"
+    ]
+    return dict(menu)
+
+
+async def choose_tools(bot: Bot, selected: Any, user: str = USER_ID) -> None:
+    """The member closes the picker with ``selected`` as Slack reports it."""
+    payload = bot.fake.click_payload(PICK_ACTION, "", user=user)
+    payload["actions"] = [
+        {
+            "type": "multi_static_select",
+            "action_id": PICK_ACTION,
+            "block_id": PICKER_BLOCK_ID,
+            "selected_options": selected,
+            "action_ts": "1700000001.000200",
+        }
+    ]
+    assert (await bot.fake.post(urlencode({"payload": json.dumps(payload)}))).status == 200
+
+
+def options(*ids: str) -> list[dict[str, Any]]:
+    return [{"text": {"type": "plain_text", "text": key}, "value": key} for key in ids]
+
+
+async def test_the_picker_offers_every_workplace_tool_and_posts_the_chosen_ones(bot: Bot) -> None:
+    menu = await show_picker(bot)
+    assert [(option["value"], option["text"]["text"]) for option in menu["options"]] == [
+        ("chatterbox", "Chatterbox AI"),
+        ("quietnote", "QuietNote"),
+    ]
+    assert menu["max_selected_items"] == 2
+    assert bot.fake.called("chat.postMessage") == []
+    await choose_tools(bot, options("quietnote", "chatterbox"))
+    [said] = await bot.fake.wait_for(lambda: bot.fake.responded("r2"))
+    assert "Checklist posted" in json.dumps(said)
+    ts = str(bot.fake.posts_in(CHANNEL_ID)[-1]["ts"])
+    checklist = await bot.bench.store.checklist(CHANNEL, ts)
+    assert checklist is not None
+    assert [entry.service_id for entry in checklist.entries] == ["quietnote", "chatterbox"]
+
+
+async def test_a_picked_checklist_where_the_bot_is_not_a_member_says_how_to_invite_it(
+    bot: Bot,
+) -> None:
+    await show_picker(bot)
+    bot.fake.fail("chat.postMessage", "not_in_channel")
+    await choose_tools(bot, options("chatterbox"))
+    [said] = await bot.fake.wait_for(lambda: bot.fake.responded("r2"))
+    assert "not a member" in json.dumps(said) and "/invite" in json.dumps(said)
+    assert bot.fake.posts_in(CHANNEL_ID) == []
+
+
+@pytest.mark.parametrize(
+    "selected",
+    [
+        options("chatterbox", "blorp"),  # an id no tool has (or one that left the knowledge base)
+        options("oldsocial"),  # a service, but not a workplace tool
+        options("chatterbox", "chatterbox"),
+        options(*["chatterbox"] * 21),
+        [],
+        "chatterbox",
+        [{"value": 7}],
+    ],
+)
+async def test_a_forged_or_stale_pick_is_refused_privately_and_posts_nothing(
+    bot: Bot, selected: Any
+) -> None:
+    await show_picker(bot)
+    await choose_tools(bot, selected)
+    [said] = await bot.fake.wait_for(lambda: bot.fake.responded("r2"))
+    assert "no longer matches the workplace tools" in json.dumps(said)
+    assert said["response_type"] == "ephemeral"
+    assert bot.fake.posts_in(CHANNEL_ID) == []

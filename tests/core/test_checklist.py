@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.answers.checklist import MAX_ITEMS, changed_parts, choose, facts_print
+from bot.core.answers.checklist import (
+    MAX_ITEMS,
+    changed_parts,
+    choose,
+    facts_print,
+    picked,
+)
 from bot.platforms.discord import actions as discord_actions
 from bot.platforms.slack import actions as slack_actions
 from bot.platforms.slack.render import check_value
@@ -61,7 +67,46 @@ def test_any_words_give_distinct_workplace_tools_or_say_what_is_wrong(words: str
         assistant_at("2026-11-20T12:00:00Z", KNOWLEDGE), f"/optout checklist {words}"
     )
     assert len(reply.checklist) <= MAX_ITEMS
-    assert reply.checklist or reply.tone == "error"
+    # No tool named at all: the picker of every workplace tool instead.
+    assert reply.checklist or reply.tone == "error" or reply.picker is not None
+
+
+def test_no_tools_named_offers_a_picker_of_every_workplace_tool_by_name() -> None:
+    reply = answer_line(assistant_at("2026-11-20T12:00:00Z", KNOWLEDGE), "/optout checklist")
+    assert reply.picker is not None and not reply.checklist
+    assert [(option.key, option.label) for option in reply.picker.options] == [
+        ("chatterbox", "Chatterbox AI"),
+        ("quietnote", "QuietNote"),
+    ]
+    assert reply.picker.most == 2
+
+
+def test_a_picked_choice_becomes_the_words_of_the_typed_command() -> None:
+    assert picked(KNOWLEDGE, ["quietnote", "chatterbox"]) == "quietnote chatterbox"
+    assistant = assistant_at("2026-11-20T12:00:00Z", KNOWLEDGE)
+    card = answer_line(assistant, "/optout checklist quietnote chatterbox")
+    assert [item.key for item in card.checklist] == ["quietnote", "chatterbox"]
+
+
+@given(
+    st.one_of(
+        st.lists(st.sampled_from([*sorted(WORKPLACE), "oldsocial", "Chatterbox AI", "all", ""])),
+        st.lists(st.text(max_size=80), max_size=30),
+        st.text(max_size=80),
+        st.integers(),
+        st.none(),
+        st.lists(st.integers(), max_size=3),
+    )
+)
+def test_a_forged_or_stale_choice_is_refused_unless_it_names_distinct_workplace_ids(
+    values: object,
+) -> None:
+    words = picked(KNOWLEDGE, values)
+    if words is None:
+        return
+    assert isinstance(values, list) and 0 < len(values) <= MAX_ITEMS
+    assert words.split() == values and set(values) <= WORKPLACE
+    assert len(set(values)) == len(values)
 
 
 @given(st.sampled_from(sorted(WORKPLACE)), st.booleans())

@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.core.answers.citing import labelled
+from bot.core.answers.workspace import workplace_tools
 from bot.core.knowledge import Organisation, Phrases, Service, WorkspacePhrases
 from bot.core.library import KnowledgeBase
 from bot.core.phrasing import fill
 from bot.core.ports import ChecklistEntry
-from bot.core.reply import CheckItem, Reply, Section
+from bot.core.reply import CheckItem, Picker, PickOption, Reply, Section
 from bot.core.request import MAX_QUERY_CHARS, clean, echo
 from bot.core.richtext import Link, Person, RichText, Span, Strong, Text, UserText, When
 
@@ -76,13 +77,50 @@ def answer(knowledge: KnowledgeBase, phrases: Phrases, argument: str, now: datet
         names = ", ".join(service.name for service in chosen.not_workplace)
         return _error(fill(words.checklist_not_workplace, services=names))
     if not chosen.services:
-        return _error(fill(words.checklist_usage))
+        return picker(knowledge, phrases, now)
     entries = [ChecklistEntry(service.id) for service in chosen.services[:MAX_ITEMS]]
     reply = card(knowledge, phrases, entries, now)
     if len(chosen.services) > MAX_ITEMS:
         notice = fill(words.checklist_too_long, count=str(MAX_ITEMS))
         return replace(reply, notices=(notice,))
     return reply
+
+
+def picker(knowledge: KnowledgeBase, phrases: Phrases, now: datetime) -> Reply:
+    """A private menu of every workplace tool, by name; choosing posts their checklist."""
+    words = phrases.workspace
+    tools = workplace_tools(knowledge)
+    if not tools:
+        return _error(fill(words.checklist_usage))
+    options = tuple(PickOption(service.id, service.name) for service in tools)
+    menu = Picker(words.picker_placeholder, options, min(MAX_ITEMS, len(options)))
+    return Reply(
+        command="optout",
+        title="",
+        summary=fill(words.picker_intro),
+        generated_at=now,
+        picker=menu,
+    )
+
+
+def picked(knowledge: KnowledgeBase, values: object) -> str | None:
+    """The words of ``/optout checklist`` for the tools chosen in a picker; None when the choice
+    is not one a picker of the current tools could send (unknown ids, too many, not a list)."""
+    if not isinstance(values, list | tuple) or not 0 < len(values) <= MAX_ITEMS:
+        return None
+    chosen: list[str] = []
+    for value in values:
+        service = knowledge.service(value) if isinstance(value, str) else None
+        if service is None or service.id != value or service.organisation is None:
+            return None
+        if service.id in chosen:
+            return None
+        chosen.append(service.id)
+    words = " ".join(chosen)
+    # The words go through the front door like typed ones; they must name the same tools there.
+    if [service.id for service in choose(knowledge, words).services] != chosen:
+        return None
+    return words
 
 
 def card(

@@ -119,6 +119,14 @@ def read_check(value: object) -> tuple[str, bool] | None:
     return None
 
 
+def read_pick(selected: object) -> list[object] | None:
+    """The values of the options chosen in the tool picker, as sent; None when the payload does
+    not hold a list of options at all."""
+    if not isinstance(selected, list):
+        return None
+    return [option.get("value") if isinstance(option, dict) else None for option in selected]
+
+
 def message_ts(value: object) -> str | None:
     """A message timestamp from a payload, when it looks like one."""
     return value if isinstance(value, str) and _MESSAGE_TS.fullmatch(value) else None

@@ -32,7 +32,7 @@ from bot.platforms.slack.app import Listener, SlackOptions, build_app, open_sess
 from bot.platforms.slack.checklists import SlackChecklists
 from bot.platforms.slack.guide import SlackGuide
 from bot.platforms.slack.publisher import SlackLiving, SlackPublisher
-from bot.platforms.slack.render import CHECK_ACTION, SlackMessage, render_notice
+from bot.platforms.slack.render import CHECK_ACTION, PICK_ACTION, SlackMessage, render_notice
 from bot.platforms.slack.response_url import ResponseUrls
 from bot.platforms.slack.sharing import SlackSharing, Target
 
@@ -122,6 +122,7 @@ class SlackAdapter:
         app.action(actions.GUIDE_ACTION)(self._on_guide)
         app.action(re.compile(f"^{actions.LINK_ACTION}"))(self._on_link)
         app.action(CHECK_ACTION)(self._on_check)
+        app.action(PICK_ACTION)(self._on_pick)
         app.error(self._on_error)
         return app
 
@@ -227,6 +228,20 @@ class SlackAdapter:
         message = _field(body, "message", "ts") or _field(body, "container", "message_ts")
         work = self._checklists.toggle(target, message, action.get("value"), self.publisher)
         self._spawn(target, work)
+
+    @observe.observed("slack", lambda self, **kw: "checklist-picker")
+    async def _on_pick(
+        self,
+        ack: Any,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: Any,
+    ) -> None:
+        await ack()
+        channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
+        target = self._target(channel, _field(body, "user", "id"), client, context)
+        self._spawn(target, self._checklists.pick(target, action.get("selected_options")))
 
     def _target(self, channel: Any, user: Any, client: AsyncWebClient, context: Any) -> Target:
         return Target(

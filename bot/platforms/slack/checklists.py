@@ -7,12 +7,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.core.answers.checklist import picked
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess
 from bot.core.living.sharing import Sharing, describe
 from bot.core.phrasing import fill
 from bot.core.ports import Publisher, PublishError
 from bot.core.reply import Reply
+from bot.core.request import Request
 from bot.core.richtext import RichText
 from bot.platforms.slack import actions
 from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes
@@ -55,6 +57,17 @@ class SlackChecklists:
             return await self._tell(target, fill(words.posted))
         phrases = self._assistant.phrases().sharing
         await self._notify(target, describe(outcome, phrases, PLATFORM_NAME, "a permission"))
+
+    async def pick(self, target: Target, selected: Any) -> None:
+        """Post the checklist of the tools chosen in the picker, as if they had been typed."""
+        words = self._assistant.phrases().workspace
+        argument = picked(self._assistant.knowledge(), actions.read_pick(selected))
+        if argument is None:
+            return await self._tell(target, fill(words.picker_stale))
+        reply = self._assistant.answer_now(Request("optout", f"checklist {argument}"))
+        if reply is None or not reply.checklist:
+            return await self._tell(target, reply.summary if reply else fill(words.picker_stale))
+        await self.post(target, reply)
 
     async def toggle(
         self, target: Target, message: Any, value: Any, publisher: Publisher | None

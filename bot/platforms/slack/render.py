@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.reply import CheckItem, Reply, Section
+from bot.core.reply import CheckItem, Picker, Reply, Section
 from bot.core.richtext import RichText
 from bot.platforms.slack.mrkdwn import (
     DEFAULT_SLASHES,
@@ -51,6 +51,15 @@ SOURCE_SEPARATOR = " · "
 ACTIONS_BLOCK_ID = "optout_actions"
 # The button beside each item of a checklist card; its value names the item and the new state.
 CHECK_ACTION = "optout_check"
+# The menu of workplace tools under a private ``/optout checklist``; choosing posts their card.
+PICK_ACTION = "optout_pick"
+PICKER_BLOCK_ID = "optout_picker"
+# A multi_static_select holds at most 100 options, each text at most 75 characters, each value
+# and its placeholder at most 150.
+MAX_SELECT_OPTIONS = 100
+MAX_OPTION_TEXT_CHARS = 75
+MAX_OPTION_VALUE_CHARS = 150
+MAX_PLACEHOLDER_CHARS = 150
 CHECK_MARKS = {True: ":white_check_mark:", False: ":white_large_square:"}
 # Warnings already open each notice with :warning:; an error says so before its summary.
 TONE_MARKS = {"info": "", "warning": "", "error": ":x: "}
@@ -97,6 +106,8 @@ def render_reply(
     blocks.extend(_body(reply, slashes))
     for item in reply.checklist:
         blocks += _check_blocks(item, now, slashes)
+    if reply.picker is not None:
+        blocks.append(_picker(reply.picker))
     blocks += _context_blocks(_context(reply, shared_by, slashes))
     summary = fallback(reply.summary, now, slashes)
     first_text = f"{literal(reply.title)}: {summary}" if reply.title and summary else None
@@ -249,6 +260,33 @@ def _inside_token(text: str, position: int) -> bool:
 def check_value(key: str, done: bool) -> str:
     """The value of an item's button: which item, and whether a click marks it done."""
     return json.dumps({"s": key, "d": int(done)}, separators=(",", ":"))
+
+
+def _picker(picker: Picker) -> Block:
+    """The tools as one multi-select menu. Workplace tools are far fewer than Slack's 100
+    options; past that the menu shows the first 100 by name and typing still names the rest."""
+    options = [
+        {
+            "text": {
+                "type": "plain_text",
+                "text": clip(plain_text(option.label), MAX_OPTION_TEXT_CHARS),
+            },
+            "value": option.key,
+        }
+        for option in picker.options[:MAX_SELECT_OPTIONS]
+        if len(option.key) <= MAX_OPTION_VALUE_CHARS
+    ]
+    placeholder = clip(plain_text(picker.placeholder), MAX_PLACEHOLDER_CHARS)
+    menu: Block = {
+        "type": "multi_static_select",
+        "action_id": PICK_ACTION,
+        "placeholder": {"type": "plain_text", "text": placeholder},
+        "options": options,
+        "max_selected_items": min(picker.most, len(options)),
+    }
+    # Block Kit takes a multi-select as a section's accessory (and in inputs), not beside buttons.
+    text = {"type": "mrkdwn", "text": bold(picker.placeholder)}
+    return {"type": "section", "block_id": PICKER_BLOCK_ID, "text": text, "accessory": menu}
 
 
 def _check_blocks(item: CheckItem, now: datetime | None, slashes: Slashes) -> list[Block]:
