@@ -27,6 +27,14 @@ _TEMPLATE = r"optout:{action}:(?P<command>[a-z]{{1,32}}):(?P<service>[a-z0-9-]{{
 SHARE_TEMPLATE = _TEMPLATE.format(action=_ID_WORDS[SHARE])
 # A checklist item's button: the service it names, and 1 when a click marks it done.
 CHECK_TEMPLATE = r"optout:check:(?P<service>[a-z0-9][a-z0-9-]{0,62}):(?P<done>[01])"
+# The tool picker's menu; the number tells its menus apart when the tools need several.
+PICK_TEMPLATE = r"optout:pick:(?P<menu>[0-9]{1,2})"
+# A string select holds at most 25 options (labels and values up to 100 characters, the
+# placeholder up to 150), and a message at most five rows of them.
+SELECT_OPTION_LIMIT = 25
+SELECT_TEXT_LIMIT = 100
+SELECT_PLACEHOLDER_LIMIT = 150
+SELECT_ROW_LIMIT = 5
 # Discord caps a button's label at 80 characters.
 BUTTON_LABEL_LIMIT = 80
 PIN_TEMPLATE = _TEMPLATE.format(action=_ID_WORDS[PIN])
@@ -102,6 +110,11 @@ def parse_check_id(value: str) -> tuple[str, bool] | None:
     """``(service, done)`` from a checklist button's id, or None when it is not one of ours."""
     match = re.fullmatch(CHECK_TEMPLATE, value)
     return (match["service"], match["done"] == "1") if match else None
+
+
+def pick_id(menu: int) -> str:
+    """The id of one menu of the tool picker."""
+    return f"optout:pick:{menu}"
 
 
 def parse_custom_id(value: str) -> tuple[str, str, str] | None:

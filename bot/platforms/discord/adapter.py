@@ -36,6 +36,7 @@ from bot.platforms.discord.components import (
     PRIVATE,
     CheckButton,
     GuideButton,
+    PickSelect,
     PinButton,
     RenderedReplies,
     ShareButton,
@@ -72,7 +73,7 @@ class DiscordAdapter:
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
         for command in build_commands(self._answer, self._complete):
             self.tree.add_command(command)
-        self.client.add_dynamic_items(ShareButton, PinButton, GuideButton, CheckButton)
+        self.client.add_dynamic_items(ShareButton, PinButton, GuideButton, CheckButton, PickSelect)
         self._rendered = RenderedReplies()
         self._checklists = DiscordChecklists(
             assistant, access, self._rendered, self._send_private, options.api_timeout
@@ -203,6 +204,14 @@ class DiscordAdapter:
         """A click on a checklist item: marked done or open again by a channel manager."""
         try:
             await self._checklists.toggle(interaction, service, done)
+        except Exception as error:
+            await self._apologise(interaction, error)
+
+    @observe.observed("discord", lambda self, *_: "checklist-picker")
+    async def on_pick(self, interaction: discord.Interaction, values: list[str]) -> None:
+        """Tools chosen in the picker: their checklist posted as if they had been typed."""
+        try:
+            await self._checklists.pick(interaction, values)
         except Exception as error:
             await self._apologise(interaction, error)
 

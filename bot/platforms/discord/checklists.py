@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
+from bot.core.answers.checklist import picked
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess
 from bot.core.living.sharing import Sharing
@@ -66,6 +67,19 @@ class DiscordChecklists:
             return await self._tell(interaction, fill(words.posted))
         phrases = self._assistant.phrases(locale).sharing
         await self._send_private(interaction, told(outcome, phrases, interaction, False))
+
+    async def pick(self, interaction: discord.Interaction, values: list[str]) -> None:
+        """Post the checklist of the tools chosen in the picker, as if they had been typed."""
+        locale = str(interaction.locale)
+        words = self._assistant.phrases(locale).workspace
+        argument = picked(self._assistant.knowledge(), values)
+        if argument is None:
+            return await self._tell(interaction, fill(words.picker_stale))
+        request = Request("optout", argument, locale=locale, action="checklist")
+        reply = self._assistant.answer_now(request)
+        if reply is None or not reply.checklist:
+            return await self._tell(interaction, fill(words.picker_stale))
+        await self.post(interaction, reply)
 
     async def toggle(self, interaction: discord.Interaction, service: str, done: bool) -> None:
         """Mark the clicked item done or open again, if the member may manage the channel,

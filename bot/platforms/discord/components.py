@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from bot.core.reply import Reply
+from bot.core.reply import Picker, Reply
 from bot.platforms.discord import actions
 from bot.platforms.discord.render import Embed, Message, render_reply, render_text, truncate
 
@@ -39,6 +39,8 @@ class ButtonHandler(Protocol):
     async def on_check(
         self, interaction: discord.Interaction, service: str, done: bool
     ) -> None: ...
+
+    async def on_pick(self, interaction: discord.Interaction, values: list[str]) -> None: ...
 
 
 class RenderedReplies:
@@ -79,6 +81,8 @@ def _fields(message: Message, view: discord.ui.View | None) -> dict[str, Any]:
 
 
 def _view(reply: Reply, mode: str) -> discord.ui.View | None:
+    if reply.picker is not None:
+        return RenderedView(_menus(reply.picker))
     if reply.checklist:
         return RenderedView(
             CheckButton(
@@ -92,6 +96,34 @@ def _view(reply: Reply, mode: str) -> discord.ui.View | None:
     if not buttons:
         return None
     return RenderedView(_item(button) for button in buttons)
+
+
+def _menus(picker: Picker) -> list[PickSelect]:
+    """The picker as select menus of at most 25 tools. The workplace tools fit one menu today;
+    past 25 they are split in name order into one menu per 25 (a row each, five rows at most),
+    and a choice in one menu posts a checklist of the tools chosen there."""
+    limit = actions.SELECT_OPTION_LIMIT
+    pages = [
+        picker.options[start : start + limit] for start in range(0, len(picker.options), limit)
+    ]
+    placeholder = truncate(picker.placeholder, actions.SELECT_PLACEHOLDER_LIMIT)
+    menus = []
+    for number, page in enumerate(pages[: actions.SELECT_ROW_LIMIT]):
+        options = [
+            discord.SelectOption(
+                label=truncate(option.label, actions.SELECT_TEXT_LIMIT), value=option.key
+            )
+            for option in page
+        ]
+        select = discord.ui.Select[Any](
+            custom_id=actions.pick_id(number),
+            placeholder=placeholder,
+            min_values=1,
+            max_values=min(picker.most, len(options)),
+            options=options,
+        )
+        menus.append(PickSelect(select))
+    return menus
 
 
 def _item(button: actions.Button) -> discord.ui.Item[Any]:
@@ -210,3 +242,22 @@ class CheckButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=actio
         if parsed is not None:
             handler: ButtonHandler = interaction.client.adapter  # type: ignore[attr-defined]
             await handler.on_check(interaction, *parsed)
+
+
+class PickSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=actions.PICK_TEMPLATE):
+    """A menu of the tool picker: choosing posts the checklist of the tools chosen."""
+
+    def __init__(self, select: discord.ui.Select[Any]) -> None:
+        super().__init__(select)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> PickSelect:
+        # The menu as the message holds it; discord.py fills in the values chosen afterwards.
+        select: Any = item
+        return cls(select)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        handler: ButtonHandler = interaction.client.adapter  # type: ignore[attr-defined]
+        await handler.on_pick(interaction, list(self.item.values))
