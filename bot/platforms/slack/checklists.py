@@ -66,7 +66,7 @@ class SlackChecklists:
             return await self._tell(target, fill(words.picker_stale))
         reply = self._assistant.answer_now(Request("optout", f"checklist {argument}"))
         if reply is None or not reply.checklist:
-            return await self._tell(target, reply.summary if reply else fill(words.picker_stale))
+            return await self._tell(target, fill(words.picker_stale))
         await self.post(target, reply)
 
     async def toggle(
