@@ -168,6 +168,8 @@ class StoredChecklist:
     message: MessageRef
     entries: tuple[ChecklistEntry, ...]
     generation: int
+    # The generation the posted card last showed; behind ``generation`` while an edit is due.
+    shown: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -251,6 +251,7 @@ _CARD_COLUMNS = (
     cards.c.message_id,
     cards.c.later_message_ids,
     cards.c.generation,
+    cards.c.shown,
 )
 
 
@@ -292,4 +293,4 @@ async def _read(connection: AsyncConnection, where: ColumnElement[bool]) -> Stor
         )
         for row in rows
     )
-    return StoredChecklist(card.id, _message(card), entries, card.generation)
+    return StoredChecklist(card.id, _message(card), entries, card.generation, card.shown)

@@ -28,7 +28,7 @@ from tests.adapters.fake_discord import (
 from tests.adapters.fake_discord import (
     SEND_MESSAGES as SEND,
 )
-from tests.adapters.living_support import REMINDER_DUE, living_bench
+from tests.adapters.living_support import REMINDER_DUE, living_bench, until
 from tests.adapters.test_discord_living import CHANNEL, MEMBER, MESSAGE, Bot
 from tests.living.editions import edition, organise, organised
 
@@ -60,6 +60,11 @@ async def post_checklist(bot: Bot) -> dict[str, Any]:
     return sent_message(posted, str(posted["id"]), ephemeral=False) | {
         "components": posted.get("components", [])
     }
+
+
+async def card_is_current(bot: Bot, message_id: str) -> bool:
+    checklist = await bot.bench.store.checklist(CHANNEL, message_id)
+    return checklist is not None and checklist.shown == checklist.generation
 
 
 async def done(bot: Bot, message_id: str) -> bool:
@@ -97,6 +102,8 @@ async def test_a_change_of_the_tools_facts_reopens_the_item_and_edits_the_card(b
     card = await post_checklist(bot)
     member = bot.harness.bot
     await bot.fake.interact(member, click(member, MARK, card))
+    # The click's answer reaches Discord before the bot records that the card shows it.
+    await until(lambda: card_is_current(bot, card["id"]), True)
     await bot.bench.tick()
     bot.bench.publish(edition(organised(), chatterbox=organise(action="Ask support.")))
     bot.bench.clock.advance(hours=1)
