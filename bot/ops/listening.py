@@ -194,8 +194,9 @@ def _refused(error: type[web.HTTPException], *args: int) -> web.HTTPException:
 @web.middleware
 async def whole_request(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The handler runs once the whole request has arrived; the deadline stops there."""
-    await read_body(request)
     connection = request.protocol
+    if not (isinstance(connection, _Connection) and connection.busy):
+        await read_body(request)  # unless a middleware in front (Slack's signature) read it
     try:
         return await handler(request)
     finally:
