@@ -30,7 +30,9 @@ from bot.core.clock import FixedClock  # noqa: E402
 from bot.core.request import Request  # noqa: E402
 from bot.platforms.console.render import render_text  # noqa: E402
 
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+# Today at noon: the content is checked against the day it is loaded on, and its sources'
+# `accessed` dates keep moving forward, so any fixed date eventually lies before some of them.
+NOW = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
 NAME_PARTS = (
     "nova lumen quill orbit ember cedar pixel atlas vertex harbor summit prism echo delta "
     "falcon willow cobalt zephyr onyx aurora granite meadow signal canvas beacon"

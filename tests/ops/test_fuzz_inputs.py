@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from datetime import UTC
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -294,6 +294,31 @@ def test_any_slack_request_headers_and_body_are_judged_never_raised(
         assert signature_matches(b"secret", headers, body) in (True, False)
     assert body_problem(body, content_type, charset) in (None, *BODY_PROBLEMS)
 
+
+
+# Pieces a Slack form is made of, and ones that break it: escapes of any byte (stray UTF-8
+# continuation bytes, truncated sequences), literal non-ASCII text, separators, broken escapes.
+FORM_PIECES = st.one_of(
+    st.integers(0, 255).map("%{:02X}".format),
+    st.integers(0, 255).map("%{:02x}".format),
+    st.sampled_from(["&", "=", "+", "%", "%4", "command", "text", "payload", "é", "😀"]),
+    st.text(max_size=4),
+)
+
+
+@FUZZ
+@given(pieces=st.lists(FORM_PIECES, max_size=40))
+def test_a_slash_command_form_is_judged_as_parsing_every_field_would_judge_it(
+    pieces: list[str],
+) -> None:
+    # Not an interaction (no "payload"), not JSON (no leading brace): a slash command's form.
+    text = "f=" + "".join(pieces).replace("payload", "p")
+    try:
+        parse_qsl(text, keep_blank_values=True, errors="strict")
+        expected = None
+    except UnicodeDecodeError:
+        expected = "not UTF-8"
+    assert body_problem(text.encode(), "application/x-www-form-urlencoded", None) == expected
 
 @FUZZ
 @given(

@@ -172,6 +172,20 @@ async def test_past_the_cap_the_oldest_idle_connections_make_way(
     assert len(warnings) == 1 and "16 connections open" in warnings[0].getMessage()
 
 
+async def test_300_clients_connecting_at_once_are_all_accepted_without_a_retry() -> None:
+    # Past the queue of connections not yet accepted, the kernel drops a client's SYN and the
+    # client sends it again after 1 s: every client must be connected well before that.
+    async with listening(ListenLimits(max_connections=512)) as port:
+        started = time.monotonic()
+        opened = await asyncio.gather(
+            *(asyncio.open_connection("127.0.0.1", port) for _ in range(300))
+        )
+        seconds = time.monotonic() - started
+        for _, writer in opened:
+            writer.transport.abort()
+    assert seconds < 0.9
+
+
 async def test_a_signed_command_and_a_health_probe_get_through_2000_hostile_connections(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
