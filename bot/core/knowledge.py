@@ -362,7 +362,7 @@ class CardPhrases(Record):
     ``{surfaces}`` are the surface names of the steps the card leaves to the guide, ``{count}``
     how many sources the card's sources line does not name, ``{days}`` how old an entry is
     before the card warns that it may be out of date, ``{date}`` when a cited page was last
-    seen changing.
+    seen changing. ``clipped`` ends an action the card had to shorten to stay one message.
     """
 
     action_labels: dict[OptOutKind, ShortText] = field(
@@ -397,6 +397,7 @@ class CardPhrases(Record):
     upcoming_choice: ShortText = "{service} · {date}"
     page_changed: ShortText = "A cited page changed on {date}; the guide says which."
     stale: ShortText = "Last verified over {days} days ago: the settings may have changed."
+    clipped: ShortText = "(full guide)"
 
 
 @dataclass(frozen=True, kw_only=True)
