@@ -356,6 +356,19 @@ class LivingPhrases(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ListingPhrases(Record):
+    """What a listing says about the entries it leaves out to stay one message.
+
+    ``{count}`` is how many are left out, ``{guide}`` the command that shows a service's guide.
+    """
+
+    deadlines_more: ShortText = "{count} more: {deadline} <service>"
+    deadlines_more_for: ShortText = "{count} more in the full guide: {guide}"
+    changes_more: ShortText = "{count} more: {changes} <service>"
+    changes_more_for: ShortText = "{count} older changes are not shown here."
+
+
+@dataclass(frozen=True, kw_only=True)
 class CardPhrases(Record):
     """Words of the short answer (the card) and of the buttons under it.
 
@@ -566,6 +579,7 @@ class Phrases(Record):
     sharing: SharingPhrases
     living: LivingPhrases = field(default_factory=LivingPhrases)
     card: CardPhrases = field(default_factory=CardPhrases)
+    listing: ListingPhrases = field(default_factory=ListingPhrases)
     workspace: WorkspacePhrases = field(default_factory=WorkspacePhrases)
     sources: SourcePhrases = field(default_factory=SourcePhrases)
 

@@ -11,13 +11,13 @@ from datetime import datetime
 
 from bot.core.answers import optout
 from bot.core.answers.citing import labelled
-from bot.core.answers.clipping import clip_words
+from bot.core.answers.clipping import clip_plain, clip_words
 from bot.core.answers.fitting import CardDraft, fit, one_line
 from bot.core.knowledge import CARD_LINE_CHARS, CardPhrases, Deadline, Phrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.phrasing import fill
 from bot.core.reply import Reply, Section
-from bot.core.richtext import DatePrecision, Link, RichText, Span, Strong, Text, When, plain
+from bot.core.richtext import DatePrecision, Link, RichText, Span, Strong, Text, When
 from bot.core.rules import STALE_AFTER, first_sentence, is_stale
 from bot.core.signals import SourceSignals, unverified
 
@@ -50,7 +50,7 @@ def card(
     notices = _notices(service, words, now, page_changed)
     label = words.action_labels[service.opt_out.kind]
     draft = CardDraft(
-        title=_clip(service.name, TITLE_CHARS),
+        title=clip_plain(service.name, TITLE_CHARS),
         notices=notices,
         summary=stake(service),
         action_label=(Strong(f"{label}:"), Text(" ")),
@@ -134,7 +134,7 @@ def attribution(service: Service, words: CardPhrases) -> RichText:
     spans: list[Span] = [Text(f"{words.sources}: ")]
     named = 0
     if vendors:
-        spans.append(Link(vendors[0].url, _clip(vendors[0].publisher, PUBLISHER_CHARS)))
+        spans.append(Link(vendors[0].url, clip_plain(vendors[0].publisher, PUBLISHER_CHARS)))
         named = 1
     others = list(
         dict.fromkeys(
@@ -146,7 +146,7 @@ def attribution(service: Service, words: CardPhrases) -> RichText:
     shown = others[: NAMED_PUBLISHERS - named]
     for publisher in shown:
         spans.append(Text(", " if len(spans) > 1 else ""))
-        spans.append(Text(_clip(publisher, PUBLISHER_CHARS)))
+        spans.append(Text(clip_plain(publisher, PUBLISHER_CHARS)))
     rest = len(others) - len(shown)
     if rest > 0:
         spans.append(Text(" " + words.more_sources.replace("{count}", str(rest))))
@@ -155,11 +155,6 @@ def attribution(service: Service, words: CardPhrases) -> RichText:
 
 def _labelled_line(label: str, text: RichText) -> RichText:
     return (Strong(f"{label}:"), Text(" "), *text)
-
-
-def _clip(text: str, limit: int) -> str:
-    """Plain words clipped at a word boundary."""
-    return plain(clip_words((Text(" ".join(text.split())),), limit))
 
 
 def _other_surfaces(service: Service, phrases: Phrases) -> RichText:
