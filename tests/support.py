@@ -77,6 +77,28 @@ def make_service(
     return SERVICE.validate_python(record)
 
 
+def long_guide(service_id: str = "longguide", name: str = "Long Guide") -> Service:
+    """A service whose full guide is as long as the schema lets steps be: 14 surfaces of 15
+    long steps, more blocks than a Slack modal or three messages hold."""
+    surfaces = ("web", "ios", "android", "desktop", "email", "mobile", "all")
+    steps = [
+        {
+            "surface": surfaces[part % len(surfaces)],
+            "title": f"Part {part}",
+            "steps": [f"Step {part}.{n}. " + "x " * 690 for n in range(15)],
+            "sources": ["s"],
+        }
+        for part in range(14)
+    ]
+    return make_service(service_id, name, steps=steps)
+
+
+def with_service(service: Service) -> KnowledgeBase:
+    """The fixture knowledge base with one more service."""
+    base = fixture_knowledge()
+    return KnowledgeBase((*base.services, service), base.messages, f"with-{service.id}")
+
+
 def sharing_said(name: str, platform: str = "Slack") -> str:
     """What the bot tells the person who shared or pinned an answer, for one outcome."""
     phrase: str = getattr(fixture_knowledge().messages.en.sharing, name)

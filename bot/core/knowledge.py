@@ -356,13 +356,26 @@ class LivingPhrases(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ListingPhrases(Record):
+    """What a listing says about the entries it leaves out to stay one message.
+
+    ``{count}`` is how many are left out, ``{guide}`` the command that shows a service's guide.
+    """
+
+    deadlines_more: ShortText = "{count} more: {deadline} <service>"
+    deadlines_more_for: ShortText = "{count} more in the full guide: {guide}"
+    changes_more: ShortText = "{count} more: {changes} <service>"
+    changes_more_for: ShortText = "{count} older changes are not shown here."
+
+
+@dataclass(frozen=True, kw_only=True)
 class CardPhrases(Record):
     """Words of the short answer (the card) and of the buttons under it.
 
     ``{surfaces}`` are the surface names of the steps the card leaves to the guide, ``{count}``
     how many sources the card's sources line does not name, ``{days}`` how old an entry is
     before the card warns that it may be out of date, ``{date}`` when a cited page was last
-    seen changing.
+    seen changing. ``clipped`` ends an action the card had to shorten to stay one message.
     """
 
     action_labels: dict[OptOutKind, ShortText] = field(
@@ -397,6 +410,7 @@ class CardPhrases(Record):
     upcoming_choice: ShortText = "{service} · {date}"
     page_changed: ShortText = "A cited page changed on {date}; the guide says which."
     stale: ShortText = "Last verified over {days} days ago: the settings may have changed."
+    clipped: ShortText = "(full guide)"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -574,6 +588,7 @@ class Phrases(Record):
     sharing: SharingPhrases
     living: LivingPhrases = field(default_factory=LivingPhrases)
     card: CardPhrases = field(default_factory=CardPhrases)
+    listing: ListingPhrases = field(default_factory=ListingPhrases)
     workspace: WorkspacePhrases = field(default_factory=WorkspacePhrases)
     sources: SourcePhrases = field(default_factory=SourcePhrases)
 

@@ -12,7 +12,7 @@ import pytest
 from bot.platforms.slack import actions
 from bot.platforms.slack.render import MAX_MODAL_BLOCKS, render_modal
 from tests.adapters.fake_slack import TRIGGER_ID, FakeSlack, serve_slack
-from tests.support import assistant_at
+from tests.support import assistant_at, long_guide, with_service
 
 NOW = "2025-09-20T12:00:00Z"
 
@@ -61,6 +61,27 @@ async def test_a_refused_modal_sends_the_guide_privately_instead(slack: FakeSlac
     shown = json.dumps(said, ensure_ascii=False)
     assert "Improve Chatterbox for everyone" in shown
     assert slack.views == [] and slack.called("chat.postMessage") == []
+
+
+async def test_a_guide_longer_than_a_modal_holds_arrives_privately_in_order() -> None:
+    knowledge = with_service(long_guide())
+    guide = assistant_at(NOW, knowledge).run("optout", "longguide", detail="full")
+    assert render_modal(guide, "Close") is None  # more than MAX_MODAL_BLOCKS blocks
+    async with serve_slack(assistant_at(NOW, knowledge)) as (slack, _):
+        button = await guide_button(slack, "longguide")
+        await slack.click(button["action_id"], button["value"])
+        # More blocks than one message holds, too: the guide comes as several private messages.
+        said = await slack.wait_for(
+            lambda: len(slack.responded("r2")) >= 3 and slack.responded("r2")
+        )
+        assert all(body["response_type"] == "ephemeral" for body in said)
+        assert all(body["replace_original"] is False for body in said)
+        shown = json.dumps(said)
+        order = [shown.index(f"Step {part}.{n}.") for part in range(14) for n in range(15)]
+        assert order == sorted(order)
+        # No modal was tried: Slack would refuse one of this size.
+        assert slack.called("views.open") == [] and slack.views == []
+        assert slack.called("chat.postMessage") == []
 
 
 async def test_a_forged_guide_button_is_answered_privately(slack: FakeSlack) -> None:

@@ -28,7 +28,7 @@ from tests.adapters.fake_slack import (
     FakeSlack,
     serve_slack,
 )
-from tests.support import assistant_at, fixture_knowledge, instant, make_service
+from tests.support import assistant_at, fixture_knowledge, instant, long_guide, with_service
 from tests.support import sharing_said as said
 
 NOW = "2025-09-20T12:00:00Z"
@@ -294,25 +294,18 @@ async def test_a_bug_is_answered_with_the_apology_never_a_traceback(
 
 
 async def test_an_answer_too_long_for_one_message_follows_up_in_order() -> None:
-    changes = [
-        {
-            "date": f"20{10 + n // 12:02d}-{n % 12 + 1:02d}-01",
-            "summary": f"Change {n}. " + "x" * 1400,
-            "sources": ["s"],
-        }
-        for n in range(150)
-    ]
-    service = make_service("longlog", "Long Log", changes=changes)
-    base = fixture_knowledge()
-    knowledge = KnowledgeBase((*base.services, service), base.messages, "long")
+    # Cards and listings are one message by construction; a long enough guide is not.
+    knowledge = with_service(long_guide())
     assistant = Assistant(lambda: knowledge, FixedClock(instant(NOW)))
     async with serve_slack(assistant) as (fake, _):
-        answer = await fake.command("/changes", "longlog")
-        assert answer.body["blocks"][0]["text"]["text"] == "Policy changes: Long Log"
-        rest = await fake.wait_for(lambda: fake.responded("r1"))
+        answer = await fake.command("/optout", "longguide full")
+        assert answer.body["blocks"][0]["text"]["text"] == "Long Guide"
+        # Three messages: the acknowledgement, then two follow-ups.
+        rest = await fake.wait_for(lambda: len(fake.responded("r1")) == 2 and fake.responded("r1"))
         assert rest[-1]["blocks"][-1]["type"] == "actions"
         shown = answer.text + json.dumps(rest)
-        assert all(f"Change {n}." in shown for n in range(150))
+        order = [shown.index(f"Step {part}.{n}.") for part in range(14) for n in range(15)]
+        assert order == sorted(order)
 
 
 # -- signatures -------------------------------------------------------------------------------

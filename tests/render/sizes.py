@@ -13,17 +13,19 @@ import re
 
 from bot.core.reply import Reply
 from bot.platforms.discord import actions as discord_actions
+from bot.platforms.discord.render import READING_WIDTH as DISCORD_LINE_CHARS
 from bot.platforms.discord.render import render_reply as render_discord
 from bot.platforms.slack.actions import answer_buttons
+from bot.platforms.slack.render import READING_WIDTH as SLACK_LINE_CHARS
 from bot.platforms.slack.render import render_reply as render_slack
 
-SLACK_LINE_CHARS = 100
-DISCORD_LINE_CHARS = 70
 DISCORD_BUTTONS_PER_ROW = 5
 
 _SLACK_DATE = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
 _SLACK_LINK = re.compile(r"<([^|>]+)\|([^>]*)>")
 _SLACK_BARE = re.compile(r"<([^>]+)>")
+# Slack shows an emoji shortcode (':warning:') as one emoji.
+_SLACK_EMOJI = re.compile(r":[a-z0-9_+-]+:")
 _DISCORD_STAMP = re.compile(r"<t:(-?\d+):([a-zA-Z])>")
 _DISCORD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
@@ -78,7 +80,7 @@ def _slack_plain(text: str) -> str:
     text = _SLACK_DATE.sub(lambda match: match.group(1).split(" as of ")[0], text)
     text = _SLACK_LINK.sub(lambda match: match.group(2), text)
     text = _SLACK_BARE.sub(lambda match: match.group(1), text)
-    text = text.replace("*", "")
+    text = _SLACK_EMOJI.sub("⚠", text.replace("*", ""))
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

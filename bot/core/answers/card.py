@@ -11,7 +11,8 @@ from datetime import datetime
 
 from bot.core.answers import optout
 from bot.core.answers.citing import labelled
-from bot.core.answers.clipping import clip_words
+from bot.core.answers.clipping import clip_plain, clip_words
+from bot.core.answers.fitting import CardDraft, fit, one_line
 from bot.core.knowledge import CARD_LINE_CHARS, CardPhrases, Deadline, Phrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.phrasing import fill
@@ -22,8 +23,13 @@ from bot.core.signals import SourceSignals, unverified
 
 # The organisations line quotes the admin's action up to this many characters.
 ORGANISATION_ACTION_CHARS = 80
-# The sources line names this many publishers, then counts the rest.
+# The sources line names this many publishers, each clipped to so many characters, then
+# counts the rest.
 NAMED_PUBLISHERS = 2
+PUBLISHER_CHARS = 40
+# A card's title fits one line; a date's title leaves room for the date on its line.
+TITLE_CHARS = 60
+DATE_TITLE_CHARS = 80
 
 
 def answer(
@@ -41,18 +47,30 @@ def card(
     """The short answer about one service: one message on every platform. ``page_changed``:
     when the source checks last saw a cited page change since the entry was verified."""
     words = phrases.card
-    lines = [(*_action(service, words), *_other_surfaces(service, phrases))]
-    lines.append(_labelled_line(phrases.section_names.default, (Text(_default(service, words)),)))
-    lines.extend(_date_line(service, words, now))
     notices = _notices(service, words, now, page_changed)
-    if not notices:
+    label = words.action_labels[service.opt_out.kind]
+    draft = CardDraft(
+        title=clip_plain(service.name, TITLE_CHARS),
+        notices=notices,
+        summary=stake(service),
+        action_label=(Strong(f"{label}:"), Text(" ")),
+        action=one_line(labelled(service.opt_out.text)),
         # A warning matters more than the organisations' line, which the guide also has.
-        lines.extend(_organisation(service, words))
+        organisation=() if notices else _organisation(service, words),
+        surfaces=_other_surfaces(service, phrases),
+        facts=(
+            _labelled_line(phrases.section_names.default, (Text(_default(service, words)),)),
+            *_date_line(service, words, now),
+        ),
+        credit=attribution(service, words),
+        buttons=(words.settings_button, words.guide_button),
+    )
+    lines = fit(draft, (Text(words.clipped),))
     return Reply(
         command="optout",
-        title=service.name,
-        summary=stake(service),
-        sections=(Section(None, tuple(lines)),),
+        title=draft.title,
+        summary=draft.summary,
+        sections=(Section(None, lines),),
         verified=service.last_verified,
         service_id=service.id,
         generated_at=now,
@@ -60,7 +78,7 @@ def card(
         shareable=True,
         notices=notices,
         links=settings_links(service, words),
-        attribution=attribution(service, words),
+        attribution=draft.credit,
         guide=words.guide_button,
     )
 
@@ -91,11 +109,9 @@ def _notices(
 
 def stake(service: Service) -> RichText:
     """What is at stake and for whom: the entry's own line, else its summary's first sentence."""
-    if service.stake:
-        return labelled(service.stake)
-    # Validation holds the first sentence to the card's length; clipping is for content
-    # loaded without that check.
-    return clip_words(labelled(first_sentence(service.summary)), CARD_LINE_CHARS)
+    # Validation holds both to the card's length; clipping is for content loaded without it.
+    line = service.stake or first_sentence(service.summary)
+    return clip_words(one_line(labelled(line)), CARD_LINE_CHARS)
 
 
 def settings_links(service: Service, words: CardPhrases) -> tuple[Link, ...]:
@@ -118,7 +134,7 @@ def attribution(service: Service, words: CardPhrases) -> RichText:
     spans: list[Span] = [Text(f"{words.sources}: ")]
     named = 0
     if vendors:
-        spans.append(Link(vendors[0].url, vendors[0].publisher))
+        spans.append(Link(vendors[0].url, clip_plain(vendors[0].publisher, PUBLISHER_CHARS)))
         named = 1
     others = list(
         dict.fromkeys(
@@ -130,7 +146,7 @@ def attribution(service: Service, words: CardPhrases) -> RichText:
     shown = others[: NAMED_PUBLISHERS - named]
     for publisher in shown:
         spans.append(Text(", " if len(spans) > 1 else ""))
-        spans.append(Text(publisher))
+        spans.append(Text(clip_plain(publisher, PUBLISHER_CHARS)))
     rest = len(others) - len(shown)
     if rest > 0:
         spans.append(Text(" " + words.more_sources.replace("{count}", str(rest))))
@@ -139,11 +155,6 @@ def attribution(service: Service, words: CardPhrases) -> RichText:
 
 def _labelled_line(label: str, text: RichText) -> RichText:
     return (Strong(f"{label}:"), Text(" "), *text)
-
-
-def _action(service: Service, words: CardPhrases) -> RichText:
-    label = words.action_labels[service.opt_out.kind]
-    return _labelled_line(label, labelled(service.opt_out.text))
 
 
 def _other_surfaces(service: Service, phrases: Phrases) -> RichText:
@@ -178,20 +189,20 @@ def _dated(deadline: Deadline) -> RichText:
     return (
         When(deadline.instant, precision, relative=True),
         Text(" — "),
-        *labelled(deadline.title),
+        *clip_words(one_line(labelled(deadline.title)), DATE_TITLE_CHARS),
     )
 
 
-def _organisation(service: Service, words: CardPhrases) -> list[RichText]:
+def _organisation(service: Service, words: CardPhrases) -> RichText:
     organisation = service.organisation
     if organisation is None or service.opt_out.kind == "admin":
         # Where the opt-out is the admin's, the card's action line already says it.
-        return []
+        return ()
     action = first_sentence(organisation.action)
     text = (
-        *labelled(organisation.role),
+        *clip_words(one_line(labelled(organisation.role)), ORGANISATION_ACTION_CHARS),
         Text(": "),
-        *clip_words(labelled(action), ORGANISATION_ACTION_CHARS),
+        *clip_words(one_line(labelled(action)), ORGANISATION_ACTION_CHARS),
         Text(f" ({words.in_guide})"),
     )
-    return [_labelled_line(words.organisations, text)]
+    return _labelled_line(words.organisations, text)

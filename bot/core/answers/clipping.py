@@ -27,3 +27,9 @@ def clip_words(text: RichText, limit: int) -> RichText:
                 kept.append(Text(room[:cut].rstrip(" ,;:")))
         return (*kept, Text(ELLIPSIS))
     return tuple(kept)
+
+
+def clip_plain(text: str, limit: int) -> str:
+    """Plain words on one line, clipped at a word boundary."""
+    clipped = clip_words((Text(" ".join(text.split())),), limit)
+    return "".join(span.text for span in clipped if isinstance(span, Text))

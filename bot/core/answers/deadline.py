@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.core.answers import listing
 from bot.core.answers.citing import labelled
+from bot.core.answers.clipping import clip_plain, clip_words
+from bot.core.catalogue import GUIDE_VARIANT
 from bot.core.knowledge import Deadline, Phrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.phrasing import fill
 from bot.core.reply import Reply, Section
-from bot.core.richtext import DatePrecision, Link, RichText, Span, Strong, Text, When
+from bot.core.richtext import Command, DatePrecision, Link, RichText, Span, Strong, Text, When
 
 # Across the whole knowledge base only recent history is news; one service shows all of its own.
 RECENTLY_PASSED = timedelta(days=400)
@@ -67,7 +70,8 @@ def answer_service(service: Service, phrases: Phrases, now: datetime) -> Reply:
     upcoming = [event for event in events if not event.passed(now)]
     passed = [event for event in reversed(events) if event.passed(now)]
     title = phrases.deadlines_for_title.format(service=service.name)
-    return _reply(title, labelled(summary), upcoming, passed, phrases, now, service)
+    intro = clip_words(labelled(summary), listing.SUMMARY_CHARS)
+    return _reply(title, intro, upcoming, passed, phrases, now, service)
 
 
 def _reply(
@@ -79,13 +83,17 @@ def _reply(
     now: datetime,
     service: Service | None,
 ) -> Reply:
+    show_name = service is None
+    entries = [_item(event, False, show_name) for event in upcoming]
+    entries += [_item(event, True, show_name) for event in passed]
+    kept = listing.shown(entries, listing.LISTING_COST - listing.cost(summary))
     sections = []
-    if upcoming:
-        items = tuple(_item(event, False, service is None) for event in upcoming)
-        sections.append(Section(phrases.deadlines_upcoming, items=items))
-    if passed:
-        items = tuple(_item(event, True, service is None) for event in passed)
-        sections.append(Section(phrases.deadlines_passed, items=items))
+    if kept.entries[: len(upcoming)]:
+        sections.append(Section(phrases.deadlines_upcoming, items=kept.entries[: len(upcoming)]))
+    if kept.entries[len(upcoming) :]:
+        sections.append(Section(phrases.deadlines_passed, items=kept.entries[len(upcoming) :]))
+    if kept.left_out:
+        sections.append(Section(None, (_more(phrases, service, kept.left_out),)))
     return Reply(
         command="deadline",
         title=title,
@@ -98,13 +106,22 @@ def _reply(
     )
 
 
+def _more(phrases: Phrases, service: Service | None, count: int) -> RichText:
+    """Where the entries a listing left out are."""
+    words = phrases.listing
+    if service is None:
+        return fill(words.deadlines_more, count=str(count))
+    guide = (Command("optout", f"{service.id} {GUIDE_VARIANT}"),)
+    return fill(words.deadlines_more_for, count=str(count), guide=guide)
+
+
 def _item(event: Event, passed: bool, show_name: bool) -> RichText:
     deadline, service = event.deadline, event.service
     precision: DatePrecision = "minute" if deadline.time else "day"
     spans: list[Span] = [When(deadline.instant, precision, relative=True), Text(" — ")]
     if show_name:
-        spans += [Strong(service.name), Text(": ")]
-    spans.extend(labelled(deadline.title))
+        spans += [Strong(clip_plain(service.name, listing.NAME_CHARS)), Text(": ")]
+    spans.extend(clip_words(labelled(deadline.title), listing.TITLE_CHARS))
     if deadline.history:
         spans.extend(_history(deadline))
     if passed:
@@ -112,13 +129,14 @@ def _item(event: Event, passed: bool, show_name: bool) -> RichText:
         spans.append(Strong("Passed."))
         if deadline.after:
             spans.append(Text(" "))
-            spans.extend(labelled(deadline.after))
+            spans.extend(clip_words(labelled(deadline.after), listing.ENTRY_TEXT_CHARS))
     elif deadline.action:
         spans.append(Text(". "))
-        spans.extend(labelled(deadline.action))
+        spans.extend(clip_words(labelled(deadline.action), listing.ENTRY_TEXT_CHARS))
     source = service.source_by_id.get(deadline.sources[0])
     if source:
-        spans.extend((Text(" ("), Link(source.url, source.publisher), Text(")")))
+        publisher = clip_plain(source.publisher, listing.PUBLISHER_CHARS)
+        spans.extend((Text(" ("), Link(source.url, publisher), Text(")")))
     return tuple(spans)
 
 
@@ -126,6 +144,9 @@ def _history(deadline: Deadline) -> list[Span]:
     """'(first 28 Sep 2025, moved to 8 Oct 2025)' with each date as a date span."""
     zone = deadline.instant.tzinfo
     dates = [entry.due for entry in deadline.history] + [deadline.due]
+    if len(dates) > listing.HISTORY_DATES:
+        # The first date and the latest moves; the guide has every one.
+        dates = [dates[0], *dates[1 - listing.HISTORY_DATES :]]
     spans: list[Span] = [Text(" (first ")]
     for position, day in enumerate(dates):
         if position:

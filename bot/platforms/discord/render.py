@@ -41,6 +41,8 @@ MESSAGE_CONTENT_LIMIT = 2000
 # A snowflake is a 64-bit integer: at most 20 decimal digits.
 SNOWFLAKE_DIGITS = 20
 
+# About how many characters a line of an embed holds on a desktop client before it wraps.
+READING_WIDTH = 70
 # Our footers are short; this much of each message's budget is kept free for one.
 FOOTER_RESERVE = 120
 COLOURS = {"info": 0x5865F2, "warning": 0xF0B232, "error": 0xED4245}

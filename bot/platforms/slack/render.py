@@ -46,6 +46,8 @@ MAX_MODAL_TITLE_CHARS = 24
 MAX_MODAL_BUTTON_CHARS = 24
 # Slack cuts the fallback at 40 000 characters and advises staying under 4 000.
 MAX_FALLBACK_CHARS = 3000
+# About how many characters a line of the message pane holds on a desktop client.
+READING_WIDTH = 100
 ELLIPSIS = "…"
 SOURCE_SEPARATOR = " · "
 ACTIONS_BLOCK_ID = "optout_actions"
