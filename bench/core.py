@@ -85,7 +85,7 @@ def report(title: str, content: Path, rounds: int, queries: tuple[str, str, str,
         f"alias      /optout {alias}": lambda: render(assistant, f"/optout {alias}"),
         f"fuzzy miss /optout {miss}": lambda: render(assistant, f"/optout {miss}"),
         "  first answer, nothing cached": lambda: uncached._compute(
-            knowledge, "optout", exact, None, NOW
+            knowledge, "optout", exact, None, NOW, uncached.signals()
         ),
         f"  find('{alias}')": lambda: index.find(alias),
         f"  suggest('{miss}')": lambda: index.suggest(miss),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import json
 import sys
@@ -68,7 +67,12 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     request = Request.from_line(args.text)
     if args.full:
         request = dataclasses.replace(request, detail=GUIDE_VARIANT)
-    reply = asyncio.run(assistant.handle(request))
+    reply = assistant.answer_now(request)
+    if reply is None:
+        # Only a request that waits on the store needs an event loop (and asyncio's import).
+        import asyncio
+
+        reply = asyncio.run(assistant.handle(request))
     print(render_text(reply, zone))
     return 0
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from bot.cli.common import Commands
@@ -49,6 +47,9 @@ def probe(args: argparse.Namespace, settings: Settings) -> int:
     if port is None:
         print("the endpoint is off: set OPTOUT_HEALTH_PORT", file=sys.stderr)
         return 2
+    import urllib.error
+    import urllib.request
+
     path = "readyz" if args.ready else "healthz"
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=3) as answer:

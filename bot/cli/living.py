@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.common import Commands, instant, print_problems
 from bot.config import Settings
 from bot.core.clock import Clock, FixedClock, SystemClock
-from bot.core.living.edits import PlannedEdit
-from bot.platforms.console.render import inline
+
+if TYPE_CHECKING:
+    # Living answers load only for the commands that use them, not for every start-up.
+    from bot.core.living.edits import PlannedEdit
 
 
 def register(commands: Commands) -> None:
@@ -51,6 +53,8 @@ def refresh_handler(args: argparse.Namespace, settings: Settings) -> int:
 
 def migrate_command(settings: Settings) -> int:
     """Bring the database to this build's schema; prints what was applied."""
+    import asyncio
+
     if settings.database_url is None:
         print("DATABASE_URL is off: there is no database to migrate", file=sys.stderr)
         return 2
@@ -59,6 +63,8 @@ def migrate_command(settings: Settings) -> int:
 
 def refresh_command(settings: Settings, dry_run: bool, now: datetime | None) -> int:
     """List the posted answers whose content changed; unless ``dry_run``, queue their edits."""
+    import asyncio
+
     if settings.database_url is None:
         print("DATABASE_URL is off: no posted answers are tracked", file=sys.stderr)
         return 2
@@ -125,6 +131,8 @@ async def _refresh(settings: Settings, clock: Clock, dry_run: bool) -> int:
 
 
 def _describe(plan: PlannedEdit, dry_run: bool) -> str:
+    from bot.platforms.console.render import inline
+
     verb = "would change" if dry_run else "queued"
     count = f"{plan.messages} message{'s' if plan.messages != 1 else ''}"
     note = inline(plan.note, UTC, None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -57,6 +56,8 @@ def slack_manifest(args: argparse.Namespace, settings: Settings) -> int:
 
 def discord_sync(args: argparse.Namespace, settings: Settings) -> int:
     """Register the application commands now."""
+    import asyncio
+
     from bot.bootstrap import build_assistant, build_discord
     from bot.content.loader import ContentError
     from bot.core.clock import SystemClock
@@ -80,6 +81,8 @@ def discord_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 def discord_invite_url(args: argparse.Namespace, settings: Settings) -> int:
     """The URL that adds the bot with exactly the permissions it needs."""
+    import asyncio
+
     from bot.platforms.discord.actions import invite_url
 
     client_id = args.client_id or settings.discord_application_id

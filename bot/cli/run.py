@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,6 +32,8 @@ def register(commands: Commands) -> None:
 
 def start(args: argparse.Namespace, settings: Settings) -> int:
     """Serve until stopped; 1 for invalid content, 2 for invalid settings."""
+    import asyncio
+
     from bot.bootstrap import serve
     from bot.content.loader import ContentError
     from bot.ops import logs

@@ -7,7 +7,6 @@ label, 2 the check itself could not run (invalid content, unreadable baseline, n
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Callable, Coroutine
@@ -20,7 +19,7 @@ from bot.config import Settings
 if TYPE_CHECKING:
     from tqdm import tqdm
 
-    from bot.content.sources import Acceptance, SourceReport
+    from bot.content.sources import Acceptance, HttpFetcher, SourceReport, TermsArchiveReader
     from bot.core.library import KnowledgeBase
 
 T = TypeVar("T")
@@ -44,18 +43,17 @@ def register(commands: Commands) -> None:
 
 
 def _common(command: argparse.ArgumentParser) -> None:
-    from bot.content.sources.fetch import TIMEOUT_SECONDS
-    from bot.content.sources.terms_archive import TERMS_ARCHIVE_BASE
-
+    # No defaults read from the sources package here: importing it loads the HTTP client, and
+    # every command (a one-shot `ask` too) builds this parser. The fetcher fills them in.
     command.add_argument("--content", type=Path, help="knowledge base directory")
     command.add_argument("--service", help="only this service's sources (its id)")
     command.add_argument(
-        "--timeout", type=float, default=TIMEOUT_SECONDS, help="seconds per request"
+        "--timeout", type=float, help="seconds per request (default: the fetcher's own limit)"
     )
     command.add_argument(
         "--ota-base",
-        default=TERMS_ARCHIVE_BASE,
-        help="where Open Terms Archive's <collection>-versions repositories are read from",
+        help="where Open Terms Archive's <collection>-versions repositories are read from "
+        "(default: GitHub's raw file host)",
     )
 
 
@@ -100,6 +98,8 @@ def _run(
 ) -> T | None:
     """What ``work`` makes of the knowledge base in ``content``; None, once the reason is
     printed, when the content is invalid, a baseline unreadable or the service unknown."""
+    import asyncio
+
     from bot.content.sources import BaselineError, UnknownServiceError
 
     knowledge = _knowledge(content)
@@ -117,8 +117,6 @@ async def _check(
 ) -> list[SourceReport]:
     from bot.content.sources import (
         FileBaselineStore,
-        HttpFetcher,
-        TermsArchiveReader,
         check_sources,
     )
     from bot.content.sources.baseline import BASELINE_FOLDER
@@ -126,13 +124,13 @@ async def _check(
 
     total = sum(len(service.sources) for service in select(knowledge, args.service))
     with _progress(total) as bar:
-        async with HttpFetcher(timeout=args.timeout) as fetcher:
+        async with _fetcher(args) as fetcher:
             return await check_sources(
                 knowledge,
                 FileBaselineStore(content / BASELINE_FOLDER),
                 fetcher,
                 args.service,
-                terms_archive=TermsArchiveReader(fetcher, args.ota_base),
+                terms_archive=_terms_archive(fetcher, args),
                 progress=bar.update,
             )
 
@@ -142,22 +140,34 @@ async def _accept(
 ) -> list[Acceptance]:
     from bot.content.sources import (
         FileBaselineStore,
-        HttpFetcher,
-        TermsArchiveReader,
         accept_sources,
     )
     from bot.content.sources.baseline import BASELINE_FOLDER
     from bot.core.clock import SystemClock
 
-    async with HttpFetcher(timeout=args.timeout) as fetcher:
+    async with _fetcher(args) as fetcher:
         return await accept_sources(
             knowledge,
             FileBaselineStore(content / BASELINE_FOLDER),
             fetcher,
             SystemClock().now().date(),
             args.service,
-            terms_archive=TermsArchiveReader(fetcher, args.ota_base),
+            terms_archive=_terms_archive(fetcher, args),
         )
+
+
+def _fetcher(args: argparse.Namespace) -> HttpFetcher:
+    from bot.content.sources import HttpFetcher
+    from bot.content.sources.fetch import TIMEOUT_SECONDS
+
+    return HttpFetcher(timeout=args.timeout or TIMEOUT_SECONDS)
+
+
+def _terms_archive(fetcher: HttpFetcher, args: argparse.Namespace) -> TermsArchiveReader:
+    from bot.content.sources import TermsArchiveReader
+    from bot.content.sources.terms_archive import TERMS_ARCHIVE_BASE
+
+    return TermsArchiveReader(fetcher, args.ota_base or TERMS_ARCHIVE_BASE)
 
 
 def _progress(total: int) -> tqdm[Never]:
