@@ -10,10 +10,13 @@ from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.platforms.console.render import render_text
 from bot.platforms.discord.components import PRIVATE, RenderedReplies
+from bot.platforms.slack.actions import PLATFORM as SLACK
 from bot.platforms.slack.actions import answer_buttons
 from bot.platforms.slack.render import render_reply as slack_render
 from tests.golden import assert_golden
-from tests.support import BUNDLED_CONTENT, answer_line
+from tests.support import BUNDLED_CONTENT, answer_line, platform_words
+
+SLACK_WORDS = platform_words(SLACK)
 
 # Answers are rendered as at a fixed instant so countdowns in the golden files stay put.
 AS_OF = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
@@ -53,7 +56,7 @@ async def test_card_as_slack_and_discord_receive_it_matches_golden_files(
     knowledge: KnowledgeBase, service: str
 ) -> None:
     card = answer_line(Assistant(lambda: knowledge, FixedClock(AS_OF)), f"/optout {service}")
-    [slack] = slack_render(card, answer_buttons(card))
+    [slack] = slack_render(card, answer_buttons(card, SLACK_WORDS))
     assert_golden(f"slack_card_{service}.json", slack.payload())
     # A discord.py view needs a running loop: this test is a coroutine for that alone.
     [fields] = RenderedReplies().reply(card, PRIVATE)

@@ -14,8 +14,12 @@ import re
 from bot.core.reply import Reply
 from bot.platforms.discord import actions as discord_actions
 from bot.platforms.discord.render import render_reply as render_discord
+from bot.platforms.slack.actions import PLATFORM as SLACK
 from bot.platforms.slack.actions import answer_buttons
 from bot.platforms.slack.render import render_reply as render_slack
+from tests.support import platform_words
+
+SLACK_WORDS = platform_words(SLACK)
 
 SLACK_LINE_CHARS = 100
 DISCORD_LINE_CHARS = 70
@@ -30,7 +34,7 @@ _DISCORD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 def slack_size(reply: Reply) -> tuple[int, int, int]:
     """(messages, visible characters, lines) of a private answer on Slack."""
-    messages = render_slack(reply, answer_buttons(reply))
+    messages = render_slack(reply, answer_buttons(reply, SLACK_WORDS))
     texts: list[str] = []
     lines = 0
     for message in messages:
