@@ -57,7 +57,7 @@ def slack_size(reply: Reply) -> tuple[int, int, int]:
 def discord_size(reply: Reply) -> tuple[int, int, int]:
     """(messages, visible characters, lines) of a private answer on Discord."""
     messages = render_discord(reply)
-    buttons = discord_actions.buttons(reply, public=False)
+    buttons = discord_actions.buttons(reply, False, platform_words(discord_actions.PLATFORM))
     texts = [button.label for button in buttons]
     lines = math.ceil(len(buttons) / DISCORD_BUTTONS_PER_ROW)
     for message in messages:
