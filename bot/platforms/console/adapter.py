@@ -45,7 +45,7 @@ class ConsoleAdapter:
         interactive = self._stdin.isatty()
         if interactive:
             _enable_line_editing()
-        self._write("optout-bot console. Try /optout claude, /deadline or /help; /quit leaves.\n")
+        self._write(self._assistant.phrases().platform(PLATFORM).welcome + "\n")
         while True:
             line = await asyncio.to_thread(self._read, interactive)
             if line is None:
