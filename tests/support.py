@@ -11,7 +11,7 @@ from bot.content.loader import load_knowledge
 from bot.content.schema import SERVICE
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
-from bot.core.knowledge import Service
+from bot.core.knowledge import PlatformPhrases, Service
 from bot.core.library import KnowledgeBase
 from bot.core.reply import Reply
 from bot.core.request import Request
@@ -103,3 +103,9 @@ def sharing_said(name: str, platform: str = "Slack") -> str:
     """What the bot tells the person who shared or pinned an answer, for one outcome."""
     phrase: str = getattr(fixture_knowledge().messages.en.sharing, name)
     return phrase.replace("{platform}", platform)
+
+
+@cache
+def platform_words(key: str) -> PlatformPhrases:
+    """A platform's own phrases in the fixture messages file (English)."""
+    return fixture_knowledge().messages.en.platform(key)

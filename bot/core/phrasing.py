@@ -43,3 +43,10 @@ def fill(template: str, **values: str | RichText) -> RichText:
     if words:
         spans.append(Text(words))
     return tuple(spans)
+
+
+def fill_words(template: str, **values: str) -> str:
+    """A phrase as plain text with its ``{name}`` placeholders filled; unknown ones stay as
+    written, as with ``fill``. For words a platform shows outside rich text (button labels,
+    command descriptions, notices)."""
+    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)

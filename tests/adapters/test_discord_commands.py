@@ -291,10 +291,11 @@ async def test_a_long_answer_continues_in_private_followups(harness: DiscordHarn
 
 
 class FlakyKnowledge:
-    """A knowledge source whose first read fails, as a bug in the core would."""
+    """A knowledge source whose first read once armed fails, as a bug in the core would."""
 
     def __init__(self) -> None:
-        self.failed = False
+        # Starting up reads the phrases the commands are described in: arm it afterwards.
+        self.failed = True
 
     def __call__(self) -> KnowledgeBase:
         if not self.failed:
@@ -306,7 +307,9 @@ class FlakyKnowledge:
 async def test_a_bug_is_logged_with_its_traceback_and_answered_with_the_apology(
     harness: DiscordHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await started(harness, Assistant(FlakyKnowledge(), FixedClock(instant(NOW))))
+    flaky = FlakyKnowledge()
+    await started(harness, Assistant(flaky, FixedClock(instant(NOW))))
+    flaky.failed = False
     caplog.set_level(logging.DEBUG, logger="bot")
     typed = "secret words the member typed"
     body = await harness.fake.interact(

@@ -10,18 +10,20 @@ from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase, LiveKnowledge
 from bot.platforms.slack.answers import AnswerCache
 from tests.adapters.fake_slack import serve_slack
-from tests.support import fixture_knowledge, instant
+from tests.support import fixture_knowledge, instant, platform_words
+
+WORDS = platform_words("slack")
 
 
 def test_an_answer_is_reused_within_the_minute_and_renewed_after_it() -> None:
     clock = FixedClock(instant("2025-09-20T12:00:00Z"))
     live = LiveKnowledge(fixture_knowledge())
     assistant, cache = Assistant(live, clock), AnswerCache()
-    first = cache.answer(assistant.run("optout", "chatterbox"))
+    first = cache.answer(assistant.run("optout", "chatterbox"), WORDS)
     clock.instant += timedelta(seconds=59)
-    assert cache.answer(assistant.run("optout", "chatterbox")) is first
+    assert cache.answer(assistant.run("optout", "chatterbox"), WORDS) is first
     clock.instant += timedelta(seconds=1)
-    assert cache.answer(assistant.run("optout", "chatterbox")) is not first
+    assert cache.answer(assistant.run("optout", "chatterbox"), WORDS) is not first
 
 
 async def test_a_reloaded_knowledge_base_is_answered_at_once() -> None:

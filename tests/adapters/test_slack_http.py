@@ -28,7 +28,14 @@ from tests.adapters.fake_slack import (
     FakeSlack,
     serve_slack,
 )
-from tests.support import assistant_at, fixture_knowledge, instant, long_guide, with_service
+from tests.support import (
+    assistant_at,
+    fixture_knowledge,
+    instant,
+    long_guide,
+    platform_words,
+    with_service,
+)
 from tests.support import sharing_said as said
 
 NOW = "2025-09-20T12:00:00Z"
@@ -207,7 +214,7 @@ async def test_unreadable_button_values_get_a_clear_private_reply(
 ) -> None:
     assert (await slack.click(actions.SHARE_ACTION, value)).status == 200
     reply = (await slack.wait_for(lambda: slack.responded("r2")))[0]
-    assert notice(reply) == actions.UNREADABLE_BUTTON
+    assert notice(reply) == platform_words(actions.PLATFORM).button_unreadable
     assert reply["response_type"] == "ephemeral"
     assert not slack.called("chat.postMessage")
 

@@ -47,7 +47,9 @@ from tests.adapters.living_support import (
 )
 from tests.living.editions import edition
 from tests.ops.support import served, slack_environ, until_status
-from tests.support import FIXTURE_CONTENT, assistant_at, instant
+from tests.support import FIXTURE_CONTENT, assistant_at, instant, platform_words
+
+SLACK_WORDS = platform_words(actions.PLATFORM)
 
 CHANNEL = ChannelRef("slack", TEAM_ID, CHANNEL_ID)
 ADMIN = "U0ADMIN"
@@ -140,7 +142,9 @@ async def test_an_edited_answer_keeps_the_workspaces_command_names(tmp_path: Pat
 async def test_an_answer_shared_with_the_button_is_recorded_too(bot: Bot) -> None:
     shared = Reply("optout", "", (), service_id="chatterbox", shareable=True)
     value = next(
-        b for b in actions.answer_buttons(shared) if b.action_id == actions.SHARE_ACTION
+        b
+        for b in actions.answer_buttons(shared, SLACK_WORDS)
+        if b.action_id == actions.SHARE_ACTION
     ).value
     await bot.fake.click(actions.SHARE_ACTION, value)
     await until(bot.bench.tracked, 1)
@@ -355,7 +359,7 @@ async def test_a_permission_check_slack_answers_too_late_changes_nothing_and_say
 ) -> None:
     async with living_bot(tmp_path, slack_api_timeout=SLACK_TIMEOUT) as bot:
         bot.fake.slow("users.info", STALLED)
-        assert actions.SLACK_TOO_SLOW in await bot.ask("subscribe chatterbox", user=ADMIN)
+        assert actions.too_slow(SLACK_WORDS) in await bot.ask("subscribe chatterbox", user=ADMIN)
         assert await bot.bench.subscriptions(CHANNEL) == []
         accepted = await bot.ask("subscribe chatterbox", user=ADMIN)
         assert "This channel will get reminders for Chatterbox AI" in accepted

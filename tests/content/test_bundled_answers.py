@@ -9,7 +9,9 @@ from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.platforms.console.render import render_text
+from bot.platforms.discord.actions import PLATFORM as DISCORD
 from bot.platforms.discord.components import PRIVATE, RenderedReplies
+from bot.platforms.slack.actions import PLATFORM as SLACK
 from bot.platforms.slack.actions import answer_buttons
 from bot.platforms.slack.render import render_reply as slack_render
 from tests.golden import assert_golden
@@ -53,10 +55,10 @@ async def test_card_as_slack_and_discord_receive_it_matches_golden_files(
     knowledge: KnowledgeBase, service: str
 ) -> None:
     card = answer_line(Assistant(lambda: knowledge, FixedClock(AS_OF)), f"/optout {service}")
-    [slack] = slack_render(card, answer_buttons(card))
+    [slack] = slack_render(card, answer_buttons(card, knowledge.messages.en.platform(SLACK)))
     assert_golden(f"slack_card_{service}.json", slack.payload())
     # A discord.py view needs a running loop: this test is a coroutine for that alone.
-    [fields] = RenderedReplies().reply(card, PRIVATE)
+    [fields] = RenderedReplies(lambda: knowledge.messages.en.platform(DISCORD)).reply(card, PRIVATE)
     discord = {
         "embeds": [embed.to_dict() for embed in fields["embeds"]],
         "components": fields["view"].to_components(),

@@ -15,9 +15,13 @@ from bot.core.reply import Reply
 from bot.platforms.discord import actions as discord_actions
 from bot.platforms.discord.render import READING_WIDTH as DISCORD_LINE_CHARS
 from bot.platforms.discord.render import render_reply as render_discord
+from bot.platforms.slack.actions import PLATFORM as SLACK
 from bot.platforms.slack.actions import answer_buttons
 from bot.platforms.slack.render import READING_WIDTH as SLACK_LINE_CHARS
 from bot.platforms.slack.render import render_reply as render_slack
+from tests.support import platform_words
+
+SLACK_WORDS = platform_words(SLACK)
 
 DISCORD_BUTTONS_PER_ROW = 5
 
@@ -32,7 +36,7 @@ _DISCORD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 def slack_size(reply: Reply) -> tuple[int, int, int]:
     """(messages, visible characters, lines) of a private answer on Slack."""
-    messages = render_slack(reply, answer_buttons(reply))
+    messages = render_slack(reply, answer_buttons(reply, SLACK_WORDS))
     texts: list[str] = []
     lines = 0
     for message in messages:
@@ -55,7 +59,7 @@ def slack_size(reply: Reply) -> tuple[int, int, int]:
 def discord_size(reply: Reply) -> tuple[int, int, int]:
     """(messages, visible characters, lines) of a private answer on Discord."""
     messages = render_discord(reply)
-    buttons = discord_actions.buttons(reply, public=False)
+    buttons = discord_actions.buttons(reply, False, platform_words(discord_actions.PLATFORM))
     texts = [button.label for button in buttons]
     lines = math.ceil(len(buttons) / DISCORD_BUTTONS_PER_ROW)
     for message in messages:

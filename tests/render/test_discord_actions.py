@@ -11,15 +11,17 @@ from hypothesis import strategies as st
 from bot.core.catalogue import CATALOGUE
 from bot.platforms.discord import actions
 from bot.platforms.discord.sharing import lacks_text
-from tests.support import assistant_at, fixture_knowledge
+from tests.support import assistant_at, fixture_knowledge, platform_words
+
+WORDS = platform_words(actions.PLATFORM)
 
 NOW = "2025-09-20T12:00:00+00:00"
 
 
 def test_a_private_answer_offers_share_and_pin_and_a_public_one_only_pin() -> None:
     reply = assistant_at(NOW).run("optout", "chatterbox")
-    private = actions.buttons(reply, public=False)
-    public = actions.buttons(reply, public=True)
+    private = actions.buttons(reply, False, WORDS)
+    public = actions.buttons(reply, True, WORDS)
     assert [(b.label, b.custom_id) for b in private] == [
         ("Open settings", ""),
         ("Full guide", "optout:guide:optout:chatterbox"),
@@ -36,12 +38,12 @@ def test_a_private_answer_offers_share_and_pin_and_a_public_one_only_pin() -> No
 
 def test_errors_and_help_get_no_buttons() -> None:
     assistant = assistant_at(NOW)
-    assert actions.buttons(assistant.run("optout", "no such thing"), public=False) == []
-    assert actions.buttons(assistant.run("help"), public=False) == []
+    assert actions.buttons(assistant.run("optout", "no such thing"), False, WORDS) == []
+    assert actions.buttons(assistant.run("help"), False, WORDS) == []
 
 
 def test_answers_without_a_service_keep_an_empty_service_in_their_id() -> None:
-    [share, _] = actions.buttons(assistant_at(NOW).run("deadline"), public=False)
+    [share, _] = actions.buttons(assistant_at(NOW).run("deadline"), False, WORDS)
     assert share.custom_id == "optout:post:deadline:"
     assert actions.parse_custom_id(share.custom_id) == ("share", "deadline", "")
 
@@ -72,7 +74,7 @@ def test_missing_lists_only_absent_permissions() -> None:
 
 
 def test_the_bot_says_which_permission_it_lacks_and_how_to_grant_it() -> None:
-    phrases = fixture_knowledge().messages.en.sharing
+    phrases = fixture_knowledge().messages.en
     text = lacks_text(phrases, "pin", [actions.PIN_MESSAGES])
     assert text.startswith("I can't pin this answer: I need the **Pin Messages** permission here.")
     assert "Server Settings → Roles" in text and "Edit Channel → Permissions" in text
@@ -81,7 +83,7 @@ def test_the_bot_says_which_permission_it_lacks_and_how_to_grant_it() -> None:
 
 
 def test_a_member_without_pin_rights_is_told_so() -> None:
-    text = actions.member_lacks(actions.PIN, [actions.PIN_MESSAGES])
+    text = actions.member_lacks(actions.PIN, [actions.PIN_MESSAGES], WORDS)
     assert text.startswith("Only members with the **Pin Messages** permission")
 
 

@@ -13,10 +13,13 @@ from bot.core.reply import Reply
 from bot.core.richtext import When
 from bot.platforms.discord.render import inline
 from bot.platforms.discord.render import render_reply as discord_render
+from bot.platforms.slack.actions import PLATFORM as SLACK
 from bot.platforms.slack.actions import answer_buttons
 from bot.platforms.slack.mrkdwn import fallback, mrkdwn
 from bot.platforms.slack.render import render_reply as slack_render
-from tests.support import assistant_at
+from tests.support import assistant_at, platform_words
+
+SLACK_WORDS = platform_words(SLACK)
 
 NOW = "2025-09-20T12:00:00+00:00"
 # Words that are true only on the day they were written.
@@ -39,7 +42,7 @@ def test_slack_countdowns_are_slacks_own_and_their_fallbacks_are_dated(
     command: str, service: str | None
 ) -> None:
     reply = posted(command, service)
-    [message] = slack_render(reply, answer_buttons(reply), shared_by="U0ALICE")
+    [message] = slack_render(reply, answer_buttons(reply, SLACK_WORDS), shared_by="U0ALICE")
     shown = json.dumps(message.blocks, ensure_ascii=False)
     fallbacks = SLACK_AGO.findall(shown)
     assert fallbacks, "a posted answer with dates shows a live countdown"

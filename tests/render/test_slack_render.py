@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Label, Link, RichText, Span, Strong, Text, UserText, When
+from bot.platforms.slack.actions import PLATFORM as SLACK
 from bot.platforms.slack.actions import answer_buttons
 from bot.platforms.slack.mrkdwn import mrkdwn
 from bot.platforms.slack.render import (
@@ -26,7 +27,7 @@ from bot.platforms.slack.render import (
     split_text,
 )
 from tests.golden import assert_golden
-from tests.support import answer_line, assistant_at
+from tests.support import answer_line, assistant_at, platform_words
 
 NOW = "2025-09-20T12:00:00Z"
 GOLDEN_COMMANDS = {
@@ -45,6 +46,8 @@ ALLOWED_TOKEN = re.compile(
     r"|<!date\^\d+\^(?:\{date_short_pretty\} \{time\}|\{ago\})\|[^<>|]*>"
     r"|<@U0ALICE>"
 )
+
+SLACK_WORDS = platform_words(SLACK)
 BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 
 # Any shareable answer: its buttons are Share and Pin.
@@ -59,7 +62,7 @@ def payloads(messages: list[SlackMessage]) -> list[dict[str, object]]:
 def test_replies_match_their_golden_files(name: str) -> None:
     command = GOLDEN_COMMANDS[name]
     reply = answer_line(assistant_at(NOW), command)
-    buttons = answer_buttons(reply)
+    buttons = answer_buttons(reply, SLACK_WORDS)
     assert_golden(f"slack_{name}.json", payloads(render_reply(reply, buttons)))
 
 
@@ -137,7 +140,7 @@ def test_long_replies_are_split_within_every_limit_and_keep_every_word() -> None
         for n in range(40)
     )
     reply = Reply("optout", "T" * 300, (Text("summary"),), sections, links, shareable=True)
-    messages = render_reply(reply, answer_buttons(SHAREABLE), shared_by="U0ALICE")
+    messages = render_reply(reply, answer_buttons(SHAREABLE, SLACK_WORDS), shared_by="U0ALICE")
     assert len(messages) > 1
     for message in messages:
         assert_within_limits(message)
@@ -203,7 +206,7 @@ replies = st.builds(
 @settings(max_examples=200, deadline=None)
 @given(replies)
 def test_no_rendered_reply_carries_a_mention_or_breaks_a_limit(reply: Reply) -> None:
-    messages = render_reply(reply, answer_buttons(SHAREABLE), shared_by="U0ALICE")
+    messages = render_reply(reply, answer_buttons(SHAREABLE, SLACK_WORDS), shared_by="U0ALICE")
     for message in messages:
         assert_within_limits(message)
         for text in [message.text, *block_texts([message])]:

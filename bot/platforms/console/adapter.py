@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.core.assistant import Assistant
 from bot.core.catalogue import COMMANDS
+from bot.core.knowledge import PlatformPhrases
 from bot.core.request import Request
 from bot.ops import observe
 from bot.platforms.console.render import render_text
@@ -45,7 +46,7 @@ class ConsoleAdapter:
         interactive = self._stdin.isatty()
         if interactive:
             _enable_line_editing()
-        self._write("optout-bot console. Try /optout claude, /deadline or /help; /quit leaves.\n")
+        self._write(self._welcome() + "\n")
         while True:
             line = await asyncio.to_thread(self._read, interactive)
             if line is None:
@@ -69,6 +70,14 @@ class ConsoleAdapter:
                 log.exception("console command failed")
                 scope.outcome = observe.FAILED
                 return self._assistant.apology()
+
+    def _welcome(self) -> str:
+        try:
+            return self._assistant.phrases().platform(PLATFORM).welcome
+        except Exception:
+            # A knowledge base that cannot be read must not stop the prompt: each command then
+            # answers the apology, and is counted as failed.
+            return PlatformPhrases().welcome
 
     def _read(self, interactive: bool) -> str | None:
         if interactive:

@@ -11,12 +11,15 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from bot.core.knowledge import PlatformPhrases
+from bot.core.phrasing import fill_words
 from bot.core.reply import Reply
 
+# The key of Discord's own phrases in the messages file.
+PLATFORM = "discord"
 SHARE = "share"
 PIN = "pin"
 GUIDE = "guide"
-ACTION_LABELS = {SHARE: "Share in channel", PIN: "Pin"}
 # How each action is spelled in a custom_id. Buttons already posted say "post" for Share, so
 # that spelling stays: they keep working.
 _ID_WORDS = {SHARE: "post", PIN: "pin", GUIDE: "guide"}
@@ -54,19 +57,19 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Permission:
-    """A Discord permission: the SDK's attribute name, the name people see, and its bit."""
+    """A Discord permission: the SDK's attribute name (which also keys the name people see in
+    the messages file's ``permission_names``) and its bit."""
 
     attribute: str
-    name: str
     bit: int
 
 
-VIEW_CHANNEL = Permission("view_channel", "View Channels", 1 << 10)
-SEND_MESSAGES = Permission("send_messages", "Send Messages", 1 << 11)
-EMBED_LINKS = Permission("embed_links", "Embed Links", 1 << 14)
-SEND_IN_THREADS = Permission("send_messages_in_threads", "Send Messages in Threads", 1 << 38)
+VIEW_CHANNEL = Permission("view_channel", 1 << 10)
+SEND_MESSAGES = Permission("send_messages", 1 << 11)
+EMBED_LINKS = Permission("embed_links", 1 << 14)
+SEND_IN_THREADS = Permission("send_messages_in_threads", 1 << 38)
 # Discord split pinning out of Manage Messages into a permission of its own in 2026.
-PIN_MESSAGES = Permission("pin_messages", "Pin Messages", 1 << 51)
+PIN_MESSAGES = Permission("pin_messages", 1 << 51)
 
 # Everything the bot itself needs to post and pin answers; the invite asks for exactly these.
 BOT_PERMISSIONS = (VIEW_CHANNEL, SEND_MESSAGES, SEND_IN_THREADS, EMBED_LINKS, PIN_MESSAGES)
@@ -74,7 +77,14 @@ INVITE_SCOPES = ("bot", "applications.commands")
 INVITE_BASE = "https://discord.com/oauth2/authorize"
 
 
-def buttons(reply: Reply, public: bool, pinnable: bool = True) -> list[Button]:
+def action_label(action: str, words: PlatformPhrases) -> str:
+    """What the Share or Pin button says."""
+    return words.pin_button if action == PIN else words.share_button
+
+
+def buttons(
+    reply: Reply, public: bool, words: PlatformPhrases, pinnable: bool = True
+) -> list[Button]:
     """A card's settings link and Full guide, then Share and Pin under a private answer, only
     Pin under one already in the channel (none when it is pinned already)."""
     shown = card_buttons(reply)
@@ -82,7 +92,9 @@ def buttons(reply: Reply, public: bool, pinnable: bool = True) -> list[Button]:
         return shown
     actions = (PIN,) if public else (SHARE, PIN)
     return shown + [
-        Button(action, ACTION_LABELS[action], custom_id(action, reply.command, reply.service_id))
+        Button(
+            action, action_label(action, words), custom_id(action, reply.command, reply.service_id)
+        )
         for action in actions
         if pinnable or action != PIN
     ]
@@ -142,7 +154,7 @@ def missing(granted: int, needed: tuple[Permission, ...]) -> list[Permission]:
 
 
 def member_refusal(
-    action: str, member: int, *, in_thread: bool, already_public: bool
+    action: str, member: int, words: PlatformPhrases, *, in_thread: bool, already_public: bool
 ) -> str | None:
     """Why the member may not share or pin here, or None when they may.
 
@@ -152,7 +164,7 @@ def member_refusal(
     posting = () if already_public else posting_permissions(in_thread)
     pinning = (PIN_MESSAGES,) if action == PIN else ()
     lacking = missing(member, posting[1:2] + pinning)
-    return member_lacks(action, lacking) if lacking else None
+    return member_lacks(action, lacking, words) if lacking else None
 
 
 def needed_by_bot(action: str, *, in_thread: bool, already_public: bool) -> tuple[Permission, ...]:
@@ -161,29 +173,23 @@ def needed_by_bot(action: str, *, in_thread: bool, already_public: bool) -> tupl
     return posting + ((PIN_MESSAGES,) if action == PIN else ())
 
 
-def permission_words(permissions: list[Permission]) -> str:
+def permission_words(permissions: list[Permission], words: PlatformPhrases) -> str:
     """'the **Pin Messages** permission', 'the **A** and **B** permissions'."""
-    plural = "permissions" if len(permissions) > 1 else "permission"
-    return f"the {_names(permissions)} {plural}"
+    template = words.permissions if len(permissions) > 1 else words.permission
+    return fill_words(template, names=_names(permissions, words))
 
 
-def how_to_grant(permissions: list[Permission]) -> str:
+def how_to_grant(permissions: list[Permission], words: PlatformPhrases) -> str:
     """Where a server admin grants permissions the bot lacks."""
-    return (
-        f"A server admin can grant {'them' if len(permissions) > 1 else 'it'} to my role under "
-        "Server Settings → Roles, or to me in this channel's Edit Channel → Permissions."
-    )
+    return words.permissions_how_to if len(permissions) > 1 else words.permission_how_to
 
 
-def member_lacks(action: str, permissions: list[Permission]) -> str:
+def member_lacks(action: str, permissions: list[Permission], words: PlatformPhrases) -> str:
     """Why the member who clicked may not do this: the bot never does what they could not."""
-    names = _names(permissions)
+    lacking = permission_words(permissions, words)
     if action == PIN:
-        return (
-            f"Only members with the {names} permission in this channel can pin answers. "
-            f"Ask a moderator, or use {ACTION_LABELS[SHARE]}."
-        )
-    return f"You don't have the {names} permission in this channel, so I won't post there for you."
+        return fill_words(words.pin_not_allowed, permissions=lacking, share=words.share_button)
+    return fill_words(words.post_not_allowed, permissions=lacking)
 
 
 def jump_url(guild_id: str, channel_id: str, message_id: str) -> str:
@@ -200,8 +206,11 @@ def invite_url(client_id: str | int) -> str:
     return f"{INVITE_BASE}?{query}"
 
 
-def _names(permissions: list[Permission]) -> str:
-    quoted = [f"**{permission.name}**" for permission in permissions]
+def _names(permissions: list[Permission], words: PlatformPhrases) -> str:
+    quoted = [
+        f"**{words.permission_names.get(permission.attribute, permission.attribute)}**"
+        for permission in permissions
+    ]
     if len(quoted) <= 1:
         return "".join(quoted)
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return fill_words(words.names_and, names=", ".join(quoted[:-1]), last=quoted[-1])

@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot.core.assistant import Assistant
 from bot.core.catalogue import GUIDE_VARIANT
+from bot.core.knowledge import PlatformPhrases
 from bot.core.living.access import LivingAccess
 from bot.core.living.sharing import Sharing, Step
 from bot.core.reply import Reply
@@ -71,10 +72,13 @@ class DiscordAdapter:
         self._ready = asyncio.Event()
         self.tree = app_commands.CommandTree(self.client)
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
-        for command in build_commands(self._answer, self._complete):
+        # Descriptions come from the messages file as loaded now; the sync fingerprint covers
+        # them, so editing one registers the commands again at the next start.
+        words = assistant.phrases().platform(actions.PLATFORM)
+        for command in build_commands(self._answer, self._complete, words):
             self.tree.add_command(command)
         self.client.add_dynamic_items(ShareButton, PinButton, GuideButton, CheckButton, PickSelect)
-        self._rendered = RenderedReplies()
+        self._rendered = RenderedReplies(lambda: assistant.phrases().platform(actions.PLATFORM))
         self._checklists = DiscordChecklists(
             assistant, access, self._rendered, self._send_private, options.api_timeout
         )
@@ -166,7 +170,7 @@ class DiscordAdapter:
             return await self._checklists.post(interaction, reply)
         if not (options.get(SHARE_OPTION) and reply.shareable and interaction.guild_id):
             return await self._send_private(interaction, reply)
-        refusal = _member_refusal(interaction, actions.SHARE, already_public=False)
+        refusal = _member_refusal(interaction, actions.SHARE, False, self._words(interaction))
         if refusal:
             # The member still gets the answer, just not in public.
             await self._send_private(interaction, reply)
@@ -191,7 +195,7 @@ class DiscordAdapter:
             # Pin under a posted answer pins that message; anything else posts the answer first.
             posted = message is not None and not message.flags.ephemeral
             already_public = action == actions.PIN and posted
-            refusal = _member_refusal(interaction, action, already_public)
+            refusal = _member_refusal(interaction, action, already_public, self._words(interaction))
             if interaction.guild_id and reply.shareable and refusal:
                 await self._send_private(interaction, refusal)
             else:
@@ -219,7 +223,7 @@ class DiscordAdapter:
         self, interaction: discord.Interaction, action: str, reply: Reply, already_public: bool
     ) -> None:
         """Share (and pin) an answer through the core's flow, and say how it went."""
-        phrases = self.assistant.phrases(str(interaction.locale)).sharing
+        phrases = self.assistant.phrases(str(interaction.locale))
         channel = sharing_channel(interaction, self._rendered, self._options.api_timeout)
         if channel is not None and reply.shareable:
             lacking = bot_lacks(interaction, action, already_public)
@@ -239,6 +243,10 @@ class DiscordAdapter:
         if outcome.kind == "failed":
             return await self._send_private(interaction, self.assistant.apology())
         await self._send_private(interaction, told(outcome, phrases, interaction, already_public))
+
+    def _words(self, interaction: discord.Interaction) -> PlatformPhrases:
+        """Discord's own phrases in the language of the member who clicked or typed."""
+        return self.assistant.phrases(str(interaction.locale)).platform(actions.PLATFORM)
 
     async def _send_private(self, interaction: discord.Interaction, reply: Reply | str) -> None:
         if isinstance(reply, Reply):
@@ -274,11 +282,12 @@ class DiscordAdapter:
 
 
 def _member_refusal(
-    interaction: discord.Interaction, action: str, already_public: bool
+    interaction: discord.Interaction, action: str, already_public: bool, words: PlatformPhrases
 ) -> str | None:
     return actions.member_refusal(
         action,
         interaction.permissions.value,
+        words,
         in_thread=in_thread(interaction),
         already_public=already_public,
     )

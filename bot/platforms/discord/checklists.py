@@ -56,7 +56,7 @@ class DiscordChecklists:
                 return await self._tell(interaction, fill(words.unavailable))
             lacking = bot_lacks(interaction, actions.SHARE, already_public=False)
             if lacking:
-                phrases = self._assistant.phrases(locale).sharing
+                phrases = self._assistant.phrases(locale)
                 return await self._send_private(interaction, lacks_text(phrases, "post", lacking))
             await interaction.response.defer(ephemeral=True, thinking=True)
             observe.acknowledged()
@@ -65,7 +65,7 @@ class DiscordChecklists:
             return await self._send_private(interaction, self._assistant.apology(locale))
         if outcome.succeeded:
             return await self._tell(interaction, fill(words.posted))
-        phrases = self._assistant.phrases(locale).sharing
+        phrases = self._assistant.phrases(locale)
         await self._send_private(interaction, told(outcome, phrases, interaction, False))
 
     async def pick(self, interaction: discord.Interaction, values: list[str]) -> None:

@@ -21,6 +21,8 @@ import discord
 from discord import app_commands
 
 from bot.core.catalogue import CATALOGUE, CommandSpec, OptionSpec, fingerprint
+from bot.core.knowledge import PlatformPhrases
+from bot.core.phrasing import fill_words
 from bot.platforms.discord.render import truncate
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,6 @@ OPTION_VALUE_LIMIT = 100
 AUTOCOMPLETE_CHOICE_LIMIT = 25
 CHOICE_NAME_LIMIT = 100
 SHARE_OPTION = "share"
-SHARE_DESCRIPTION = "Share the answer in this channel for everyone (default: only you see it)"
 # A command's sub-actions (/deadline subscribe …) are the choices of one optional option, so the
 # plain command keeps working as it always did.
 ACTION_OPTION = "action"
@@ -43,14 +44,15 @@ Complete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choi
 
 
 def build_commands(
-    answer: Answer, complete: Complete
+    answer: Answer, complete: Complete, words: PlatformPhrases
 ) -> list[app_commands.Command[Any, ..., None]]:
-    """One application command per catalogue entry, its options typed and described."""
-    return [_command(spec, answer, complete) for spec in CATALOGUE]
+    """One application command per catalogue entry, its options typed and described; the
+    options Discord alone has are described in Discord's ``words`` from the messages file."""
+    return [_command(spec, answer, complete, words) for spec in CATALOGUE]
 
 
 def _command(
-    spec: CommandSpec, answer: Answer, complete: Complete
+    spec: CommandSpec, answer: Answer, complete: Complete, words: PlatformPhrases
 ) -> app_commands.Command[Any, ..., None]:
     async def callback(interaction: discord.Interaction, **options: Any) -> None:
         await answer(interaction, spec.name, options)
@@ -69,14 +71,14 @@ def _command(
                 SHARE_OPTION, inspect.Parameter.KEYWORD_ONLY, annotation=bool, default=False
             )
         )
-        descriptions[SHARE_OPTION] = SHARE_DESCRIPTION
+        descriptions[SHARE_OPTION] = words.share_option_description
     if spec.subactions:
         parameters.append(
             inspect.Parameter(
                 ACTION_OPTION, inspect.Parameter.KEYWORD_ONLY, annotation=str, default=None
             )
         )
-        descriptions[ACTION_OPTION] = _action_description(spec)
+        descriptions[ACTION_OPTION] = _action_description(spec, words)
     if spec.variants:
         parameters.append(
             inspect.Parameter(
@@ -122,10 +124,10 @@ def _command(
     return command
 
 
-def _action_description(spec: CommandSpec) -> str:
+def _action_description(spec: CommandSpec, words: PlatformPhrases) -> str:
     """'Manage deadline reminders in this channel: subscribe / unsubscribe / subscriptions'."""
     names = " / ".join(sub.name for sub in spec.subactions)
-    return f"Manage {spec.name} reminders in this channel: {names}"
+    return fill_words(words.action_option_description, command=spec.name, actions=names)
 
 
 def _parameter(option: OptionSpec) -> inspect.Parameter:

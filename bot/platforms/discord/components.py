@@ -7,14 +7,22 @@ answered by whichever process receives it, also long after a restart.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
+from bot.core.knowledge import PlatformPhrases
 from bot.core.reply import Picker, Reply
 from bot.platforms.discord import actions
-from bot.platforms.discord.render import Embed, Message, render_reply, render_text, truncate
+from bot.platforms.discord.render import (
+    ENGLISH,
+    Embed,
+    Message,
+    render_reply,
+    render_text,
+    truncate,
+)
 
 if TYPE_CHECKING:
     from discord.types.embed import Embed as EmbedData
@@ -46,22 +54,27 @@ class ButtonHandler(Protocol):
 class RenderedReplies:
     """Message arguments for replies, rendered once per reply object and button set."""
 
-    def __init__(self) -> None:
-        self._memo: OrderedDict[tuple[int, str], tuple[Reply, list[dict[str, Any]]]] = OrderedDict()
+    def __init__(self, words: Callable[[], PlatformPhrases] = lambda: ENGLISH) -> None:
+        # Discord's own phrases as the messages file currently has them (it may be reloaded).
+        self._words = words
+        self._memo: OrderedDict[
+            tuple[int, int, str], tuple[Reply, PlatformPhrases, list[dict[str, Any]]]
+        ] = OrderedDict()
 
     def reply(self, reply: Reply, buttons: str) -> list[dict[str, Any]]:
         """``send`` arguments for each message of the reply; buttons go on the first one."""
-        key = (id(reply), buttons)
+        words = self._words()
+        key = (id(reply), id(words), buttons)
         found = self._memo.get(key)
-        if found is not None and found[0] is reply:
-            return found[1]
-        view = None if buttons == NO_BUTTONS else _view(reply, buttons)
+        if found is not None and found[0] is reply and found[1] is words:
+            return found[2]
+        view = None if buttons == NO_BUTTONS else _view(reply, buttons, words)
         messages = [
             _fields(message, view if index == 0 else None)
-            for index, message in enumerate(render_reply(reply))
+            for index, message in enumerate(render_reply(reply, words))
         ]
-        # Holding the reply keeps its id from being reused while the entry lives.
-        self._memo[key] = (reply, messages)
+        # Holding the reply and the words keeps their ids from being reused while the entry lives.
+        self._memo[key] = (reply, words, messages)
         if len(self._memo) > MEMO_SIZE:
             self._memo.popitem(last=False)
         return messages
@@ -80,7 +93,7 @@ def _fields(message: Message, view: discord.ui.View | None) -> dict[str, Any]:
     return fields
 
 
-def _view(reply: Reply, mode: str) -> discord.ui.View | None:
+def _view(reply: Reply, mode: str, words: PlatformPhrases) -> discord.ui.View | None:
     if reply.picker is not None:
         return RenderedView(_menus(reply.picker))
     if reply.checklist:
@@ -92,7 +105,7 @@ def _view(reply: Reply, mode: str) -> discord.ui.View | None:
             )
             for item in reply.checklist
         )
-    buttons = actions.buttons(reply, public=mode != PRIVATE, pinnable=mode != PINNED)
+    buttons = actions.buttons(reply, mode != PRIVATE, words, pinnable=mode != PINNED)
     if not buttons:
         return None
     return RenderedView(_item(button) for button in buttons)
@@ -188,7 +201,7 @@ class _ActionButton:
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: Any
     ) -> Any:
-        return cls(item.custom_id or "", item.label or actions.ACTION_LABELS.get(cls.action, ""))
+        return cls(item.custom_id or "", item.label or actions.action_label(cls.action, ENGLISH))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         parsed = actions.parse_custom_id(self.custom_id)  # type: ignore[attr-defined]

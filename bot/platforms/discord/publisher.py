@@ -24,13 +24,13 @@ from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.core.richtext import RichText
+from bot.platforms.discord.actions import PLATFORM
 from bot.platforms.discord.components import NO_BUTTONS, PUBLIC, RenderedReplies
 from bot.platforms.discord.errors import discord_call
 from bot.platforms.discord.render import inline
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
 ADMINISTRATOR = 1 << 3
 MANAGE_CHANNELS = 1 << 4
 MANAGE_GUILD = 1 << 5

@@ -14,6 +14,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from bot.core.knowledge import PlatformPhrases
+from bot.core.phrasing import fill_words
 from bot.core.reply import CheckItem, Reply, Section
 from bot.core.richtext import (
     Command,
@@ -29,6 +31,8 @@ from bot.core.richtext import (
 from bot.core.timing import format_day
 
 # Discord's limits, https://discord.com/developers/docs/resources/message#embed-object-embed-limits
+# Discord's own phrases when a caller has none from the messages file: the English defaults.
+ENGLISH = PlatformPhrases()
 EMBED_TITLE_LIMIT = 256
 EMBED_DESCRIPTION_LIMIT = 4096
 EMBED_FIELD_COUNT_LIMIT = 25
@@ -82,8 +86,9 @@ class Message:
         return body
 
 
-def render_reply(reply: Reply) -> list[Message]:
-    """The reply as one or more messages of one embed each, in reading order."""
+def render_reply(reply: Reply, words: PlatformPhrases = ENGLISH) -> list[Message]:
+    """The reply as one or more messages of one embed each, in reading order; ``words`` are
+    Discord's own phrases (footers)."""
     now = reply.generated_at
     intro = [NOTICE_MARK + inline(notice, now, at_line_start=False) for notice in reply.notices]
     if reply.summary:
@@ -104,7 +109,7 @@ def render_reply(reply: Reply) -> list[Message]:
         fields.append((SOURCES_TITLE, "\n".join(links)))
     if reply.attribution:
         # A card's small print is one line under its body: sources, then the verified date.
-        credit = " · ".join([inline(reply.attribution, now), *_verified(reply)])
+        credit = " · ".join([inline(reply.attribution, now), *_verified(reply, words)])
         if fields:
             fields.append((BLANK, credit))
         elif intro:
@@ -114,7 +119,7 @@ def render_reply(reply: Reply) -> list[Message]:
     # A card reads as one block, each line opening with its bold label; longer answers keep a
     # blank line between their parts.
     gap = "\n" if reply.guide is not None else "\n\n"
-    return _pack(reply, gap.join(intro), fields)
+    return _pack(reply, gap.join(intro), fields, words)
 
 
 def render_text(text: str) -> list[Message]:
@@ -266,7 +271,9 @@ def _printable(text: str) -> str:
     return "".join(char for char in text if not unicodedata.category(char).startswith("C"))
 
 
-def _pack(reply: Reply, description: str, fields: list[tuple[str, str]]) -> list[Message]:
+def _pack(
+    reply: Reply, description: str, fields: list[tuple[str, str]], words: PlatformPhrases
+) -> list[Message]:
     """Fill embeds in reading order; a new message starts wherever a limit would be crossed."""
     title = truncate(escape(reply.title, True), EMBED_TITLE_LIMIT) if reply.title else ""
     parts: list[tuple[str | None, str]] = [
@@ -294,7 +301,7 @@ def _pack(reply: Reply, description: str, fields: list[tuple[str, str]]) -> list
         used += needed
     if not embeds:
         embeds.append({"type": "rich", "color": COLOURS[reply.tone], "title": title or BLANK})
-    _add_footers(embeds, reply)
+    _add_footers(embeds, reply, words)
     return [Message(embeds=(embed,)) for embed in embeds]
 
 
@@ -306,16 +313,17 @@ def _fits(embed: Embed, name: str | None, total: int) -> bool:
     return len(embed.get("fields", ())) < EMBED_FIELD_COUNT_LIMIT
 
 
-def _verified(reply: Reply) -> list[str]:
+def _verified(reply: Reply, words: PlatformPhrases) -> list[str]:
     day = reply.verified
-    return [f"Last verified {day.day} {day:%b %Y}"] if day else []
+    return [fill_words(words.verified, date=f"{day.day} {day:%b %Y}")] if day else []
 
 
-def _add_footers(embeds: list[Embed], reply: Reply) -> None:
+def _add_footers(embeds: list[Embed], reply: Reply, words: PlatformPhrases) -> None:
     # A card says when it was verified in its small print already.
-    verified = [] if reply.attribution else _verified(reply)
+    verified = [] if reply.attribution else _verified(reply, words)
+    count = str(len(embeds))
     for number, embed in enumerate(embeds, start=1):
-        words = [f"Part {number} of {len(embeds)}"] if len(embeds) > 1 else []
-        words += verified
-        if words:
-            embed["footer"] = {"text": truncate(" · ".join(words), EMBED_FOOTER_LIMIT)}
+        parts = [fill_words(words.part, number=str(number), count=count)] if len(embeds) > 1 else []
+        parts += verified
+        if parts:
+            embed["footer"] = {"text": truncate(" · ".join(parts), EMBED_FOOTER_LIMIT)}

@@ -7,15 +7,16 @@ from typing import Any
 
 import discord
 
-from bot.core.knowledge import SharingPhrases
+from bot.core.knowledge import Phrases
 from bot.core.living.sharing import SharingOutcome, Step, describe
 from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply
 from bot.platforms.discord import actions
 from bot.platforms.discord.components import PINNED, PUBLIC, RenderedReplies
 from bot.platforms.discord.errors import discord_call
-from bot.platforms.discord.publisher import PLATFORM, post_pages
+from bot.platforms.discord.publisher import post_pages
 
+PLATFORM = actions.PLATFORM
 PLATFORM_NAME = "Discord"
 THREAD_TYPES = {
     discord.ChannelType.public_thread,
@@ -75,17 +76,19 @@ def bot_lacks(
     return actions.missing(interaction.app_permissions.value, needed)
 
 
-def lacks_text(phrases: SharingPhrases, step: Step, lacking: list[actions.Permission]) -> str:
+def lacks_text(phrases: Phrases, step: Step, lacking: list[actions.Permission]) -> str:
     """Which permissions the bot lacks for ``step``, as Discord names them, and where a server
     admin grants them."""
     outcome = SharingOutcome("no_permission", step)
-    words = actions.permission_words(lacking)
-    return f"{describe(outcome, phrases, PLATFORM_NAME, words)} {actions.how_to_grant(lacking)}"
+    words = phrases.platform(actions.PLATFORM)
+    named = actions.permission_words(lacking, words)
+    said = describe(outcome, phrases.sharing, PLATFORM_NAME, named)
+    return f"{said} {actions.how_to_grant(lacking, words)}"
 
 
 def told(
     outcome: SharingOutcome,
-    phrases: SharingPhrases,
+    phrases: Phrases,
     interaction: discord.Interaction,
     already_public: bool,
 ) -> str:
@@ -97,8 +100,8 @@ def told(
             action, in_thread=in_thread(interaction), already_public=already_public
         )
         text = lacks_text(phrases, outcome.step, list(needed))
-        return f"{phrases.shared} {text}" if outcome.shared else text
-    text = describe(outcome, phrases, PLATFORM_NAME)
+        return f"{phrases.sharing.shared} {text}" if outcome.shared else text
+    text = describe(outcome, phrases.sharing, PLATFORM_NAME)
     message = outcome.message
     if outcome.succeeded and message is not None:
         channel = message.channel

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 
 from bot.core.catalogue import COMMANDS
+from bot.core.knowledge import PlatformPhrases
+from bot.core.phrasing import fill_words
 from bot.core.reply import Reply
 from bot.platforms.slack.manifest import SHARE_WORD
 from bot.platforms.slack.render import MAX_BUTTON_VALUE_CHARS, Button
@@ -22,10 +24,9 @@ _MESSAGE_TS = re.compile(r"\d{1,12}\.\d{1,9}")
 _CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,20}")
 _SERVICE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
-UNREADABLE_BUTTON = (
-    "I could not read that button; it may come from an older version of me. Run the command again."
-)
-SLACK_TOO_SLOW = "Slack did not answer in time. Please try again in a moment."
+# The key of Slack's own phrases in the messages file, and how they name the platform.
+PLATFORM = "slack"
+PLATFORM_NAME = "Slack"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ def split_share(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def answer_buttons(reply: Reply) -> tuple[Button, ...]:
+def answer_buttons(reply: Reply, words: PlatformPhrases) -> tuple[Button, ...]:
     """The buttons under a private answer: the card's own, then Share and Pin."""
     if not reply.shareable:
         return ()
@@ -53,8 +54,8 @@ def answer_buttons(reply: Reply) -> tuple[Button, ...]:
     value = _value(reply)
     return (
         *card_buttons(reply),
-        Button(SHARE_ACTION, "Share in channel", value, primary=not reply.links),
-        Button(PIN_ACTION, "Pin", value),
+        Button(SHARE_ACTION, words.share_button, value, primary=not reply.links),
+        Button(PIN_ACTION, words.pin_button, value),
     )
 
 
@@ -78,9 +79,25 @@ def _value(reply: Reply) -> str:
     return _encode({"c": reply.command, "a": (reply.service_id or "")[:MAX_ARGUMENT_CHARS]})
 
 
-def pin_button(message_ts: str) -> tuple[Button, ...]:
+def pin_button(message_ts: str, words: PlatformPhrases) -> tuple[Button, ...]:
     """A Pin button for an answer already shared."""
-    return (Button(PIN_ACTION, "Pin", _encode({"ts": message_ts})),)
+    return (Button(PIN_ACTION, words.pin_button, _encode({"ts": message_ts})),)
+
+
+def too_slow(words: PlatformPhrases) -> str:
+    """What to say when Slack itself did not answer in time."""
+    return fill_words(words.too_slow, platform=PLATFORM_NAME)
+
+
+def permission_words(words: PlatformPhrases, needed: tuple[str, ...]) -> str:
+    """'the chat:write permission', 'the pins:write, chat:write permissions' (Slack names
+    permissions by their scopes), or 'a permission' when Slack did not say which."""
+    if not needed:
+        return words.some_permission
+    names = needed[0]
+    for scope in needed[1:]:
+        names = fill_words(words.names_and, names=names, last=scope)
+    return fill_words(words.permissions if len(needed) > 1 else words.permission, names=names)
 
 
 def read_button(value: object) -> ButtonRequest | None:

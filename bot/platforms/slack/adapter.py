@@ -154,7 +154,7 @@ class SlackAdapter:
             )
             self._spawn(target, self._checklists.post(target, reply))
             return None
-        answer = self._answers.answer(reply)
+        answer = self._answers.answer(reply, self.assistant.phrases().platform(actions.PLATFORM))
         observe.replied(reply)
         sharing = share and reply.shareable
         if not sharing and len(answer.messages) == 1:

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
+from bot.core.knowledge import PlatformPhrases
 from bot.core.reply import Reply
 from bot.platforms.slack.actions import answer_buttons
 from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes
@@ -35,13 +36,14 @@ class AnswerCache:
     def __init__(self, slashes: Slashes = DEFAULT_SLASHES, size: int = ANSWER_CACHE_SIZE) -> None:
         self._render = lru_cache(maxsize=size)(partial(_render, slashes=slashes))
 
-    def answer(self, reply: Reply) -> PrivateAnswer:
-        """The private answer; the core's reply cache decides when it is computed afresh."""
-        return self._render(reply)
+    def answer(self, reply: Reply, words: PlatformPhrases) -> PrivateAnswer:
+        """The private answer in Slack's ``words``; the core's reply cache decides when it is
+        computed afresh."""
+        return self._render(reply, words)
 
 
-def _render(reply: Reply, slashes: Slashes) -> PrivateAnswer:
-    buttons = answer_buttons(reply)
-    messages = tuple(render_reply(reply, buttons, slashes=slashes))
+def _render(reply: Reply, words: PlatformPhrases, slashes: Slashes) -> PrivateAnswer:
+    buttons = answer_buttons(reply, words)
+    messages = tuple(render_reply(reply, buttons, slashes=slashes, words=words))
     body = json.dumps({"response_type": "ephemeral", **messages[0].payload()})
     return PrivateAnswer(reply, messages, body)

@@ -49,14 +49,18 @@ class SlackChecklists:
         channel = target.channel_ref()
         if channel is not None and self._access.checklists() is None:
             return await self._tell(target, fill(words.unavailable))
-        sharing = SlackSharingChannel(target, channel, self._slashes) if channel else None
+        platform_words = self._assistant.phrases().platform(actions.PLATFORM)
+        sharing = (
+            SlackSharingChannel(target, channel, self._slashes, platform_words) if channel else None
+        )
         outcome = await self._sharing.post_checklist(sharing, reply)
         if outcome.kind == "failed":
             return await self._notify(target, self._assistant.apology())
         if outcome.succeeded:
             return await self._tell(target, fill(words.posted))
-        phrases = self._assistant.phrases().sharing
-        await self._notify(target, describe(outcome, phrases, PLATFORM_NAME, "a permission"))
+        phrases = self._assistant.phrases()
+        scope = actions.permission_words(phrases.platform(actions.PLATFORM), ())
+        await self._notify(target, describe(outcome, phrases.sharing, PLATFORM_NAME, scope))
 
     async def pick(self, target: Target, selected: Any) -> None:
         """Post the checklist of the tools chosen in the picker, as if they had been typed."""
@@ -77,7 +81,8 @@ class SlackChecklists:
         check, stamp = actions.read_check(value), actions.message_ts(message)
         channel = target.channel_ref()
         if check is None or stamp is None or channel is None:
-            return await self._notify(target, actions.UNREADABLE_BUTTON)
+            unreadable = self._assistant.phrases().platform(actions.PLATFORM).button_unreadable
+            return await self._notify(target, unreadable)
         book = self._access.checklists()
         if book is None:
             return await self._tell(target, fill(words.unavailable))

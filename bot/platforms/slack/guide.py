@@ -31,13 +31,14 @@ class SlackGuide:
         self, target: Target, request: actions.ButtonRequest | None, trigger_id: str | None
     ) -> None:
         """The guide in a modal, else as private messages; never an error for the reader."""
+        words = self._assistant.phrases().platform(actions.PLATFORM)
         if request is None or not request.command:
-            notice = render_notice(actions.UNREADABLE_BUTTON, target.bot_user_id)
+            notice = render_notice(words.button_unreadable, target.bot_user_id)
             await target.respond(response_type="ephemeral", **notice.payload())
             return
         reply = self._assistant.run(request.command, request.argument, detail=GUIDE_VARIANT)
         close = self._assistant.phrases().card.close_button
-        view = render_modal(reply, close, self._slashes)
+        view = render_modal(reply, close, self._slashes, words)
         if view is not None and trigger_id:
             try:
                 await slack_call(target.client.views_open(trigger_id=trigger_id, view=view))
@@ -45,8 +46,8 @@ class SlackGuide:
             except PublishError as error:
                 # An expired trigger or a refused view: the messages below still reach them.
                 log.warning("slack: views.open failed (%s); sending the guide privately", error)
-        buttons = actions.answer_buttons(reply)
-        for message in render_reply(reply, buttons, slashes=self._slashes):
+        buttons = actions.answer_buttons(reply, words)
+        for message in render_reply(reply, buttons, slashes=self._slashes, words=words):
             await target.respond(
                 response_type="ephemeral", replace_original=False, **message.payload()
             )

@@ -16,12 +16,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.assistant import Assistant
+from bot.core.knowledge import PlatformPhrases
 from bot.core.living.pages import edit_in_place, grew_note
 from bot.core.ports import ChannelRef, MessageRef, PermissionDeniedError
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.core.richtext import RichText
-from bot.platforms.slack.actions import SLACK_TOO_SLOW, card_buttons
+from bot.platforms.slack.actions import card_buttons, too_slow
 from bot.platforms.slack.app import RetryDroppedCallsExceptPosts
 from bot.platforms.slack.errors import slack_call
 from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes
@@ -58,7 +59,7 @@ class SlackPublisher:
     async def post(self, channel: ChannelRef, reply: Reply, key: str) -> MessageRef:
         """Post ``reply``; its first message carries ``key`` in its metadata."""
         metadata = {"event_type": LIVING_EVENT, "event_payload": {"key": key}}
-        pages = render_reply(reply, card_buttons(reply), slashes=self._slashes)
+        pages = render_reply(reply, card_buttons(reply), slashes=self._slashes, words=self._words())
         stamps = await post_pages(self.client, channel.channel, pages, {"metadata": metadata})
         return MessageRef(channel, stamps)
 
@@ -89,8 +90,12 @@ class SlackPublisher:
         """Show ``reply`` in the messages of a shared answer, its buttons kept; parts it no
         longer needs go."""
         note = grew_note(self._assistant, reply)
-        pages = render_reply(reply, card_buttons(reply), slashes=self._slashes)
+        pages = render_reply(reply, card_buttons(reply), slashes=self._slashes, words=self._words())
         await edit_in_place(message, pages, self, note)
+
+    def _words(self) -> PlatformPhrases:
+        # Channel posts have no reader's language: the default one.
+        return self._assistant.phrases().platform(PLATFORM)
 
     async def update(self, channel: ChannelRef, message_id: str, page: SlackMessage) -> None:
         """Show ``page`` in one message."""
@@ -142,7 +147,7 @@ class SlackLiving:
             reply = await self._assistant.handle(where)
         except TimeoutError:
             log.warning("slack: users.info got no answer in time")
-            messages = [render_notice(SLACK_TOO_SLOW)]
+            messages = [render_notice(too_slow(self._assistant.phrases().platform(PLATFORM)))]
         else:
             messages = render_reply(reply, slashes=self._slashes)
         for message in messages:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.knowledge import PlatformPhrases
+from bot.core.phrasing import fill_words
 from bot.core.reply import CheckItem, Picker, Reply, Section
 from bot.core.richtext import RichText
 from bot.platforms.slack.mrkdwn import (
@@ -29,6 +31,8 @@ from bot.platforms.slack.mrkdwn import (
 )
 
 # Slack's documented limits (Block Kit reference); messages beyond them are rejected.
+# Slack's own phrases when a caller has none from the messages file: the English defaults.
+ENGLISH = PlatformPhrases()
 MAX_BLOCKS_PER_MESSAGE = 50
 MAX_SECTION_CHARS = 3000
 MAX_HEADER_CHARS = 150
@@ -98,9 +102,11 @@ def render_reply(
     actions: Sequence[Button] = (),
     shared_by: str | None = None,
     slashes: Slashes = DEFAULT_SLASHES,
+    words: PlatformPhrases = ENGLISH,
 ) -> list[SlackMessage]:
     """The reply as one or more messages; ``shared_by`` is the id of the user who posted it,
-    ``slashes`` how this workspace types the commands the reply names."""
+    ``slashes`` how this workspace types the commands the reply names, ``words`` Slack's own
+    phrases in the reader's language."""
     now = reply.generated_at
     blocks: list[Block] = []
     if reply.title:
@@ -110,15 +116,17 @@ def render_reply(
         blocks += _check_blocks(item, now, slashes)
     if reply.picker is not None:
         blocks.append(_picker(reply.picker))
-    blocks += _context_blocks(_context(reply, shared_by, slashes))
+    blocks += _context_blocks(_context(reply, shared_by, slashes, words))
     summary = fallback(reply.summary, now, slashes)
     first_text = f"{literal(reply.title)}: {summary}" if reply.title and summary else None
     return paginate(blocks, actions, first_text or literal(reply.title) or summary)
 
 
-def render_modal(reply: Reply, close: str, slashes: Slashes = DEFAULT_SLASHES) -> Block | None:
+def render_modal(
+    reply: Reply, close: str, slashes: Slashes = DEFAULT_SLASHES, words: PlatformPhrases = ENGLISH
+) -> Block | None:
     """The whole reply as a modal view, or None when it needs more blocks than a view holds."""
-    blocks = [*_body(reply, slashes), *_context_blocks(_context(reply, None, slashes))]
+    blocks = [*_body(reply, slashes), *_context_blocks(_context(reply, None, slashes, words))]
     if len(blocks) > MAX_MODAL_BLOCKS:
         return None
     title = " ".join((reply.title or close).split())
@@ -343,20 +351,24 @@ def _section_text(section: Section, now: datetime | None, slashes: Slashes) -> s
     return "\n".join(lines)
 
 
-def _context(reply: Reply, shared_by: str | None, slashes: Slashes) -> list[str]:
+def _context(
+    reply: Reply, shared_by: str | None, slashes: Slashes, words: PlatformPhrases
+) -> list[str]:
     now = reply.generated_at
     elements: list[str] = []
     if reply.attribution:
         elements.append(clip(mrkdwn(reply.attribution, now, slashes), MAX_CONTEXT_CHARS))
     if reply.sources:
         links = SOURCE_SEPARATOR.join(mrkdwn((source,), now) for source in reply.sources)
-        elements += split_text("Sources: " + links, MAX_CONTEXT_CHARS, SOURCE_SEPARATOR)
+        line = fill_words(words.sources, sources=links)
+        elements += split_text(line, MAX_CONTEXT_CHARS, SOURCE_SEPARATOR)
     if reply.verified:
         verified = reply.verified
-        elements.append(f"Last verified {escape(f'{verified.day} {verified:%b %Y}')}")
+        day = escape(f"{verified.day} {verified:%b %Y}")
+        elements.append(fill_words(words.verified, date=day))
     mention = user_mention(shared_by)
     if mention:
-        elements.append(f"Shared by {mention}")
+        elements.append(fill_words(words.shared_by, person=mention))
     return elements
 
 

@@ -16,19 +16,18 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.assistant import Assistant
+from bot.core.knowledge import PlatformPhrases
 from bot.core.living.sharing import Sharing, SharingOutcome, describe
 from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply
 from bot.platforms.slack import actions
 from bot.platforms.slack.errors import slack_call
 from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes
-from bot.platforms.slack.render import Button, SlackMessage, render_notice, render_reply
+from bot.platforms.slack.render import ENGLISH, Button, SlackMessage, render_notice, render_reply
 
-PLATFORM = "slack"
-PLATFORM_NAME = "Slack"
+PLATFORM = actions.PLATFORM
+PLATFORM_NAME = actions.PLATFORM_NAME
 ALREADY_PINNED = "already_pinned"
-# How to grant a missing scope, after the core's sentence naming it.
-GRANT_SCOPE = "A workspace admin can grant it by reinstalling the app from its manifest."
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +70,23 @@ class SlackSharingChannel:
     """The channel of one interaction, posted and pinned in with the client bolt gave it."""
 
     def __init__(
-        self, target: Target, channel: ChannelRef, slashes: Slashes = DEFAULT_SLASHES
+        self,
+        target: Target,
+        channel: ChannelRef,
+        slashes: Slashes = DEFAULT_SLASHES,
+        words: PlatformPhrases = ENGLISH,
     ) -> None:
         self._target = target
         self.channel = channel
         self._slashes = slashes
+        self._words = words
 
     async def post(self, reply: Reply, pin: bool) -> MessageRef:
         """Post the answer, saying who shared it."""
         buttons = actions.card_buttons(reply)
-        pages = render_reply(reply, buttons, shared_by=self._target.user, slashes=self._slashes)
+        pages = render_reply(
+            reply, buttons, shared_by=self._target.user, slashes=self._slashes, words=self._words
+        )
         stamps = await post_pages(self._target.client, self.channel.channel, pages)
         return MessageRef(self.channel, stamps)
 
@@ -116,7 +122,8 @@ class SlackSharing:
         """Post the requested answer in the channel (and pin it); ``from_button`` replaces the
         private answer the button was on with the outcome."""
         if request is None or not request.command:
-            return await self.notify(target, actions.UNREADABLE_BUTTON)
+            words = self._assistant.phrases().platform(PLATFORM)
+            return await self.notify(target, words.button_unreadable)
         reply = self._assistant.run(request.command, request.argument)
         outcome = await self._sharing.share(self._channel(target), reply, pin)
         await self._tell(target, outcome, reply, from_button)
@@ -142,24 +149,30 @@ class SlackSharing:
         self, target: Target, outcome: SharingOutcome, reply: Reply | None, replace: bool
     ) -> None:
         if outcome.kind == "not_shareable" and reply is not None:
-            return await self.respond_all(target, render_reply(reply, slashes=self._slashes))
+            words = self._assistant.phrases().platform(PLATFORM)
+            messages = render_reply(reply, slashes=self._slashes, words=words)
+            return await self.respond_all(target, messages)
         if outcome.kind == "failed":
             return await self.notify(target, self._assistant.apology())
-        phrases = self._assistant.phrases().sharing
-        text = describe(outcome, phrases, PLATFORM_NAME, _scope(outcome.permissions))
+        phrases = self._assistant.phrases()
+        words = phrases.platform(PLATFORM)
+        needed = outcome.permissions
+        scope = actions.permission_words(words, needed)
+        text = describe(outcome, phrases.sharing, PLATFORM_NAME, scope)
         if outcome.kind == "no_permission":
-            text = f"{text} {GRANT_SCOPE}"
+            # How to grant a missing scope, after the core's sentence naming it.
+            grant = words.permissions_how_to if len(needed) > 1 else words.permission_how_to
+            text = f"{text} {grant}"
         if not outcome.succeeded:
             return await self.notify(target, text)
         buttons: tuple[Button, ...] = ()
         if outcome.kind == "shared" and outcome.message is not None:
-            buttons = actions.pin_button(outcome.message.first)
+            buttons = actions.pin_button(outcome.message.first, words)
         await self.notify(target, text, replace, buttons)
 
     def _channel(self, target: Target) -> SlackSharingChannel | None:
         channel = target.channel_ref()
-        return SlackSharingChannel(target, channel, self._slashes) if channel else None
-
-
-def _scope(needed: tuple[str, ...]) -> str:
-    return f"the {', '.join(needed)} permission" if needed else "a permission"
+        if channel is None:
+            return None
+        words = self._assistant.phrases().platform(PLATFORM)
+        return SlackSharingChannel(target, channel, self._slashes, words)
