@@ -184,8 +184,7 @@ class SlackAdapter:
         context: Any,
     ) -> None:
         await ack()
-        channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
-        target = self._target(channel, _field(body, "user", "id"), client, context)
+        target = self._clicked(body, client, context)
         request = actions.read_button(action.get("value"))
         pin = action.get("action_id") == actions.PIN_ACTION
         if pin and request and request.message_ts:
@@ -204,8 +203,7 @@ class SlackAdapter:
     ) -> None:
         # The trigger id lives three seconds: the modal opens before anything else waits.
         await ack()
-        channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
-        target = self._target(channel, _field(body, "user", "id"), client, context)
+        target = self._clicked(body, client, context)
         request = actions.read_button(action.get("value"))
         self._spawn(target, self._guide.show(target, request, _text(body.get("trigger_id"))))
 
@@ -223,8 +221,7 @@ class SlackAdapter:
         context: Any,
     ) -> None:
         await ack()
-        channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
-        target = self._target(channel, _field(body, "user", "id"), client, context)
+        target = self._clicked(body, client, context)
         message = _field(body, "message", "ts") or _field(body, "container", "message_ts")
         work = self._checklists.toggle(target, message, action.get("value"), self.publisher)
         self._spawn(target, work)
@@ -239,9 +236,13 @@ class SlackAdapter:
         context: Any,
     ) -> None:
         await ack()
-        channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
-        target = self._target(channel, _field(body, "user", "id"), client, context)
+        target = self._clicked(body, client, context)
         self._spawn(target, self._checklists.pick(target, action.get("selected_options")))
+
+    def _clicked(self, body: dict[str, Any], client: AsyncWebClient, context: Any) -> Target:
+        """Where a button or menu was used, and by whom."""
+        channel = _field(body, "channel", "id") or _field(body, "container", "channel_id")
+        return self._target(channel, _field(body, "user", "id"), client, context)
 
     def _target(self, channel: Any, user: Any, client: AsyncWebClient, context: Any) -> Target:
         return Target(
