@@ -169,7 +169,7 @@ class StoredChecklist:
     entries: tuple[ChecklistEntry, ...]
     generation: int
     # The generation the posted card last showed; behind ``generation`` while an edit is due.
-    shown: int = 0
+    shown: int
 
 
 @dataclass(frozen=True, slots=True)

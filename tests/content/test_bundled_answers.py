@@ -1,6 +1,6 @@
 """The bundled knowledge base as users see it: golden answers make every content change visible."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -15,10 +15,10 @@ from bot.platforms.slack.actions import PLATFORM as SLACK
 from bot.platforms.slack.actions import answer_buttons
 from bot.platforms.slack.render import render_reply as slack_render
 from tests.golden import assert_golden
-from tests.support import BUNDLED_CONTENT, answer_line
+from tests.support import BUNDLED_CONTENT, BUNDLED_TODAY, answer_line
 
 # Answers are rendered as at a fixed instant so countdowns in the golden files stay put.
-AS_OF = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+AS_OF = datetime.combine(BUNDLED_TODAY, time(12), UTC)
 GOLDEN_SERVICES = ("claude", "chatgpt", "gemini", "linkedin", "meta-ai", "github-copilot")
 # The services the knowledge base promises to cover, in priority order.
 REQUIRED_LIST = (

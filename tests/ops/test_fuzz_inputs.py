@@ -295,7 +295,6 @@ def test_any_slack_request_headers_and_body_are_judged_never_raised(
     assert body_problem(body, content_type, charset) in (None, *BODY_PROBLEMS)
 
 
-
 # Pieces a Slack form is made of, and ones that break it: escapes of any byte (stray UTF-8
 # continuation bytes, truncated sequences), literal non-ASCII text, separators, broken escapes.
 FORM_PIECES = st.one_of(
@@ -319,6 +318,7 @@ def test_a_slash_command_form_is_judged_as_parsing_every_field_would_judge_it(
     except UnicodeDecodeError:
         expected = "not UTF-8"
     assert body_problem(text.encode(), "application/x-www-form-urlencoded", None) == expected
+
 
 @FUZZ
 @given(

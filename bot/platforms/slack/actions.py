@@ -100,15 +100,21 @@ def permission_words(words: PlatformPhrases, needed: tuple[str, ...]) -> str:
     return fill_words(words.permissions if len(needed) > 1 else words.permission, names=names)
 
 
-def read_button(value: object) -> ButtonRequest | None:
-    """The request a button value carries; None for anything this bot did not write."""
+def _button_data(value: object) -> dict[str, object] | None:
+    """The JSON object a button value holds, within the size a button of ours can have."""
     if not isinstance(value, str) or len(value) > MAX_BUTTON_VALUE_CHARS:
         return None
     try:
         data = json.loads(value)
     except ValueError:
         return None
-    if not isinstance(data, dict):
+    return data if isinstance(data, dict) else None
+
+
+def read_button(value: object) -> ButtonRequest | None:
+    """The request a button value carries; None for anything this bot did not write."""
+    data = _button_data(value)
+    if data is None:
         return None
     message_ts = data.get("ts")
     if isinstance(message_ts, str) and _MESSAGE_TS.fullmatch(message_ts):
@@ -122,13 +128,8 @@ def read_button(value: object) -> ButtonRequest | None:
 def read_check(value: object) -> tuple[str, bool] | None:
     """The item a checklist button names and whether it marks it done; None for anything this
     bot did not write."""
-    if not isinstance(value, str) or len(value) > MAX_BUTTON_VALUE_CHARS:
-        return None
-    try:
-        data = json.loads(value)
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
+    data = _button_data(value)
+    if data is None:
         return None
     service, done = data.get("s"), data.get("d")
     if isinstance(service, str) and _SERVICE_ID.fullmatch(service) and done in (0, 1):
