@@ -11,8 +11,9 @@ from bot.content.loader import load_knowledge
 from bot.content.schema import SERVICE
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
-from bot.core.knowledge import PlatformPhrases, Service
+from bot.core.knowledge import Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.reply import Reply
 from bot.core.request import Request
 

@@ -28,8 +28,9 @@ from pathlib import Path
 from bot.content.codec import from_plain, to_plain
 from bot.content.loader import ContentProblem, LoadResult, content_files, load_knowledge
 from bot.content.reader import DEFAULT_MAX_FILE_BYTES, UnsafeFileError, read_content_file
-from bot.core.knowledge import Messages, Service
+from bot.core.knowledge import Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.messages import Messages
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,11 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 # The modules whose code shapes what a loaded knowledge base contains.
 _MODEL_SOURCES = (
     "core/knowledge.py",
+    "core/phrases/answers.py",
+    "core/phrases/living.py",
+    "core/phrases/messages.py",
+    "core/phrases/platforms.py",
+    "core/phrases/workspace.py",
     "core/constraints.py",
     "core/richtext.py",
     "core/rules.py",

@@ -10,7 +10,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from bot.core.knowledge import Messages, Service
+from bot.core.knowledge import Service
+from bot.core.phrases.messages import Messages
 
 SERVICE = TypeAdapter(Service)
 MESSAGES = TypeAdapter(Messages)

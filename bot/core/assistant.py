@@ -27,8 +27,9 @@ from bot.core.answers import (
 from bot.core.answers.subscriptions import ChannelDesk, SubactionHandler, notice
 from bot.core.catalogue import COMMANDS, CommandSpec, SubactionSpec, subaction, variant
 from bot.core.clock import Clock
-from bot.core.knowledge import Phrases, Service
+from bot.core.knowledge import Service
 from bot.core.library import KnowledgeBase, KnowledgeSource
+from bot.core.phrases.messages import Phrases
 from bot.core.phrasing import fill
 from bot.core.ports import ReminderAccess, StoreWriteError
 from bot.core.reply import Reply, Section

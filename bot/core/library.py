@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.core.knowledge import Messages, Service
+from bot.core.knowledge import Service
 from bot.core.lookup import ServiceIndex
+from bot.core.phrases.messages import Messages
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,7 +14,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Literal
 
-from bot.core.knowledge import Service, SourcePhrases
+from bot.core.knowledge import Service
+from bot.core.phrases.answers import SourcePhrases
 from bot.core.phrasing import fill
 from bot.core.reply import Reply
 from bot.core.richtext import Label, Link, RichText, Span, Text, When

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.core.knowledge import Phrases, Service
+from bot.core.knowledge import Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.messages import Phrases
 from bot.core.timing import format_day
 
 # Opt-out kinds where a person has something to do, ranked before those with nothing.

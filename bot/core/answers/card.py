@@ -13,8 +13,10 @@ from bot.core.answers import optout
 from bot.core.answers.citing import labelled
 from bot.core.answers.clipping import clip_plain, clip_words
 from bot.core.answers.fitting import CardDraft, fit, one_line
-from bot.core.knowledge import CARD_LINE_CHARS, CardPhrases, Deadline, Phrases, Service
+from bot.core.knowledge import CARD_LINE_CHARS, Deadline, Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.answers import CardPhrases
+from bot.core.phrases.messages import Phrases
 from bot.core.phrasing import fill
 from bot.core.reply import Reply, Section
 from bot.core.richtext import DatePrecision, Link, RichText, Span, Strong, Text, When

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from bot.core.answers import listing
 from bot.core.answers.citing import labelled
 from bot.core.answers.clipping import clip_plain, clip_words
-from bot.core.knowledge import CARD_LINE_CHARS, Change, Phrases, Service
+from bot.core.knowledge import CARD_LINE_CHARS, Change, Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.messages import Phrases
 from bot.core.phrasing import fill
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Link, RichText, Strong, Text, When

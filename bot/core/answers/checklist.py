@@ -14,8 +14,10 @@ from datetime import datetime
 
 from bot.core.answers.citing import labelled
 from bot.core.answers.workspace import workplace_tools
-from bot.core.knowledge import Organisation, Phrases, Service, WorkspacePhrases
+from bot.core.knowledge import Organisation, Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.messages import Phrases
+from bot.core.phrases.workspace import WorkspacePhrases
 from bot.core.phrasing import fill
 from bot.core.ports import ChecklistEntry
 from bot.core.reply import CheckItem, Picker, PickOption, Reply, Section

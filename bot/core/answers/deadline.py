@@ -9,8 +9,9 @@ from bot.core.answers import listing
 from bot.core.answers.citing import labelled
 from bot.core.answers.clipping import clip_plain, clip_words
 from bot.core.catalogue import GUIDE_VARIANT
-from bot.core.knowledge import Deadline, Phrases, Service
+from bot.core.knowledge import Deadline, Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.messages import Phrases
 from bot.core.phrasing import fill
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Command, DatePrecision, Link, RichText, Span, Strong, Text, When

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.catalogue import CATALOGUE
-from bot.core.knowledge import Phrases, Service
+from bot.core.knowledge import Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.messages import Phrases
 from bot.core.phrasing import fill
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Command, RichText, Span, Text

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from bot.core.answers.citing import cited, emphasised, labelled, source_links
 from bot.core.answers.organisation import organisation_sections
-from bot.core.knowledge import Control, Deadline, Phrases, Service
+from bot.core.knowledge import Control, Deadline, Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.messages import Phrases
 from bot.core.phrasing import fill
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Command, DatePrecision, Link, RichText, Strong, Text, When

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.core.answers.citing import cited, labelled
-from bot.core.knowledge import Organisation, Phrases, Service
+from bot.core.knowledge import Organisation, Service
+from bot.core.phrases.messages import Phrases
 from bot.core.reply import Section
 from bot.core.richtext import Link, RichText, Strong, Text
 

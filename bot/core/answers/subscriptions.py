@@ -10,8 +10,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.knowledge import LivingPhrases, Phrases
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.living import LivingPhrases
+from bot.core.phrases.messages import Phrases
 from bot.core.phrasing import fill
 from bot.core.ports import ALL_SERVICES, ChannelRef, SubscriptionStore
 from bot.core.reply import Reply, Section, Tone

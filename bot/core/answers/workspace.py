@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.answers.citing import labelled
-from bot.core.knowledge import Deadline, Organisation, Phrases, PlanState, Service, WorkspacePhrases
+from bot.core.knowledge import Deadline, Organisation, PlanState, Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.messages import Phrases
+from bot.core.phrases.workspace import WorkspacePhrases
 from bot.core.phrasing import fill
 from bot.core.reply import Reply, Section
 from bot.core.richtext import DatePrecision, Link, RichText, Span, Strong, Text, When

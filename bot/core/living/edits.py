@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime
 
 from bot.core.answers.citing import labelled
 from bot.core.assistant import Assistant
-from bot.core.knowledge import Change, LivingPhrases, Service
+from bot.core.knowledge import Change, Service
 from bot.core.library import KnowledgeBase
 from bot.core.living.fingerprint import PartChange, compare, fingerprint
+from bot.core.phrases.living import LivingPhrases
 from bot.core.phrasing import fill
 from bot.core.ports import AnswerGroup, AnswerPrint
 from bot.core.reply import Reply

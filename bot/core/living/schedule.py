@@ -16,8 +16,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
 from bot.core.answers.citing import labelled
-from bot.core.knowledge import Deadline, LivingPhrases, Service
+from bot.core.knowledge import Deadline, Service
 from bot.core.library import KnowledgeBase
+from bot.core.phrases.living import LivingPhrases
 from bot.core.phrasing import fill
 from bot.core.ports import KnownDeadline, Occurrence
 from bot.core.reply import Reply, Section

@@ -11,8 +11,8 @@ import logging
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.knowledge import SharingPhrases
 from bot.core.living.access import LivingAccess
+from bot.core.phrases.living import SharingPhrases
 from bot.core.ports import (
     ChannelUnreachableError,
     MessageGoneError,

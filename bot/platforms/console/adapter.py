@@ -11,7 +11,7 @@ from typing import TextIO
 
 from bot.core.assistant import Assistant
 from bot.core.catalogue import COMMANDS
-from bot.core.knowledge import PlatformPhrases
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.request import Request
 from bot.ops import observe
 from bot.platforms.console.render import render_text

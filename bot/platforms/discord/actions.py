@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from bot.core.knowledge import PlatformPhrases
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.phrasing import fill_words
 from bot.core.reply import Reply
 

@@ -11,9 +11,9 @@ from discord import app_commands
 
 from bot.core.assistant import Assistant
 from bot.core.catalogue import GUIDE_VARIANT
-from bot.core.knowledge import PlatformPhrases
 from bot.core.living.access import LivingAccess
 from bot.core.living.sharing import Sharing, Step
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.ops import observe

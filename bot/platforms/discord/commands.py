@@ -21,7 +21,7 @@ import discord
 from discord import app_commands
 
 from bot.core.catalogue import CATALOGUE, CommandSpec, OptionSpec, fingerprint
-from bot.core.knowledge import PlatformPhrases
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.phrasing import fill_words
 from bot.platforms.discord.render import truncate
 

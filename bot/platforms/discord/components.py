@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from bot.core.knowledge import PlatformPhrases
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.reply import Picker, Reply
 from bot.platforms.discord import actions
 from bot.platforms.discord.render import (

@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from bot.core.knowledge import PlatformPhrases
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.phrasing import fill_words
 from bot.core.reply import CheckItem, Reply, Section
 from bot.core.richtext import (

@@ -7,8 +7,8 @@ from typing import Any
 
 import discord
 
-from bot.core.knowledge import Phrases
 from bot.core.living.sharing import SharingOutcome, Step, describe
+from bot.core.phrases.messages import Phrases
 from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply
 from bot.platforms.discord import actions

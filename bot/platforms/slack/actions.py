@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.catalogue import COMMANDS
-from bot.core.knowledge import PlatformPhrases
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.phrasing import fill_words
 from bot.core.reply import Reply
 from bot.platforms.slack.manifest import SHARE_WORD

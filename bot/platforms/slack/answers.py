@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from bot.core.knowledge import PlatformPhrases
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.reply import Reply
 from bot.platforms.slack.actions import answer_buttons
 from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes

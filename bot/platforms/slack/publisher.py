@@ -16,8 +16,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.assistant import Assistant
-from bot.core.knowledge import PlatformPhrases
 from bot.core.living.pages import edit_in_place, grew_note
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.ports import ChannelRef, MessageRef, PermissionDeniedError
 from bot.core.reply import Reply
 from bot.core.request import Request

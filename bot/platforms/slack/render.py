@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.knowledge import PlatformPhrases
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.phrasing import fill_words
 from bot.core.reply import CheckItem, Picker, Reply, Section
 from bot.core.richtext import RichText

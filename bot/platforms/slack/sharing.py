@@ -16,8 +16,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.assistant import Assistant
-from bot.core.knowledge import PlatformPhrases
 from bot.core.living.sharing import Sharing, SharingOutcome, describe
+from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply
 from bot.platforms.slack import actions
