@@ -34,7 +34,7 @@ from bot.core.living.pacing import Pacer  # noqa: E402
 from bot.core.living.schedule import ReminderPolicy, deadline_changes, due_reminders  # noqa: E402
 from bot.core.living.service import BASELINE_KEY, LivingAnswers, LivingOptions  # noqa: E402
 from bot.core.living.workers import WorkerOptions  # noqa: E402
-from bot.core.ports import ChannelRef  # noqa: E402
+from bot.core.ports.channels import ChannelRef  # noqa: E402
 from bot.store.dialect import encode_parts  # noqa: E402
 from bot.store.engine import create_engine, database_url  # noqa: E402
 from bot.store.migrations import migrate  # noqa: E402

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from bot.core.living.runtime import LivingRuntime
     from bot.core.living.schedule import ReminderPolicy
     from bot.core.living.service import LivingAnswers, LivingOptions
-    from bot.core.ports import ReminderAccess, SourceStore, Store
+    from bot.core.ports.sources import SourceStore
+    from bot.core.ports.store import ReminderAccess, Store
     from bot.ops.lifecycle import Operations
     from bot.ops.listening import ListenLimits
     from bot.platforms.discord.adapter import DiscordAdapter

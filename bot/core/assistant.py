@@ -31,7 +31,7 @@ from bot.core.knowledge import Service
 from bot.core.library import KnowledgeBase, KnowledgeSource
 from bot.core.phrases.messages import Phrases
 from bot.core.phrasing import fill
-from bot.core.ports import ReminderAccess, StoreWriteError
+from bot.core.ports.store import ReminderAccess, StoreWriteError
 from bot.core.reply import Reply, Section
 from bot.core.request import MAX_QUERY_CHARS, Request, clean, echo
 from bot.core.richtext import Command, RichText, Text, UserText

@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.core.ports import ChannelRef
+from bot.core.ports.channels import ChannelRef
 
 # Input beyond these lengths cannot be a command or a service name; it is cut before any work.
 MAX_INPUT_CHARS = 2000

@@ -18,7 +18,7 @@ from aiohttp import web
 from prometheus_client.aiohttp import make_aiohttp_handler
 
 from bot.core.library import KnowledgeBase
-from bot.core.ports import StoreWriteError
+from bot.core.ports.store import StoreWriteError
 from bot.ops.listening import DEFAULT_LIMITS, HttpListener, ListenLimits
 from bot.ops.observe import Observer
 

@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.core.ports import AnswerGroup, AnswerPrint, ChannelRef, EditJob, MessageRef, NewAnswer
+from bot.core.ports.answers import AnswerGroup, AnswerPrint, EditJob, NewAnswer
+from bot.core.ports.channels import ChannelRef, MessageRef
 from bot.store.dialect import (
     decode_message_ids,
     decode_parts,

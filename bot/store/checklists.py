@@ -26,13 +26,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.core.ports import (
-    ChannelRef,
+from bot.core.ports.channels import ChannelRef, MessageRef
+from bot.core.ports.checklists import (
     ChecklistEditJob,
     ChecklistEntry,
     ChecklistMark,
     DoneItem,
-    MessageRef,
     StoredChecklist,
 )
 from bot.store.dialect import decode_message_ids, encode_message_ids

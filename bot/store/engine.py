@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.core.ports import StoreMisconfiguredError, StoreWriteError
+from bot.core.ports.store import StoreMisconfiguredError, StoreWriteError
 from bot.core.redaction import redact
 
 # Permissions of what the bot creates for a SQLite database: its owner's only.

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Delete, and_, delete, func, literal, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.core.ports import (
+from bot.core.ports.channels import ChannelRef
+from bot.core.ports.reminders import (
     ALL_SERVICES,
-    ChannelRef,
     KnownDeadline,
     Occurrence,
     ReminderJob,

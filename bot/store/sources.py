@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.core.ports import SourceObservation
+from bot.core.ports.sources import SourceObservation
 from bot.store.dialect import upsert
 from bot.store.schema import source_baselines, source_checks, source_observations
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.core.ports import ChannelRef
+from bot.core.ports.channels import ChannelRef
 from bot.store.answers import AnswerQueries
 from bot.store.checklists import ChecklistQueries, purge_checklists
 from bot.store.dialect import upsert

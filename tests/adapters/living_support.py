@@ -20,7 +20,8 @@ from bot.core.library import KnowledgeBase, LiveKnowledge
 from bot.core.living.access import LivingAccess
 from bot.core.living.pacing import Pacer
 from bot.core.living.service import LivingAnswers, TickReport
-from bot.core.ports import ChannelRef, Publisher
+from bot.core.ports.channels import ChannelRef
+from bot.core.ports.publishing import Publisher
 from bot.core.signals import LiveSignals
 from bot.store.sql_store import SqlStore
 from tests.content.sources.memory_pages import MemoryFetcher, fixture_pages

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.ports import ChannelRef, MessageRef
+from bot.core.ports.channels import ChannelRef, MessageRef
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Text
 from bot.platforms.discord.adapter import DiscordAdapter

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.catalogue import DEADLINE_SUBACTIONS
-from bot.core.ports import ALL_SERVICES, ChannelRef
+from bot.core.ports.channels import ChannelRef
+from bot.core.ports.reminders import ALL_SERVICES
 from bot.core.request import Request
 from bot.platforms.slack import actions
 from bot.platforms.slack.manifest import slash_commands

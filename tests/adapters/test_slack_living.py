@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.core.clock import FixedClock
 from bot.core.living.access import LivingAccess
 from bot.core.living.pages import fit
-from bot.core.ports import ChannelRef, MessageRef
+from bot.core.ports.channels import ChannelRef, MessageRef
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Text
 from bot.platforms.slack import actions

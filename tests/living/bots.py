@@ -8,7 +8,7 @@ from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy
 from bot.core.living.service import LivingAnswers, LivingOptions
 from bot.core.living.workers import WorkerOptions
-from bot.core.ports import ChannelRef
+from bot.core.ports.channels import ChannelRef
 from bot.store.sql_store import SqlStore
 from tests.living.fakes import MemoryPlatform, SteppingClock
 from tests.support import fixture_knowledge, instant

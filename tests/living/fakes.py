@@ -8,12 +8,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.core.ports import (
-    ChannelRef,
-    MessageGoneError,
-    MessageRef,
-    RateLimitedError,
-)
+from bot.core.ports.channels import ChannelRef, MessageRef
+from bot.core.ports.publishing import MessageGoneError, RateLimitedError
 from bot.core.reply import Reply
 from bot.platforms.console.render import render_text
 

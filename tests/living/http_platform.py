@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import aiohttp
 from aiohttp import web
 
-from bot.core.ports import ChannelRef, MessageRef
+from bot.core.ports.channels import ChannelRef, MessageRef
 from bot.core.reply import Reply
 
 PLATFORM = "fake"

@@ -19,7 +19,8 @@ from bot.content.sources import MemoryBaselineStore
 from bot.content.sources.baseline import BaselineStore
 from bot.content.sources.watch import SourceWatch, WatchOptions
 from bot.core.library import LiveKnowledge
-from bot.core.ports import ChannelRef, ChecklistMark
+from bot.core.ports.channels import ChannelRef
+from bot.core.ports.checklists import ChecklistMark
 from bot.core.signals import LiveSignals
 from bot.store import open_store
 from bot.store.sql_store import SqlStore

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.core.ports import ChannelRef, ChecklistMark, MessageRef
+from bot.core.ports.channels import ChannelRef, MessageRef
+from bot.core.ports.checklists import ChecklistMark
 from bot.store.sql_store import SqlStore
 from tests.living.conftest import migrated_store
 from tests.living.processes import run_together

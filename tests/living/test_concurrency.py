@@ -16,7 +16,7 @@ import pytest
 
 from bot.core.living.schedule import deadline_changes
 from bot.core.living.service import BASELINE_KEY
-from bot.core.ports import ChannelRef
+from bot.core.ports.channels import ChannelRef
 from bot.store.reminders import CLAIMED, POSTED
 from bot.store.schema import outbox
 from bot.store.sql_store import SqlStore

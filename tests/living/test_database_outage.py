@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.core.ports import ChannelRef
+from bot.core.ports.channels import ChannelRef
 from bot.ops.lifecycle import Operations
 from bot.store.sql_store import SqlStore
 from tests.adapters.fake_slack import serve_slack

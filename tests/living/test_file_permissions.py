@@ -7,7 +7,7 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.ports import ChannelRef
+from bot.core.ports.channels import ChannelRef
 from bot.store.engine import create_engine, database_url
 from bot.store.migrations import migrate
 from bot.store.sql_store import SqlStore

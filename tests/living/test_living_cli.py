@@ -11,7 +11,8 @@ from pathlib import Path
 
 from bot.core.living.edits import change_mark
 from bot.core.living.fingerprint import fingerprint
-from bot.core.ports import ChannelRef, MessageRef, NewAnswer
+from bot.core.ports.answers import NewAnswer
+from bot.core.ports.channels import ChannelRef, MessageRef
 from bot.store.migrations import LATEST
 from tests.living.conftest import empty_postgres, migrated_store
 from tests.living.databases import PostgresServer

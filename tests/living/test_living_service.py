@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.living.service import TickReport
-from bot.core.ports import ChannelRef, MessageGoneError, PublishError, RateLimitedError
+from bot.core.ports.channels import ChannelRef
+from bot.core.ports.publishing import MessageGoneError, PublishError, RateLimitedError
 from bot.store.sql_store import SqlStore
 from tests.living.bots import START, Bot
 from tests.living.editions import both, edition, log_change, move_deadline

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, inspect, text
 
-from bot.core.ports import AnswerPrint, ChannelRef, MessageRef
+from bot.core.ports.answers import AnswerPrint
+from bot.core.ports.channels import ChannelRef, MessageRef
 from bot.store.engine import DatabaseUrlError, create_engine, database_url
 from bot.store.migrations import LATEST, SchemaError, current_version, migrate, require_current
 from bot.store.schema import metadata

@@ -12,7 +12,7 @@ from bot.core.library import LiveKnowledge
 from bot.core.living.pacing import RECOVERY_SECONDS, Pacer
 from bot.core.living.service import LivingAnswers, LivingOptions
 from bot.core.living.workers import WorkerOptions
-from bot.core.ports import ChannelRef
+from bot.core.ports.channels import ChannelRef
 from bot.store.sql_store import SqlStore
 from tests.living.editions import edition
 from tests.living.fakes import RateLimitedPlatform

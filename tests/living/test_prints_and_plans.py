@@ -13,7 +13,7 @@ from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.core.living.edits import change_mark, fill, plan_edits, update_line
 from bot.core.living.fingerprint import compare, fingerprint
-from bot.core.ports import AnswerGroup
+from bot.core.ports.answers import AnswerGroup
 from bot.core.richtext import Label, Strong, Text, When
 from bot.platforms.console.render import inline
 from tests.living.editions import both, edition, log_change, move_deadline

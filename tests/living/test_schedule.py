@@ -17,7 +17,7 @@ from bot.core.living.schedule import (
     reminder_reply,
     verdict,
 )
-from bot.core.ports import KnownDeadline, Occurrence
+from bot.core.ports.reminders import KnownDeadline, Occurrence
 from bot.platforms.console.render import render_text
 from tests.living.editions import add_deadline, edition, move_deadline
 from tests.support import assistant_at, fixture_knowledge, instant

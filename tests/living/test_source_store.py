@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.core.ports import SourceObservation
+from bot.core.ports.sources import SourceObservation
 from bot.store.sql_store import SqlStore
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

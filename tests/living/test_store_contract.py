@@ -6,15 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.core.ports import (
-    ALL_SERVICES,
-    AnswerPrint,
-    ChannelRef,
-    KnownDeadline,
-    MessageRef,
-    NewAnswer,
-    Occurrence,
-)
+from bot.core.ports.answers import AnswerPrint, NewAnswer
+from bot.core.ports.channels import ChannelRef, MessageRef
+from bot.core.ports.reminders import ALL_SERVICES, KnownDeadline, Occurrence
 from bot.store.sql_store import SqlStore
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

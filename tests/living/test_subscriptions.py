@@ -14,7 +14,9 @@ from bot.core.assistant import Assistant
 from bot.core.catalogue import COMMANDS, DEADLINE_SUBACTIONS
 from bot.core.clock import FixedClock
 from bot.core.living.schedule import ReminderPolicy
-from bot.core.ports import ChannelRef, StoreWriteError, SubscriptionStore
+from bot.core.ports.channels import ChannelRef
+from bot.core.ports.reminders import SubscriptionStore
+from bot.core.ports.store import StoreWriteError
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.core.richtext import Command, UserText

@@ -100,7 +100,7 @@ async def test_readiness_recovers_once_a_write_succeeds_again(
     from bot.config import Settings
     from bot.core.assistant import Assistant
     from bot.core.library import LiveKnowledge
-    from bot.core.ports import StoreWriteError
+    from bot.core.ports.store import StoreWriteError
     from tests.living.fakes import SteppingClock
     from tests.support import fixture_knowledge, instant
 

@@ -189,7 +189,7 @@ async def test_at_debug_the_database_driver_logs_no_workspace_or_channel_id(
 ) -> None:
     from datetime import UTC, datetime
 
-    from bot.core.ports import ChannelRef
+    from bot.core.ports.channels import ChannelRef
     from bot.store.engine import create_engine, database_url
     from bot.store.migrations import migrate
     from bot.store.sql_store import SqlStore

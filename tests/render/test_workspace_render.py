@@ -12,7 +12,7 @@ from bot.core.answers.checklist import card
 from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
-from bot.core.ports import ChecklistEntry
+from bot.core.ports.checklists import ChecklistEntry
 from bot.core.reply import Reply
 from bot.platforms.console.render import render_text
 from bot.platforms.discord import actions as discord_actions

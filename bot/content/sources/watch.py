@@ -29,7 +29,7 @@ from bot.content.sources.fetch import Fetcher
 from bot.content.sources.report import SourceReport
 from bot.core.clock import Clock
 from bot.core.library import KnowledgeBase, KnowledgeSource
-from bot.core.ports import SourceObservation, SourceStore
+from bot.core.ports.sources import SourceObservation, SourceStore
 from bot.core.signals import NOTICED_STATUSES, LiveSignals, SourceSignal, SourceSignals
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from bot.core.library import KnowledgeBase
 from bot.core.phrases.messages import Phrases
 from bot.core.phrases.workspace import WorkspacePhrases
 from bot.core.phrasing import fill
-from bot.core.ports import ChecklistEntry
+from bot.core.ports.checklists import ChecklistEntry
 from bot.core.reply import CheckItem, Picker, PickOption, Reply, Section
 from bot.core.request import MAX_QUERY_CHARS, clean, echo
 from bot.core.richtext import Link, Person, RichText, Span, Strong, Text, UserText, When

@@ -14,7 +14,8 @@ from bot.core.library import KnowledgeBase
 from bot.core.phrases.living import LivingPhrases
 from bot.core.phrases.messages import Phrases
 from bot.core.phrasing import fill
-from bot.core.ports import ALL_SERVICES, ChannelRef, SubscriptionStore
+from bot.core.ports.channels import ChannelRef
+from bot.core.ports.reminders import ALL_SERVICES, SubscriptionStore
 from bot.core.reply import Reply, Section, Tone
 from bot.core.request import MAX_QUERY_CHARS, clean, echo
 from bot.core.richtext import Command, RichText, Strong, Text, UserText

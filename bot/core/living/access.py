@@ -16,7 +16,10 @@ from bot.core.living.checklists import ChecklistBook
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy
 from bot.core.living.service import LivingAnswers
-from bot.core.ports import MessageRef, Publisher, StoreWriteError, SubscriptionStore
+from bot.core.ports.channels import MessageRef
+from bot.core.ports.publishing import Publisher
+from bot.core.ports.reminders import SubscriptionStore
+from bot.core.ports.store import StoreWriteError
 from bot.core.reply import Reply
 
 log = logging.getLogger(__name__)

@@ -17,12 +17,11 @@ from bot.core.answers.checklist import card, changed_parts, facts_print
 from bot.core.assistant import Assistant
 from bot.core.clock import Clock
 from bot.core.living.workers import Outlet, QueueWorker, WorkerOptions, edit_queue
-from bot.core.ports import (
-    ChannelRef,
+from bot.core.ports.channels import ChannelRef, MessageRef
+from bot.core.ports.checklists import (
     ChecklistEditJob,
     ChecklistMark,
     ChecklistStore,
-    MessageRef,
     StoredChecklist,
 )
 from bot.core.reply import Reply

@@ -13,7 +13,7 @@ from bot.core.library import KnowledgeBase
 from bot.core.living.fingerprint import PartChange, compare, fingerprint
 from bot.core.phrases.living import LivingPhrases
 from bot.core.phrasing import fill
-from bot.core.ports import AnswerGroup, AnswerPrint
+from bot.core.ports.answers import AnswerGroup, AnswerPrint
 from bot.core.reply import Reply
 from bot.core.richtext import RichText, Span, Strong, Text, When
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from bot.core.ports import AnswerPrint
+from bot.core.ports.answers import AnswerPrint
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Command, Link, RichText, Span, Strong, Text, When
 

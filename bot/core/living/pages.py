@@ -12,7 +12,8 @@ from typing import Protocol, TypeVar
 
 from bot.core.assistant import Assistant
 from bot.core.phrasing import fill
-from bot.core.ports import ChannelRef, MessageGoneError, MessageRef
+from bot.core.ports.channels import ChannelRef, MessageRef
+from bot.core.ports.publishing import MessageGoneError
 from bot.core.reply import Reply
 from bot.core.richtext import Command, RichText
 

@@ -16,13 +16,8 @@ from bot.core.clock import Clock
 from bot.core.living.access import LivingAccess
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy
-from bot.core.ports import (
-    Publisher,
-    Store,
-    StoreMisconfiguredError,
-    StoreNotReadyError,
-    StoreWriteError,
-)
+from bot.core.ports.publishing import Publisher
+from bot.core.ports.store import Store, StoreMisconfiguredError, StoreNotReadyError, StoreWriteError
 
 if TYPE_CHECKING:
     from bot.core.living.service import LivingAnswers

@@ -20,7 +20,7 @@ from bot.core.knowledge import Deadline, Service
 from bot.core.library import KnowledgeBase
 from bot.core.phrases.living import LivingPhrases
 from bot.core.phrasing import fill
-from bot.core.ports import KnownDeadline, Occurrence
+from bot.core.ports.reminders import KnownDeadline, Occurrence
 from bot.core.reply import Reply, Section
 from bot.core.richtext import DatePrecision, Link, RichText, Span, Text, When
 

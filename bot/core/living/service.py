@@ -30,7 +30,11 @@ from bot.core.living.workers import (
     ReminderWorker,
     WorkerOptions,
 )
-from bot.core.ports import MessageRef, NewAnswer, Occurrence, Publisher, Store, StoreWriteError
+from bot.core.ports.answers import NewAnswer
+from bot.core.ports.channels import MessageRef
+from bot.core.ports.publishing import Publisher
+from bot.core.ports.reminders import Occurrence
+from bot.core.ports.store import Store, StoreWriteError
 from bot.core.reply import Reply
 
 log = logging.getLogger(__name__)

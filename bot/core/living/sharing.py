@@ -13,10 +13,10 @@ from typing import Literal
 
 from bot.core.living.access import LivingAccess
 from bot.core.phrases.living import SharingPhrases
-from bot.core.ports import (
+from bot.core.ports.channels import MessageRef
+from bot.core.ports.publishing import (
     ChannelUnreachableError,
     MessageGoneError,
-    MessageRef,
     PermissionDeniedError,
     PinLimitError,
     PublishError,

@@ -23,15 +23,10 @@ from bot.core.living.edits import change_mark, update_line, with_update_line
 from bot.core.living.fingerprint import fingerprint
 from bot.core.living.pacing import Pacer
 from bot.core.living.schedule import ReminderPolicy, reminder_reply, verdict
-from bot.core.ports import (
-    EditJob,
-    MessageGoneError,
-    Publisher,
-    PublishError,
-    RateLimitedError,
-    ReminderJob,
-    Store,
-)
+from bot.core.ports.answers import EditJob
+from bot.core.ports.publishing import MessageGoneError, Publisher, PublishError, RateLimitedError
+from bot.core.ports.reminders import ReminderJob
+from bot.core.ports.store import Store
 
 log = logging.getLogger(__name__)
 

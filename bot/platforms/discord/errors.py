@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import discord
 
-from bot.core.ports import (
+from bot.core.ports.publishing import (
     MessageGoneError,
     PermissionDeniedError,
     PinLimitError,

@@ -20,7 +20,7 @@ import discord
 
 from bot.core.assistant import Assistant
 from bot.core.living.pages import edit_in_place, grew_note
-from bot.core.ports import ChannelRef, MessageRef
+from bot.core.ports.channels import ChannelRef, MessageRef
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.core.richtext import RichText

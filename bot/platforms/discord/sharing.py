@@ -9,7 +9,7 @@ import discord
 
 from bot.core.living.sharing import SharingOutcome, Step, describe
 from bot.core.phrases.messages import Phrases
-from bot.core.ports import ChannelRef, MessageRef
+from bot.core.ports.channels import ChannelRef, MessageRef
 from bot.core.reply import Reply
 from bot.platforms.discord import actions
 from bot.platforms.discord.components import PINNED, PUBLIC, RenderedReplies

@@ -12,7 +12,7 @@ from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess
 from bot.core.living.sharing import Sharing, describe
 from bot.core.phrasing import fill
-from bot.core.ports import Publisher, PublishError
+from bot.core.ports.publishing import Publisher, PublishError
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.core.richtext import RichText

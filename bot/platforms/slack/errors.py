@@ -9,7 +9,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.core.ports import (
+from bot.core.ports.publishing import (
     ChannelUnreachableError,
     MessageGoneError,
     PermissionDeniedError,

@@ -10,7 +10,7 @@ import logging
 
 from bot.core.assistant import Assistant
 from bot.core.catalogue import GUIDE_VARIANT
-from bot.core.ports import PublishError
+from bot.core.ports.publishing import PublishError
 from bot.platforms.slack import actions
 from bot.platforms.slack.errors import slack_call
 from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes

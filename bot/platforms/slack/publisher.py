@@ -18,7 +18,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.assistant import Assistant
 from bot.core.living.pages import edit_in_place, grew_note
 from bot.core.phrases.platforms import PlatformPhrases
-from bot.core.ports import ChannelRef, MessageRef, PermissionDeniedError
+from bot.core.ports.channels import ChannelRef, MessageRef
+from bot.core.ports.publishing import PermissionDeniedError
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.core.richtext import RichText

@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.assistant import Assistant
 from bot.core.living.sharing import Sharing, SharingOutcome, describe
 from bot.core.phrases.platforms import PlatformPhrases
-from bot.core.ports import ChannelRef, MessageRef
+from bot.core.ports.channels import ChannelRef, MessageRef
 from bot.core.reply import Reply
 from bot.platforms.slack import actions
 from bot.platforms.slack.errors import slack_call

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.core.ports import StoreNotReadyError
+from bot.core.ports.store import StoreNotReadyError
 from bot.store.migrations import (
     v0001_initial,
     v0002_message_ids,
