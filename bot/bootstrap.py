@@ -189,10 +189,9 @@ class StoreWiring:
 
     async def open_store(self) -> Store:
         """Open the configured database (never None: the runtime is off without one)."""
-        from bot.store import open_store as open_database
-
-        assert self._settings.database_url is not None
-        return await open_database(self._settings.database_url)
+        store = await open_store(self._settings)
+        assert store is not None
+        return store
 
     def living(self, store: Store) -> LivingAnswers:
         """Living answers over ``store``."""
