@@ -134,7 +134,7 @@ async def test_refusals_are_logged_once_a_minute_with_a_count(
     caplog.set_level(logging.INFO)
     for _ in range(30):
         assert await send(slack, b"command=%2Foptout", {"X-Slack-Request-Timestamp": "x"}) == 401
-    warnings = [r for r in caplog.records if r.name == "bot.platforms.slack.signature"]
+    warnings = [r for r in caplog.records if r.name == "bot.platforms.slack.request_url"]
     assert [r.levelno for r in warnings] == [logging.WARNING]
     assert "Traceback" not in caplog.text and not problems(caplog)
 

@@ -37,8 +37,9 @@ from bot.platforms.slack.signature import (
     CONTENT_TYPES,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
-    body_problem,
+    UnreadableError,
     header_problem,
+    payload_text,
     signature_matches,
 )
 from tests.support import FIXTURE_CONTENT, FIXTURE_TODAY, instant
@@ -293,6 +294,16 @@ def test_any_slack_request_headers_and_body_are_judged_never_raised(
     if problem is None:
         assert signature_matches(b"secret", headers, body) in (True, False)
     assert body_problem(body, content_type, charset) in (None, *BODY_PROBLEMS)
+
+
+def body_problem(body: bytes, content_type: str, charset: str | None) -> str | None:
+    """Why the payload is refused, or None once its text is the body's own, decoded."""
+    try:
+        text = payload_text(body, content_type, charset)
+    except UnreadableError as refused:
+        return str(refused)
+    assert text == body.decode("utf-8")
+    return None
 
 
 # Pieces a Slack form is made of, and ones that break it: escapes of any byte (stray UTF-8
