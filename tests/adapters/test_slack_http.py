@@ -56,7 +56,7 @@ async def slack() -> AsyncIterator[FakeSlack]:
 
 
 def golden(name: str) -> list[dict[str, Any]]:
-    from tests.golden import GOLDEN_DIR
+    from tests.support.golden import GOLDEN_DIR
 
     loaded: list[dict[str, Any]] = json.loads((GOLDEN_DIR / name).read_text(encoding="utf-8"))
     return loaded

@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.platforms.console.render import render_text
-from tests.golden import assert_golden
 from tests.support import answer_line, assistant_at
+from tests.support.golden import assert_golden
 
 CASES = {
     "optout_chatterbox": "/optout chatterbox",

@@ -29,8 +29,8 @@ from bot.platforms.discord.render import (
     size,
     split_text,
 )
-from tests.golden import assert_golden
 from tests.support import assistant_at
+from tests.support.golden import assert_golden
 
 NOW = "2025-09-20T12:00:00+00:00"
 # Anything Discord would turn into a ping or a mention.

@@ -26,8 +26,8 @@ from bot.platforms.slack.render import (
     render_reply,
     split_text,
 )
-from tests.golden import assert_golden
 from tests.support import answer_line, assistant_at, platform_words
+from tests.support.golden import assert_golden
 
 NOW = "2025-09-20T12:00:00Z"
 GOLDEN_COMMANDS = {

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-GOLDEN_DIR = Path(__file__).parent / "render" / "golden"
+GOLDEN_DIR = Path(__file__).parent.parent / "golden"
 
 
 def assert_golden(name: str, actual: Any) -> None:

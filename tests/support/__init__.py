@@ -16,8 +16,8 @@ from bot.core.library import KnowledgeBase
 from bot.core.reply import Reply
 from bot.core.request import Request
 
-FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
-BUNDLED_CONTENT = Path(__file__).parent.parent / "content"
+FIXTURE_CONTENT = Path(__file__).parent.parent / "fixtures" / "content"
+BUNDLED_CONTENT = Path(__file__).parent.parent.parent / "content"
 # The day the bundled content was last checked against its sources: answers are judged as then.
 BUNDLED_TODAY = datetime(2026, 12, 7, tzinfo=UTC).date()
 # The fixture knowledge base was last verified in 2026; its validation date is fixed too.
