@@ -19,11 +19,11 @@ from sqlalchemy.engine import make_url
 from bot.core.ports import ChannelRef
 from bot.ops.lifecycle import Operations
 from bot.store.sql_store import SqlStore
-from tests.adapters.fake_slack import serve_slack
 from tests.living.bots import Bot
 from tests.living.conftest import migrated_store
 from tests.living.databases import SCRIPT, PostgresServer
 from tests.ops.support import get, sample, until_status
+from tests.platforms.slack.fake_slack import serve_slack
 from tests.support import instant
 
 GENERAL = ChannelRef("fake", "T1", "C1")

@@ -17,8 +17,8 @@ import pytest
 
 from bot.store.engine import create_engine, database_url, write_refusal
 from bot.store.migrations import migrate
-from tests.adapters.fake_slack import FakeSlack
 from tests.ops.support import served, slack_environ, until_status
+from tests.platforms.slack.fake_slack import FakeSlack
 
 MIGRATED_AT = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -1,6 +1,6 @@
 """Every log record of the end-to-end suites, checked for tokens, user ids, names and typed text.
 
-The adapters' conftest (and the operations tests') use these fixtures: one handler on the root
+The platforms' conftest (and the operations tests') use these fixtures: one handler on the root
 logger collects every record of the session at DEBUG level for the bot's own loggers, the
 libraries at the level the bot lets them speak (see ``bot.ops.logs``), from every thread, and
 after each test whatever was collected since the last check must contain none of ``FORBIDDEN``.
@@ -15,7 +15,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot.ops.logs import PAYLOAD_LOGGERS, quiet_libraries
-from tests.adapters import fake_discord, fake_slack
+from tests.platforms.discord import fake_discord
+from tests.platforms.slack import fake_slack
 
 # What the tests send as a user would: tokens, ids, names, and the words typed in commands.
 FORBIDDEN = (

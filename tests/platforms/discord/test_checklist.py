@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.adapters.fake_discord import (
+from tests.living.editions import edition, organise, organised
+from tests.platforms.discord.fake_discord import (
     CHANNEL_ID,
     EVERY_PERMISSION,
     MEMBER_ID,
@@ -25,12 +26,11 @@ from tests.adapters.fake_discord import (
     sent_message,
     slash,
 )
-from tests.adapters.fake_discord import (
+from tests.platforms.discord.fake_discord import (
     SEND_MESSAGES as SEND,
 )
-from tests.adapters.living_support import REMINDER_DUE, living_bench, until
-from tests.adapters.test_discord_living import CHANNEL, MEMBER, MESSAGE, Bot
-from tests.living.editions import edition, organise, organised
+from tests.platforms.discord.test_living import CHANNEL, MEMBER, MESSAGE, Bot
+from tests.platforms.living_support import REMINDER_DUE, living_bench, until
 
 MARK = "optout:check:chatterbox:1"
 UNDO = "optout:check:chatterbox:0"

@@ -11,7 +11,7 @@ import pytest
 
 from bot.platforms.slack import actions
 from bot.platforms.slack.render import MAX_MODAL_BLOCKS, render_modal
-from tests.adapters.fake_slack import TRIGGER_ID, FakeSlack, serve_slack
+from tests.platforms.slack.fake_slack import TRIGGER_ID, FakeSlack, serve_slack
 from tests.support import assistant_at, long_guide, with_service
 
 NOW = "2025-09-20T12:00:00Z"

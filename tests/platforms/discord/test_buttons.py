@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.adapters.fake_discord import (
+from tests.platforms.discord.fake_discord import (
     CHANNEL_ID,
     EMBED_LINKS,
     EVERY_PERMISSION,

@@ -17,7 +17,7 @@ from bot.core.catalogue import CATALOGUE
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase, LiveKnowledge
 from bot.platforms.discord.render import render_reply, size
-from tests.adapters.fake_discord import (
+from tests.platforms.discord.fake_discord import (
     CHANNEL_ID,
     EVERY_PERMISSION,
     GUILD_ID,

@@ -27,8 +27,8 @@ from bot.core.ports import ALL_SERVICES, ChannelRef
 from bot.core.request import Request
 from bot.platforms.slack import actions
 from bot.platforms.slack.manifest import slash_commands
-from tests.adapters.fake_slack import CHANNEL_ID, TEAM_ID, FakeSlack, serve_slack
-from tests.adapters.living_support import LivingBench, living_bench
+from tests.platforms.living_support import LivingBench, living_bench
+from tests.platforms.slack.fake_slack import CHANNEL_ID, TEAM_ID, FakeSlack, serve_slack
 from tests.support import assistant_at, fixture_knowledge
 
 T = TypeVar("T")

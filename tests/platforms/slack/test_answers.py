@@ -9,7 +9,7 @@ from bot.core.assistant import Assistant
 from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase, LiveKnowledge
 from bot.platforms.slack.answers import AnswerCache
-from tests.adapters.fake_slack import serve_slack
+from tests.platforms.slack.fake_slack import serve_slack
 from tests.support import fixture_knowledge, instant, platform_words
 
 WORDS = platform_words("slack")

@@ -15,7 +15,7 @@ import pytest
 
 import bot.platforms.discord.commands as discord_commands
 from bot.core.catalogue import CATALOGUE
-from tests.adapters.fake_discord import DiscordHarness, running_fake, slash
+from tests.platforms.discord.fake_discord import DiscordHarness, running_fake, slash
 from tests.support import FIXTURE_CONTENT, assistant_at
 
 NOW = "2025-09-20T12:00:00+00:00"

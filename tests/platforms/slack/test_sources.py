@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.content.sources import FileBaselineStore, accept_sources
-from tests.adapters.test_slack_living import Bot, living_bot
 from tests.content.sources.memory_pages import HELP_CHANGED, HELP_RENAMED, fixture_pages
+from tests.platforms.slack.test_living import Bot, living_bot
 
 NOTICE = "changed on"
 # 21 Nov 2026 12:00 UTC, when the bench's second check saw the change.

@@ -12,7 +12,7 @@ import pytest
 from bot.bootstrap import serve
 from bot.config import Settings
 from bot.platforms.slack import actions
-from tests.adapters.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, serve_slack
+from tests.platforms.slack.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, serve_slack
 from tests.support import FIXTURE_CONTENT, assistant_at
 from tests.support import sharing_said as said
 

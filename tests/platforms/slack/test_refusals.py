@@ -21,7 +21,7 @@ import pytest
 
 from bot.platforms.slack import actions
 from bot.platforms.slack.response_url import ResponseUrls
-from tests.adapters.fake_slack import SIGNING_SECRET, FakeSlack, serve_slack
+from tests.platforms.slack.fake_slack import SIGNING_SECRET, FakeSlack, serve_slack
 from tests.support import assistant_at
 
 NOW = "2025-09-20T12:00:00Z"

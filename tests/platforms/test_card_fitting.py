@@ -16,7 +16,7 @@ from bot.core.knowledge import Service
 from bot.core.richtext import When, plain
 from bot.platforms.discord.render import READING_WIDTH as DISCORD_WIDTH
 from bot.platforms.slack.render import READING_WIDTH as SLACK_WIDTH
-from tests.render.test_card_budget import assert_within_budget, bundled
+from tests.platforms.test_card_budget import assert_within_budget, bundled
 from tests.support import make_service
 
 PROSE_CHARS = 1500

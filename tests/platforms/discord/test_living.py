@@ -25,7 +25,8 @@ from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Text
 from bot.platforms.discord.adapter import DiscordAdapter
-from tests.adapters.fake_discord import (
+from tests.living.editions import edition
+from tests.platforms.discord.fake_discord import (
     CHANNEL_ID,
     CHANNEL_POSTS,
     EVERY_PERMISSION,
@@ -41,7 +42,7 @@ from tests.adapters.fake_discord import (
     sent_message,
     slash,
 )
-from tests.adapters.living_support import (
+from tests.platforms.living_support import (
     MOVED_LAUNCH,
     REMINDER_DUE,
     UPDATE_LINE,
@@ -49,7 +50,6 @@ from tests.adapters.living_support import (
     living_bench,
     until,
 )
-from tests.living.editions import edition
 
 CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
 MESSAGE = r"/channels/\d+/messages/\d+"

@@ -16,8 +16,8 @@ from bot.core.knowledge import Service
 from bot.core.library import KnowledgeBase
 from bot.core.reply import Reply
 from bot.core.richtext import plain
-from tests.render.test_card_budget import MEASURES, bundled
-from tests.render.test_card_fitting import PROSE_CHARS, SHORT_CHARS, long
+from tests.platforms.test_card_budget import MEASURES, bundled
+from tests.platforms.test_card_fitting import PROSE_CHARS, SHORT_CHARS, long
 from tests.support import make_service
 
 NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)

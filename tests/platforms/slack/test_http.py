@@ -20,7 +20,7 @@ from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.platforms.slack import actions
 from bot.platforms.slack.manifest import manifest, slash_commands
-from tests.adapters.fake_slack import (
+from tests.platforms.slack.fake_slack import (
     BOT_USER_ID,
     CHANNEL_ID,
     USER_ID,

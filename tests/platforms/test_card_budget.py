@@ -14,7 +14,7 @@ from bot.core.clock import FixedClock
 from bot.core.library import KnowledgeBase
 from bot.core.reply import Reply
 from bot.core.signals import SourceSignal, SourceSignals
-from tests.render.sizes import discord_size, slack_size
+from tests.platforms.sizes import discord_size, slack_size
 from tests.support import BUNDLED_CONTENT, BUNDLED_TODAY
 
 CARD_MAX_CHARS = 1200

@@ -36,8 +36,9 @@ from bot.platforms.slack.adapter import SlackAdapter
 from bot.platforms.slack.publisher import LIVING_EVENT, SlackPublisher
 from bot.platforms.slack.render import MAX_BLOCKS_PER_MESSAGE, render_reply
 from bot.store.sql_store import SqlStore
-from tests.adapters.fake_slack import CHANNEL_ID, TEAM_ID, USER_ID, FakeSlack, serve_slack
-from tests.adapters.living_support import (
+from tests.living.editions import edition
+from tests.ops.support import served, slack_environ, until_status
+from tests.platforms.living_support import (
     MOVED_LAUNCH,
     REMINDER_DUE,
     UPDATE_LINE,
@@ -45,8 +46,7 @@ from tests.adapters.living_support import (
     living_bench,
     until,
 )
-from tests.living.editions import edition
-from tests.ops.support import served, slack_environ, until_status
+from tests.platforms.slack.fake_slack import CHANNEL_ID, TEAM_ID, USER_ID, FakeSlack, serve_slack
 from tests.support import FIXTURE_CONTENT, assistant_at, instant, platform_words
 
 SLACK_WORDS = platform_words(actions.PLATFORM)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.adapters.fake_discord import CHANNEL_ID, DiscordHarness, running_fake, slash
-from tests.adapters.living_support import living_bench
-from tests.adapters.test_discord_living import MESSAGE, Bot
 from tests.content.sources.memory_pages import HELP_CHANGED, HELP_RENAMED, fixture_pages
+from tests.platforms.discord.fake_discord import CHANNEL_ID, DiscordHarness, running_fake, slash
+from tests.platforms.discord.test_living import MESSAGE, Bot
+from tests.platforms.living_support import living_bench
 
 # 21 Nov 2026 12:00 UTC, when the bench's second check saw the change, as a long date.
 CHANGE_STAMP = "<t:1795262400:D>"

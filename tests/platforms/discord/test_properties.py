@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 
 from bot.core.catalogue import CATALOGUE, DEADLINE_SUBACTIONS
 from bot.platforms.discord.actions import PIN_TEMPLATE, SHARE_TEMPLATE
-from tests.adapters.fake_discord import BackgroundDiscord, autocomplete, click, sent_message, slash
+from tests.platforms.discord.fake_discord import (
+    BackgroundDiscord,
+    autocomplete,
+    click,
+    sent_message,
+    slash,
+)
 from tests.support import assistant_at
 
 NOW = "2025-09-20T12:00:00+00:00"
