@@ -24,9 +24,9 @@ from bot.core.ports import ChannelRef, Publisher
 from bot.core.signals import LiveSignals
 from bot.store.sql_store import SqlStore
 from tests.content.sources.memory_pages import MemoryFetcher, fixture_pages
-from tests.living.editions import both, log_change, move_deadline
-from tests.living.fakes import SteppingClock
 from tests.support import fixture_knowledge, instant
+from tests.support.editions import both, log_change, move_deadline
+from tests.support.fakes import SteppingClock
 
 START = instant("2026-11-20T12:00:00Z")
 # 09:00 in Los Angeles three days before the fixture's launch deadline: a reminder falls due.

@@ -18,8 +18,8 @@ from bot.platforms.console.render import render_text
 from bot.platforms.discord import actions as discord_actions
 from bot.platforms.discord.render import render_reply as discord_render
 from bot.platforms.slack.render import render_reply as slack_render
-from tests.living.editions import edition, organise
 from tests.support import answer_line, instant
+from tests.support.editions import edition, organise
 from tests.support.golden import assert_golden
 
 NOW = instant("2026-11-20T12:00:00+00:00")

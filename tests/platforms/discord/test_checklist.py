@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.living.editions import edition, organise, organised
 from tests.platforms.discord.fake_discord import (
     CHANNEL_ID,
     EVERY_PERMISSION,
@@ -31,6 +30,7 @@ from tests.platforms.discord.fake_discord import (
 )
 from tests.platforms.discord.test_living import CHANNEL, MEMBER, MESSAGE, Bot
 from tests.platforms.living_support import REMINDER_DUE, living_bench, until
+from tests.support.editions import edition, organise, organised
 
 MARK = "optout:check:chatterbox:1"
 UNDO = "optout:check:chatterbox:0"

@@ -25,7 +25,6 @@ from bot.core.ports import ChannelRef, MessageRef
 from bot.core.reply import Reply, Section
 from bot.core.richtext import Text
 from bot.platforms.discord.adapter import DiscordAdapter
-from tests.living.editions import edition
 from tests.platforms.discord.fake_discord import (
     CHANNEL_ID,
     CHANNEL_POSTS,
@@ -50,6 +49,7 @@ from tests.platforms.living_support import (
     living_bench,
     until,
 )
+from tests.support.editions import edition
 
 CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
 MESSAGE = r"/channels/\d+/messages/\d+"

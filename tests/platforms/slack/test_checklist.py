@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.platforms.slack.render import CHECK_ACTION, PICK_ACTION, PICKER_BLOCK_ID, check_value
-from tests.living.editions import edition, organise, organised
 from tests.platforms.living_support import REMINDER_DUE
 from tests.platforms.slack.fake_slack import CHANNEL_ID, USER_ID
 from tests.platforms.slack.test_living import ADMIN, CHANNEL, Bot, living_bot
+from tests.support.editions import edition, organise, organised
 
 
 @pytest.fixture

@@ -36,7 +36,6 @@ from bot.platforms.slack.adapter import SlackAdapter
 from bot.platforms.slack.publisher import LIVING_EVENT, SlackPublisher
 from bot.platforms.slack.render import MAX_BLOCKS_PER_MESSAGE, render_reply
 from bot.store.sql_store import SqlStore
-from tests.living.editions import edition
 from tests.ops.support import served, slack_environ, until_status
 from tests.platforms.living_support import (
     MOVED_LAUNCH,
@@ -48,6 +47,7 @@ from tests.platforms.living_support import (
 )
 from tests.platforms.slack.fake_slack import CHANNEL_ID, TEAM_ID, USER_ID, FakeSlack, serve_slack
 from tests.support import FIXTURE_CONTENT, assistant_at, instant, platform_words
+from tests.support.editions import edition
 
 SLACK_WORDS = platform_words(actions.PLATFORM)
 

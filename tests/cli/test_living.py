@@ -13,10 +13,10 @@ from bot.core.living.edits import change_mark
 from bot.core.living.fingerprint import fingerprint
 from bot.core.ports import ChannelRef, MessageRef, NewAnswer
 from bot.store.migrations import LATEST
-from tests.living.conftest import empty_postgres, migrated_store
-from tests.living.databases import PostgresServer
-from tests.living.editions import both, edition, log_change, move_deadline
 from tests.support import FIXTURE_CONTENT, assistant_at
+from tests.support.databases import PostgresServer
+from tests.support.editions import both, edition, log_change, move_deadline
+from tests.support.stores import empty_postgres, migrated_store
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHANNEL = ChannelRef("fake", "T1", "C1")

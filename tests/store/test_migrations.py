@@ -14,7 +14,7 @@ from bot.store.engine import DatabaseUrlError, create_engine, database_url
 from bot.store.migrations import LATEST, SchemaError, current_version, migrate, require_current
 from bot.store.schema import metadata
 from bot.store.sql_store import SqlStore
-from tests.living.conftest import MIGRATED_AT
+from tests.support.stores import MIGRATED_AT
 
 
 def shape(connection: Connection) -> dict[str, Any]:

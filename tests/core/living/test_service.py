@@ -12,9 +12,9 @@ import pytest
 from bot.core.living.service import TickReport
 from bot.core.ports import ChannelRef, MessageGoneError, PublishError, RateLimitedError
 from bot.store.sql_store import SqlStore
-from tests.living.bots import START, Bot
-from tests.living.editions import both, edition, log_change, move_deadline
+from tests.core.living.bots import START, Bot
 from tests.support import instant
+from tests.support.editions import both, edition, log_change, move_deadline
 
 GENERAL = ChannelRef("fake", "T1", "C1")
 RANDOM = ChannelRef("fake", "T1", "C2")

@@ -1,8 +1,8 @@
 """Exactly-once reminders across bot processes on one PostgreSQL database.
 
-Each bot is a real OS process (``tests/living/reminder_process.py``) posting to a fake platform
-served over HTTP by the test, so two processes race for real, and one can be killed with SIGKILL
-in the middle of its fan-out.
+Each bot is a real OS process (``tests/core/living/reminder_process.py``) posting to a fake
+platform served over HTTP by the test, so two processes race for real, and one can be killed with
+SIGKILL in the middle of its fan-out.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from bot.core.ports import ChannelRef
 from bot.store.reminders import CLAIMED, POSTED
 from bot.store.schema import outbox
 from bot.store.sql_store import SqlStore
-from tests.living.bots import Bot
-from tests.living.conftest import migrated_store
-from tests.living.editions import edition, move_deadline
-from tests.living.http_platform import PLATFORM, HttpPlatform
-from tests.living.processes import PROCESS_TIMEOUT, finished, start
+from tests.core.living.bots import Bot
+from tests.core.living.http_platform import PLATFORM, HttpPlatform
 from tests.support import fixture_knowledge, instant
+from tests.support.editions import edition, move_deadline
+from tests.support.processes import PROCESS_TIMEOUT, finished, start
+from tests.support.stores import migrated_store
 
 KNOWN_SINCE = instant("2026-11-01T00:00:00Z")
 # The 3-day reminder of the fixture's launch deadline is due.
@@ -52,7 +52,7 @@ async def start_bot(
     database: str, platform: HttpPlatform, owner: str, now: str, batch: int
 ) -> asyncio.subprocess.Process:
     return await start(
-        "tests.living.reminder_process", database, platform.url, now, owner, str(batch)
+        "tests.core.living.reminder_process", database, platform.url, now, owner, str(batch)
     )
 
 

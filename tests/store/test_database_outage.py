@@ -19,12 +19,12 @@ from sqlalchemy.engine import make_url
 from bot.core.ports import ChannelRef
 from bot.ops.lifecycle import Operations
 from bot.store.sql_store import SqlStore
-from tests.living.bots import Bot
-from tests.living.conftest import migrated_store
-from tests.living.databases import SCRIPT, PostgresServer
+from tests.core.living.bots import Bot
 from tests.ops.support import get, sample, until_status
 from tests.platforms.slack.fake_slack import serve_slack
 from tests.support import instant
+from tests.support.databases import SCRIPT, PostgresServer
+from tests.support.stores import migrated_store
 
 GENERAL = ChannelRef("fake", "T1", "C1")
 # 09:00 in Los Angeles three days before the fixture's launch deadline: a reminder falls due.

@@ -1,4 +1,8 @@
-"""Fixtures for living answers: stores on SQLite and PostgreSQL, migrated and empty."""
+"""Fixtures for living answers: stores on SQLite and PostgreSQL, migrated and empty.
+
+A plugin of tests/conftest.py: the suites of the store, living answers and the command line share
+them, and one PostgreSQL server per run.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from sqlalchemy import text
 from bot.store.engine import create_engine, database_url
 from bot.store.migrations import migrate
 from bot.store.sql_store import SqlStore
-from tests.living.databases import PostgresServer, start_postgres
+from tests.support.databases import PostgresServer, start_postgres
 
 MIGRATED_AT = datetime(2026, 11, 1, tzinfo=UTC)
 

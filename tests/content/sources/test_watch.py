@@ -18,11 +18,11 @@ from tests.content.sources.memory_pages import (
     MemoryFetcher,
     fixture_pages,
 )
-from tests.living.conftest import migrated_store
-from tests.living.fakes import SteppingClock
-from tests.living.processes import run_together
-from tests.living.replica_process import PERIOD, watch_over
 from tests.support import fixture_knowledge, instant
+from tests.support.fakes import SteppingClock
+from tests.support.processes import run_together
+from tests.support.replica_process import PERIOD, watch_over
+from tests.support.stores import migrated_store
 
 START = instant("2026-12-01T08:00:00Z")
 
@@ -130,7 +130,7 @@ async def test_replicas_sharing_a_database_check_once_per_period(empty_database:
     await (await migrated_store(empty_database)).close()
     at = START.isoformat()
     outputs = await run_together(
-        "tests.living.replica_process",
+        "tests.support.replica_process",
         *(["check-sources", empty_database, f"bot-{n}", at] for n in range(3)),
     )
     assert sorted(output.strip() for output in outputs) == ["checked", "not due", "not due"]

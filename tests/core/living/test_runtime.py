@@ -15,10 +15,10 @@ from bot.config import Settings
 from bot.core.assistant import Assistant
 from bot.core.library import LiveKnowledge
 from bot.core.living.runtime import DatabaseDownError
-from tests.living.fakes import SteppingClock
 from tests.ops.support import served, slack_environ, until_status
 from tests.platforms.slack.fake_slack import FakeSlack, serve_slack
 from tests.support import fixture_knowledge, instant
+from tests.support.fakes import SteppingClock
 
 
 def unreachable(tmp_path: Path) -> str:

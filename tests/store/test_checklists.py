@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.ports import ChannelRef, ChecklistMark, MessageRef
 from bot.store.sql_store import SqlStore
-from tests.living.conftest import migrated_store
-from tests.living.processes import run_together
+from tests.support.processes import run_together
+from tests.support.stores import migrated_store
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
@@ -125,7 +125,7 @@ async def test_replicas_marking_every_item_at_once_lose_no_mark(empty_database: 
         users = ("U1", "U2", "U3")
         where = (GENERAL.platform, GENERAL.workspace, GENERAL.channel, "100")
         outputs = await run_together(
-            "tests.living.replica_process",
+            "tests.support.replica_process",
             *(["mark-items", empty_database, *where, user, *TOOLS] for user in users),
         )
         checklist = await store.checklist(GENERAL, "100")

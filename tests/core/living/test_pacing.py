@@ -14,9 +14,9 @@ from bot.core.living.service import LivingAnswers, LivingOptions
 from bot.core.living.workers import WorkerOptions
 from bot.core.ports import ChannelRef
 from bot.store.sql_store import SqlStore
-from tests.living.editions import edition
-from tests.living.fakes import RateLimitedPlatform
 from tests.support import fixture_knowledge
+from tests.support.editions import edition
+from tests.support.fakes import RateLimitedPlatform
 
 
 class SimulatedTime:

@@ -1,5 +1,5 @@
 """Bot processes for the tests of what replicas sharing a database do at once: each a real OS
-process running a module of ``tests.living``, so that they race as deployed replicas do."""
+process running a module of ``tests`` (``python -m``), so that they race as deployed replicas do."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A bot process that only schedules and posts reminders, for the multi-process tests.
 
-    python -m tests.living.reminder_process DATABASE_URL PLATFORM_URL NOW OWNER [BATCH]
+    python -m tests.core.living.reminder_process DATABASE_URL PLATFORM_URL NOW OWNER [BATCH]
 
 It ticks until its queues are empty and prints how many posts it made.
 """
@@ -19,7 +19,7 @@ from bot.core.living.pacing import Pacer
 from bot.core.living.service import LivingAnswers, LivingOptions
 from bot.core.living.workers import WorkerOptions
 from bot.store import open_store
-from tests.living.http_platform import PLATFORM, HttpPublisher
+from tests.core.living.http_platform import PLATFORM, HttpPublisher
 from tests.support import fixture_knowledge
 
 MAX_TICKS = 200

@@ -101,8 +101,8 @@ async def test_readiness_recovers_once_a_write_succeeds_again(
     from bot.core.assistant import Assistant
     from bot.core.library import LiveKnowledge
     from bot.core.ports import StoreWriteError
-    from tests.living.fakes import SteppingClock
     from tests.support import fixture_knowledge, instant
+    from tests.support.fakes import SteppingClock
 
     clock = SteppingClock(instant("2026-11-20T12:00:00Z"))
     assistant = Assistant(LiveKnowledge(fixture_knowledge()), clock)

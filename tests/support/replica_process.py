@@ -1,7 +1,7 @@
 """One step of a bot replica as its own OS process, for the tests of replicas sharing a database.
 
-    python -m tests.living.replica_process check-sources DATABASE_URL OWNER NOW
-    python -m tests.living.replica_process mark-items DATABASE_URL PLATFORM WORKSPACE CHANNEL \
+    python -m tests.support.replica_process check-sources DATABASE_URL OWNER NOW
+    python -m tests.support.replica_process mark-items DATABASE_URL PLATFORM WORKSPACE CHANNEL \
         MESSAGE USER SERVICE...
 
 The database is migrated beforehand. The process opens its store, prints ``ready`` and waits for
@@ -24,8 +24,8 @@ from bot.core.signals import LiveSignals
 from bot.store import open_store
 from bot.store.sql_store import SqlStore
 from tests.content.sources.memory_pages import MemoryFetcher, fixture_pages
-from tests.living.fakes import SteppingClock
 from tests.support import fixture_knowledge, instant
+from tests.support.fakes import SteppingClock
 
 PERIOD = timedelta(hours=24)
 MARKED_AT = instant("2026-12-01T12:00:00Z")

@@ -19,8 +19,8 @@ from bot.core.living.schedule import (
 )
 from bot.core.ports import KnownDeadline, Occurrence
 from bot.platforms.console.render import render_text
-from tests.living.editions import add_deadline, edition, move_deadline
 from tests.support import assistant_at, fixture_knowledge, instant
+from tests.support.editions import add_deadline, edition, move_deadline
 
 POLICY = ReminderPolicy()
 PHRASES = assistant_at("2026-11-20T12:00:00Z").phrases().living

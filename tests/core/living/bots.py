@@ -10,8 +10,8 @@ from bot.core.living.service import LivingAnswers, LivingOptions
 from bot.core.living.workers import WorkerOptions
 from bot.core.ports import ChannelRef
 from bot.store.sql_store import SqlStore
-from tests.living.fakes import MemoryPlatform, SteppingClock
 from tests.support import fixture_knowledge, instant
+from tests.support.fakes import MemoryPlatform, SteppingClock
 
 START = instant("2026-11-20T12:00:00Z")
 

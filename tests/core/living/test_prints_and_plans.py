@@ -16,8 +16,8 @@ from bot.core.living.fingerprint import compare, fingerprint
 from bot.core.ports import AnswerGroup
 from bot.core.richtext import Label, Strong, Text, When
 from bot.platforms.console.render import inline
-from tests.living.editions import both, edition, log_change, move_deadline
 from tests.support import assistant_at, fixture_knowledge
+from tests.support.editions import both, edition, log_change, move_deadline
 
 TODAY = date(2026, 12, 1)
 
