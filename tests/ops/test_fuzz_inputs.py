@@ -41,8 +41,8 @@ from bot.platforms.slack.signature import (
     header_problem,
     signature_matches,
 )
+from tests.ops.test_deployment import setting_names
 from tests.support import FIXTURE_CONTENT, FIXTURE_TODAY, instant
-from tests.test_deployment import setting_names
 
 SOURCE = (FIXTURE_CONTENT / "services" / "chatterbox.yaml").read_text(encoding="utf-8")
 LINES = SOURCE.splitlines()

@@ -7,8 +7,8 @@ import subprocess
 import sys
 import time
 
+from tests.cli.test_main import ROOT, run_cli
 from tests.support import FIXTURE_CONTENT
-from tests.test_cli import ROOT, run_cli
 
 
 def test_console_answers_piped_commands_until_end_of_input() -> None:

@@ -8,7 +8,7 @@ import pytest
 from bot.cli import main
 from tests.support import FIXTURE_CONTENT
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 
 
 def run_cli(

@@ -30,7 +30,7 @@ from bot.ops.health import Checks, HealthServer
 from bot.ops.observe import Observer
 from bot.platforms.slack.app import EVENTS_PATH
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 # Variables of the compose file itself, not settings of the bot.
 COMPOSE_ONLY = {"POSTGRES_PASSWORD"}
 # Standard variables the settings fall back on, not settings of their own.
