@@ -26,7 +26,7 @@ from bot.core.assistant import Assistant  # noqa: E402
 from bot.core.catalogue import GUIDE_VARIANT  # noqa: E402
 from bot.core.clock import FixedClock  # noqa: E402
 from bot.core.library import KnowledgeBase  # noqa: E402
-from tests.render.sizes import discord_size, slack_size  # noqa: E402
+from tests.platforms.sizes import discord_size, slack_size  # noqa: E402
 
 AS_OF = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 

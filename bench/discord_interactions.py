@@ -209,7 +209,7 @@ def cpu(pipe: Any, request: str = "cpu") -> float:
 
 
 async def measure(args: argparse.Namespace) -> dict[tuple[str, int], Phase]:
-    from tests.adapters.fake_discord import FakeDiscord, autocomplete, slash
+    from tests.platforms.discord.fake_discord import FakeDiscord, autocomplete, slash
 
     fake = FakeDiscord(record=False)
     await fake.start()

@@ -40,9 +40,9 @@ from bot.store.engine import create_engine, database_url  # noqa: E402
 from bot.store.migrations import migrate  # noqa: E402
 from bot.store.schema import subscriptions, tracked_answers  # noqa: E402
 from bot.store.sql_store import SqlStore  # noqa: E402
-from tests.living.editions import both, edition, log_change  # noqa: E402
-from tests.living.fakes import MemoryPlatform, RateLimitedPlatform  # noqa: E402
 from tests.support import fixture_knowledge  # noqa: E402
+from tests.support.editions import both, edition, log_change  # noqa: E402
+from tests.support.fakes import MemoryPlatform, RateLimitedPlatform  # noqa: E402
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 PLATFORM = "fake"

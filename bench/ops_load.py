@@ -27,8 +27,8 @@ from prometheus_client.utils import floatToGoString  # noqa: E402
 
 from bot.ops.metrics import MARGIN_BUCKETS, BotMetrics  # noqa: E402
 from bot.ops.observe import PLATFORM_DEADLINE_SECONDS  # noqa: E402
-from tests.adapters.fake_discord import DiscordHarness, FakeDiscord, slash  # noqa: E402
-from tests.adapters.fake_slack import serve_slack  # noqa: E402
+from tests.platforms.discord.fake_discord import DiscordHarness, FakeDiscord, slash  # noqa: E402
+from tests.platforms.slack.fake_slack import serve_slack  # noqa: E402
 from tests.support import assistant_at  # noqa: E402
 
 NOW = "2025-09-20T12:00:00Z"

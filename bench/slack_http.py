@@ -50,7 +50,7 @@ async def _serve(target: str, content: str, ports: Any) -> None:
     from bot.config import Settings
     from bot.core.clock import SystemClock
     from bot.platforms.slack.adapter import SlackAdapter
-    from tests.adapters.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+    from tests.platforms.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
     fake = FakeSlack()
     await fake.start()
@@ -90,7 +90,7 @@ async def drive(port: int, body: str, in_flight: int, total: int) -> tuple[float
     """Send ``total`` signed commands, ``in_flight`` at a time; throughput and latencies."""
     import aiohttp
 
-    from tests.adapters.fake_slack import FakeSlack
+    from tests.platforms.slack.fake_slack import FakeSlack
 
     signer = FakeSlack()
     stamp = str(int(time.time()))

@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+# Stores on SQLite and PostgreSQL (tests/support/stores.py), for every suite that needs one.
+pytest_plugins = ["tests.support.stores"]
+
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 

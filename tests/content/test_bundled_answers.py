@@ -14,8 +14,8 @@ from bot.platforms.discord.components import PRIVATE, RenderedReplies
 from bot.platforms.slack.actions import PLATFORM as SLACK
 from bot.platforms.slack.actions import answer_buttons
 from bot.platforms.slack.render import render_reply as slack_render
-from tests.golden import assert_golden
 from tests.support import BUNDLED_CONTENT, BUNDLED_TODAY, answer_line
+from tests.support.golden import assert_golden
 
 # Answers are rendered as at a fixed instant so countdowns in the golden files stay put.
 AS_OF = datetime.combine(BUNDLED_TODAY, time(12), UTC)

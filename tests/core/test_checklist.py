@@ -15,8 +15,8 @@ from bot.core.answers.checklist import (
 from bot.platforms.discord import actions as discord_actions
 from bot.platforms.slack import actions as slack_actions
 from bot.platforms.slack.render import check_value
-from tests.living.editions import edition, organise
 from tests.support import answer_line, assistant_at
+from tests.support.editions import edition, organise
 
 KNOWLEDGE = edition(chatterbox=organise(), quietnote=organise(state="varies"))
 WORKPLACE = {"chatterbox", "quietnote"}

@@ -1,5 +1,6 @@
-"""The operations suites run with every log record checked for private data (tests/privacy.py)."""
+"""The operations suites run with every log record checked for private data
+(tests/support/privacy.py)."""
 
-from tests.privacy import log_collector, no_private_data_in_logs
+from tests.support.privacy import log_collector, no_private_data_in_logs
 
 __all__ = ["log_collector", "no_private_data_in_logs"]

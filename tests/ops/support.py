@@ -18,7 +18,7 @@ from prometheus_client.utils import floatToGoString
 from bot.bootstrap import serve
 from bot.config import Settings
 from bot.ops.metrics import BotMetrics
-from tests.adapters.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from tests.platforms.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.support import FIXTURE_CONTENT
 
 

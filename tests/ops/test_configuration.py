@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from bot.cli import main
 from bot.cli.settings_report import SETTINGS, redacted_url, secret_fields
 from bot.config import Settings
+from tests.ops.test_deployment import setting_names
 from tests.support import FIXTURE_CONTENT
-from tests.test_deployment import setting_names
 
 SECRETS = {
     "DISCORD_TOKEN": "discord-secret-token-value",
@@ -119,7 +119,7 @@ def test_the_health_command_asks_the_endpoint(
 
 def test_the_compose_healthchecks_ask_the_endpoint_the_bots_serve() -> None:
     from bot.cli import parser as _parser
-    from tests.test_deployment import bot_services
+    from tests.ops.test_deployment import bot_services
 
     services = bot_services()
     for name in ("slack", "discord"):

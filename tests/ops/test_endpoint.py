@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.adapters.fake_discord import running_fake, slash
-from tests.adapters.fake_slack import FakeSlack
 from tests.ops.support import get, sample, served, slack_environ, until_up
+from tests.platforms.discord.fake_discord import running_fake, slash
+from tests.platforms.slack.fake_slack import FakeSlack
 
 
 @pytest.fixture

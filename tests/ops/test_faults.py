@@ -1,6 +1,6 @@
 """Faults injected through the local platform fakes: 500s, slow calls, dropped connections.
 
-(429 with Retry-After is covered by the adapters' suites: test_slack_http, test_discord_buttons.)
+(429 with Retry-After is covered by the platforms' suites: slack/test_http, discord/test_buttons.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import pytest
 from aiohttp import web
 
 from bot.platforms.slack import actions
-from tests.adapters.fake_discord import (
+from tests.ops.support import value
+from tests.platforms.discord.fake_discord import (
     CHANNEL_POSTS,
     PINS,
     DiscordHarness,
@@ -27,9 +28,8 @@ from tests.adapters.fake_discord import (
     sent_message,
     slash,
 )
-from tests.adapters.fake_slack import CHANNEL_ID as SLACK_CHANNEL_ID
-from tests.adapters.fake_slack import FakeSlack, serve_slack
-from tests.ops.support import value
+from tests.platforms.slack.fake_slack import CHANNEL_ID as SLACK_CHANNEL_ID
+from tests.platforms.slack.fake_slack import FakeSlack, serve_slack
 from tests.support import assistant_at, fixture_knowledge
 from tests.support import sharing_said as said
 

@@ -1,7 +1,7 @@
 """Fuzzing what comes from outside besides chat input: knowledge-base files and the environment.
 
 (Command text, options and button payloads are fuzzed through the real SDKs in
-tests/adapters/test_slack_fuzz.py, tests/adapters/test_discord_properties.py and
+tests/platforms/slack/test_fuzz.py, tests/platforms/discord/test_properties.py and
 tests/core/test_properties.py.)
 
 A service file mutated in any way loads, or every problem is reported as ``path:line:column``;
@@ -42,8 +42,8 @@ from bot.platforms.slack.signature import (
     payload_text,
     signature_matches,
 )
+from tests.ops.test_deployment import setting_names
 from tests.support import FIXTURE_CONTENT, FIXTURE_TODAY, instant
-from tests.test_deployment import setting_names
 
 SOURCE = (FIXTURE_CONTENT / "services" / "chatterbox.yaml").read_text(encoding="utf-8")
 LINES = SOURCE.splitlines()

@@ -21,8 +21,8 @@ from aiohttp import web
 
 from bot.ops.listening import HttpListener, ListenLimits, raise_open_file_limit
 from bot.ops.throttle import ThrottledWarning
-from tests.adapters.fake_slack import FakeSlack
 from tests.ops.support import get, served, slack_environ, until_up
+from tests.platforms.slack.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = ListenLimits(request_seconds=0.5, idle_seconds=0.7, max_connections=16, max_body_bytes=64)

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.ops.observe import PLATFORM_DEADLINE_SECONDS
-from tests.adapters.fake_discord import DiscordHarness, running_fake, slash
-from tests.adapters.fake_slack import serve_slack
 from tests.ops.support import value
+from tests.platforms.discord.fake_discord import DiscordHarness, running_fake, slash
+from tests.platforms.slack.fake_slack import serve_slack
 from tests.support import assistant_at
 
 CONCURRENT = 200

@@ -15,9 +15,9 @@ from bot.core.library import KnowledgeBase
 from bot.ops import logs
 from bot.ops.observe import Observer
 from bot.platforms.slack import actions
-from tests.adapters.fake_slack import serve_slack
-from tests.privacy import leaks
+from tests.platforms.slack.fake_slack import serve_slack
 from tests.support import instant
+from tests.support.privacy import leaks
 
 CANARY_TEXT = "canary-words-typed-by-a-person"
 CANARY_USER = "U0CANARY42"

@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from tests.adapters.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.ops.support import slack_environ, until_status, until_up
+from tests.platforms.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.support import sharing_said as said
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -1,5 +1,0 @@
-"""The end-to-end suites run with every log record checked for private data (tests/privacy.py)."""
-
-from tests.privacy import log_collector, no_private_data_in_logs
-
-__all__ = ["log_collector", "no_private_data_in_logs"]
