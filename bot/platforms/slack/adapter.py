@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any
 
 import aiohttp
@@ -27,7 +27,7 @@ from bot.core.living.sharing import Sharing
 from bot.core.request import MAX_INPUT_CHARS, Request
 from bot.ops import observe
 from bot.platforms.slack import actions
-from bot.platforms.slack.answers import AnswerCache
+from bot.platforms.slack.answers import AnswerCache, PrivateAnswer
 from bot.platforms.slack.app import Listener, SlackOptions, build_app, open_session
 from bot.platforms.slack.checklists import SlackChecklists
 from bot.platforms.slack.guide import SlackGuide
@@ -90,7 +90,7 @@ class SlackAdapter:
         self.publisher = self._living.publisher(
             options.bot_token, options.api_url, self._session, options.api_timeout
         )
-        self._listener = Listener(app, options)
+        self._listener = Listener(app, options, self.ready_answer)
         await self._listener.start()
         self._ready.set()
 
@@ -126,6 +126,34 @@ class SlackAdapter:
         app.error(self._on_error)
         return app
 
+    def ready_answer(self, fields: Mapping[str, str]) -> str | None:
+        """The acknowledgement body of a slash command answered privately at once, or None when
+        it needs bolt: work after the acknowledgement, a command of another app, or a failure
+        (bolt's run of the same command then logs it and apologises)."""
+        name = self._names.get(fields.get("command", ""))
+        if name is None:
+            return None
+        try:
+            ready = self._ack_answer(name, fields.get("text", ""))
+        except Exception:
+            return None
+        if ready is None:
+            return None
+        with self.observer.scope("slack", name):
+            observe.replied(ready.reply)
+        return ready.ack_body
+
+    def _ack_answer(self, name: str, text: str) -> PrivateAnswer | None:
+        """The private answer that is the whole acknowledgement, when the command has one."""
+        argument, share = actions.split_share(text)
+        if share:
+            return None
+        reply = self.assistant.answer_now(Request(name, argument[:MAX_INPUT_CHARS]))
+        if reply is None or reply.checklist:
+            return None
+        answer = self._answers.answer(reply, self.assistant.phrases().platform(actions.PLATFORM))
+        return answer if len(answer.messages) == 1 else None
+
     @observe.observed("slack", lambda self, **kw: self._name(kw["command"]))
     async def _on_command(
         self,
@@ -135,7 +163,15 @@ class SlackAdapter:
         context: Any,
     ) -> BoltResponse | None:
         name = self._name(command)
-        argument, share = actions.split_share(str(command.get("text") or ""))
+        text = str(command.get("text") or "")
+        ready = self._ack_answer(name, text)
+        if ready is not None:
+            # The answer is the acknowledgement. Returning the response prepared with the cached
+            # answer (bolt takes it with process_before_response) spares ack() serialising the
+            # same blocks again on every request.
+            observe.replied(ready.reply)
+            return BoltResponse(status=200, body=ready.ack_body, headers=_JSON)
+        argument, share = actions.split_share(text)
         request = Request(name, argument[:MAX_INPUT_CHARS])
         reply = self.assistant.answer_now(request)
         if reply is None:
@@ -157,11 +193,6 @@ class SlackAdapter:
         answer = self._answers.answer(reply, self.assistant.phrases().platform(actions.PLATFORM))
         observe.replied(reply)
         sharing = share and reply.shareable
-        if not sharing and len(answer.messages) == 1:
-            # The answer is the acknowledgement. Returning the response prepared with the cached
-            # answer (bolt takes it with process_before_response) spares ack() serialising the
-            # same blocks again on every request.
-            return BoltResponse(status=200, body=answer.ack_body, headers=_JSON)
         if sharing:
             await ack()
         else:

@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 
 from bot.ops.listening import DEFAULT_LIMITS, HttpListener, ListenLimits
-from bot.platforms.slack.request_url import EVENTS_PATH, RequestUrl
+from bot.platforms.slack.request_url import EVENTS_PATH, ReadyAnswer, RequestUrl
 
 log = logging.getLogger(__name__)
 # bolt logs whole request bodies (user ids, command text) at INFO when a signature is wrong;
@@ -98,9 +98,12 @@ def build_app(options: SlackOptions, session: aiohttp.ClientSession) -> AsyncApp
 class Listener:
     """How Slack reaches the app: an HTTP server of our own, or a Socket Mode connection."""
 
-    def __init__(self, app: AsyncApp, options: SlackOptions) -> None:
+    def __init__(
+        self, app: AsyncApp, options: SlackOptions, ready_answer: ReadyAnswer | None = None
+    ) -> None:
         self._app = app
         self._options = options
+        self._ready_answer = ready_answer
         self._http: HttpListener | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self.port: int | None = None
@@ -110,7 +113,8 @@ class Listener:
         options = self._options
         if options.http:
             # Nothing from a request reaches bolt before its signature is verified.
-            web_app = RequestUrl(self._app, options.signing_secret).web_app()
+            request_url = RequestUrl(self._app, options.signing_secret, self._ready_answer)
+            web_app = request_url.web_app()
             self._http = HttpListener(web_app, "slack", options.limits)
             await self._http.start(options.host, options.port)
             self.port = self._http.port

@@ -23,7 +23,10 @@ MAX_AGE_SECONDS = 300
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 # Slack sends slash commands and interactions as forms, Events API callbacks as JSON.
-CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "application/json"})
+# An escape of a byte above 0x7F: only these can make a form's decoded bytes invalid UTF-8.
+_NON_ASCII_ESCAPE = re.compile(r"%[89A-Fa-f][0-9A-Fa-f]")
+FORM = "application/x-www-form-urlencoded"
+CONTENT_TYPES = frozenset({FORM, "application/json"})
 
 
 def header_problem(headers: Mapping[str, str], now: float) -> str | None:
@@ -68,8 +71,10 @@ def payload_text(body: bytes, content_type: str, charset: str | None) -> str:
             # slash command only has to decode. Its escapes decode as UTF-8 field by field
             # exactly when they do all at once: fields are cut at ASCII bytes, which never fall
             # inside a UTF-8 sequence. One pass instead of parse_qsl's per-field decoding:
-            # 3 µs instead of 16 µs per command, which bolt then parses anyway.
-            unquote_to_bytes(text).decode("utf-8")
+            # 3 µs instead of 16 µs per command; none when every escape is of an ASCII byte
+            # (then nothing but the text, already UTF-8, can be outside ASCII): 0.2 µs.
+            if _NON_ASCII_ESCAPE.search(text):
+                unquote_to_bytes(text).decode("utf-8")
             return text
         else:
             fields = dict(parse_qsl(text, keep_blank_values=True, errors="strict"))
