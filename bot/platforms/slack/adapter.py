@@ -2,8 +2,10 @@
 
 Answers travel in the acknowledgement itself: the core answers in microseconds (and repeated
 questions come from a cache), and with ``process_before_response`` the acknowledgement leaves as
-soon as the listener returns, where bolt's default mode polls for it every 10 ms. Work that calls
-Slack (sharing, pinning, the rest of a long answer) runs afterwards in tasks this adapter owns.
+soon as the listener returns, where bolt's default mode polls for it every 10 ms. Over HTTP, a
+command whose answer is ready is acknowledged by the Request URL through :meth:`ready_answer`,
+the same decision the bolt listener makes. Work that calls Slack (sharing, pinning, the rest of
+a long answer) runs afterwards in tasks this adapter owns.
 """
 
 from __future__ import annotations
