@@ -20,6 +20,7 @@ from bot.core.answers import (
     checklist,
     deadline,
     help,
+    mistakes,
     optout,
     subscriptions,
     workspace,
@@ -32,9 +33,9 @@ from bot.core.library import KnowledgeBase, KnowledgeSource
 from bot.core.phrases.messages import Phrases
 from bot.core.phrasing import fill
 from bot.core.ports.store import ReminderAccess, StoreWriteError
-from bot.core.reply import Reply, Section
+from bot.core.reply import Reply
 from bot.core.request import MAX_QUERY_CHARS, Request, clean, echo
-from bot.core.richtext import Command, RichText, Text, UserText
+from bot.core.richtext import RichText, Text, UserText
 from bot.core.signals import NO_SIGNALS, SignalsSource, SourceSignals, with_source_notices
 from bot.core.starters import starters
 
@@ -193,18 +194,18 @@ class Assistant:
         if view:
             return VIEW_HANDLERS[(name, view)](knowledge, phrases, query, now)
         if not name:
-            return _error(phrases.empty_input, now, "help")
+            return mistakes.error_reply(phrases.empty_input, now, "help")
         spec, handler = COMMANDS.get(name), COMMAND_HANDLERS.get(name)
         if spec is None or handler is None:
-            return _unknown_command(name, phrases, now)
+            return mistakes.unknown_command(name, phrases, now)
         if variant(spec, detail) is not None:
             # A variant the catalogue declares always has a handler (a test keeps them paired).
             handler = VARIANT_HANDLERS.get((name, detail), handler)
         if not query or not spec.options:
             return handler(knowledge, phrases, None, now)
-        service, ignored = _resolve(knowledge, query)
+        service, ignored = mistakes.resolve(knowledge, query)
         if service is None:
-            return _not_found(knowledge, name, query, phrases, now)
+            return mistakes.not_found(knowledge, name, query, phrases, now)
         reply = handler(knowledge, phrases, service, now)
         if reply.guide is not None:  # a card: one short line, the guide names each page
             reply = card.with_source_notices(reply, service, signals, phrases)
@@ -275,52 +276,3 @@ def _subaction_of(name: str, request: Request) -> tuple[CommandSpec, SubactionSp
     head, _, rest = clean(request.argument).partition(" ")
     sub = subaction(spec, head)
     return (spec, sub, rest) if sub else None
-
-
-def _unknown_command(name: str, phrases: Phrases, now: datetime) -> Reply:
-    from rapidfuzz import process  # lazy: only a mistyped command needs it
-
-    guess = process.extractOne(name, list(COMMANDS), score_cutoff=60)
-    suggestion = (Command(guess[0] if guess else "help"),)
-    return _error(
-        phrases.unknown_command, now, "help", quoted=f"/{echo(name)}", suggestion=suggestion
-    )
-
-
-def _resolve(knowledge: KnowledgeBase, query: str) -> tuple[Service | None, str]:
-    """The service named by the longest leading run of words, and the words left over."""
-    words = query[:MAX_QUERY_CHARS].split()
-    for count in range(len(words), 0, -1):
-        service = knowledge.index.find(" ".join(words[:count]))
-        if service is not None:
-            return service, " ".join(words[count:])
-    return None, ""
-
-
-def _not_found(
-    knowledge: KnowledgeBase, command: str, query: str, phrases: Phrases, now: datetime
-) -> Reply:
-    short = query[:MAX_QUERY_CHARS]
-    suggestions = knowledge.index.suggest(short)
-    if not suggestions and " " in short:
-        suggestions = knowledge.index.suggest(short.split()[0])
-    if not suggestions:
-        template = f"{phrases.not_found} {phrases.no_suggestions}"
-        return _error(template, now, command, echo(short))
-    items = tuple(
-        (Command(command, service.id), Text(f" — {service.name}")) for service in suggestions
-    )
-    reply = _error(phrases.not_found, now, command, echo(short))
-    return replace(reply, sections=(Section(phrases.did_you_mean, items=items),))
-
-
-def _error(
-    template: str, now: datetime, command: str, quoted: str | None = None, **values: RichText
-) -> Reply:
-    """An error reply; ``{query}`` in the phrase marks where the user's words are quoted."""
-    if quoted is not None:
-        if "{query}" not in template:
-            template += " {query}"
-        values["query"] = (UserText(quoted),)
-    summary = fill(template, **values)
-    return Reply(command=command, title="", summary=summary, generated_at=now, tone="error")
