@@ -66,7 +66,7 @@ class HttpListener:
         """Listen."""
         loop = asyncio.get_running_loop()
         quiet_accept_errors(loop)
-        # Innermost, so that other middlewares can read the body the same way first.
+        # Innermost, so that a handler or middleware in front can read the body the same way first.
         self._app.middlewares.append(whole_request)
         self._runner = web.AppRunner(
             self._app,
@@ -196,7 +196,7 @@ async def whole_request(request: web.Request, handler: Handler) -> web.StreamRes
     """The handler runs once the whole request has arrived; the deadline stops there."""
     connection = request.protocol
     if not (isinstance(connection, _Connection) and connection.busy):
-        await read_body(request)  # unless a middleware in front (Slack's signature) read it
+        await read_body(request)  # unless the handler in front (Slack's Request URL) read it
     try:
         return await handler(request)
     finally:

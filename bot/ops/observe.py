@@ -30,7 +30,7 @@ OK, REJECTED, FAILED, CANCELLED = "ok", "rejected", "failed", "cancelled"
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 _SCOPE: ContextVar[CommandScope | None] = ContextVar("command_scope", default=None)
-# When the request carrying a command reached this process (set by the HTTP middleware).
+# When the request carrying a command reached this process (set by the HTTP handler that took it).
 _RECEIVED: ContextVar[float | None] = ContextVar("received", default=None)
 
 
