@@ -54,10 +54,19 @@ DEFAULT_LIMITS = ListenLimits()
 class HttpListener:
     """Serves an aiohttp app on ``host:port`` under :class:`ListenLimits` (port 0: a free one)."""
 
-    def __init__(self, app: web.Application, name: str, limits: ListenLimits) -> None:
+    def __init__(
+        self,
+        app: web.Application,
+        name: str,
+        limits: ListenLimits,
+        handler_reads_body: bool = False,
+    ) -> None:
         self._app = app
         self._name = name
         self._limits = limits
+        # A handler that reads the body itself (with read_body) can refuse a request from its
+        # headers alone, before a byte of the body is waited for; others get it read for them.
+        self._handler_reads_body = handler_reads_body
         self._runner: web.AppRunner | None = None
         self._server: asyncio.Server | None = None
         self.port: int | None = None
@@ -66,8 +75,8 @@ class HttpListener:
         """Listen."""
         loop = asyncio.get_running_loop()
         quiet_accept_errors(loop)
-        # Innermost, so that a handler or middleware in front can read the body the same way first.
-        self._app.middlewares.append(whole_request)
+        # Innermost, so that a middleware in front can read the body the same way first.
+        self._app.middlewares.append(answered if self._handler_reads_body else whole_request)
         self._runner = web.AppRunner(
             self._app,
             access_log=None,
@@ -196,10 +205,17 @@ async def whole_request(request: web.Request, handler: Handler) -> web.StreamRes
     """The handler runs once the whole request has arrived; the deadline stops there."""
     connection = request.protocol
     if not (isinstance(connection, _Connection) and connection.busy):
-        await read_body(request)  # unless the handler in front (Slack's Request URL) read it
+        await read_body(request)  # unless a middleware in front read it
+    return await answered(request, handler)
+
+
+@web.middleware
+async def answered(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Once the handler has answered, the connection's next request gets a fresh deadline."""
     try:
         return await handler(request)
     finally:
+        connection = request.protocol
         if isinstance(connection, _Connection):
             connection.request_done()
 

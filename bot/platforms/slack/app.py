@@ -115,7 +115,7 @@ class Listener:
             # Nothing from a request reaches bolt before its signature is verified.
             request_url = RequestUrl(self._app, options.signing_secret, self._ready_answer)
             web_app = request_url.web_app()
-            self._http = HttpListener(web_app, "slack", options.limits)
+            self._http = HttpListener(web_app, "slack", options.limits, handler_reads_body=True)
             await self._http.start(options.host, options.port)
             self.port = self._http.port
             log.info("slack: HTTP mode on port %s, path %s", self.port, EVENTS_PATH)

@@ -192,6 +192,37 @@ async def test_an_oversized_body_is_refused_before_it_is_sent(slack: FakeSlack) 
     await nothing_reached(slack)
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        b"X-Slack-Signature: v0=" + b"0" * 64 + b"\r\n",
+        b"X-Slack-Request-Timestamp: 1\r\nX-Slack-Signature: v0=" + b"0" * 64 + b"\r\n",
+        b"X-Slack-Request-Timestamp: " + str(int(time.time())).encode() + b"\r\n",
+    ],
+    ids=["no timestamp", "stale", "no signature"],
+)
+async def test_bad_signature_headers_are_refused_before_the_body_is_awaited(
+    slack: FakeSlack, headers: bytes
+) -> None:
+    # The body is announced but never sent: only a refusal from the headers alone comes back
+    # at once; reading first would wait for it until the request deadline.
+    host, port = "127.0.0.1", slack.app_url.split(":")[2].split("/")[0]
+    reader, writer = await asyncio.open_connection(host, int(port))
+    started = time.perf_counter()
+    writer.write(
+        b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: "
+        + FORM.encode()
+        + b"\r\n"
+        + headers
+        + b"Content-Length: 60000\r\n\r\n"
+    )
+    status = await asyncio.wait_for(reader.readline(), 2)
+    assert status.startswith(b"HTTP/1.1 401"), status
+    assert time.perf_counter() - started < 1.0
+    writer.close()
+    await nothing_reached(slack)
+
+
 async def test_a_body_without_a_declared_length_is_refused(slack: FakeSlack) -> None:
     async def chunks() -> AsyncIterator[bytes]:
         yield share_command(slack)
