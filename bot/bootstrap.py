@@ -369,7 +369,7 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
             ),
             settings.reload_seconds,
             # Posted answers are brought up to date as soon as a change is served.
-            on_change=living.access.wake,
+            on_change=[living.access.wake],
         )
         watcher_task = asyncio.create_task(watcher.run())
     sources_task = None
