@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -337,6 +337,9 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     if living.enabled:
         ops.watch_database(living.ping, living.backlog)
     runners = []
+    # Told after each content reload. Posted answers are brought up to date as soon as a change
+    # is served.
+    reloaded: list[Callable[[], object]] = [living.access.wake]
     for platform in platforms:
         if platform == "console":
             from bot.platforms.console.adapter import ConsoleAdapter
@@ -349,6 +352,8 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
             living.attach(discord, settings.discord_living_rate)
             discord.observer = ops.observer
             ops.watch_platform(platform, discord.connected)
+            # Its command descriptions come from the messages file, like every answer.
+            reloaded.append(discord.content_changed)
             # Discord answers over the HTTP session its client closes on stop: drain first.
             runners.append(Runner(platform, discord.run(), drain_first=True))
         elif platform == "slack":
@@ -368,8 +373,7 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
                 lambda: load_content(settings.content_dir, None, settings.content_max_bytes)
             ),
             settings.reload_seconds,
-            # Posted answers are brought up to date as soon as a change is served.
-            on_change=living.access.wake,
+            on_change=reloaded,
         )
         watcher_task = asyncio.create_task(watcher.run())
     sources_task = None

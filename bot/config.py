@@ -344,8 +344,9 @@ class Settings:
     )  # fmt: skip
     discord_api_timeout: float = setting(
         "DISCORD_API_TIMEOUT", _SECONDS, "30", "Seconds a post, pin or edit (buttons, "
-        "reminders, updated answers) may take, discord.py's own retries included; a reminder "
-        "cut short is tried again later, never posted twice.", DISCORD,
+        "reminders, updated answers), or registering the commands after a content reload, may "
+        "take, discord.py's own retries included; a reminder cut short is tried again later, "
+        "never posted twice.", DISCORD,
     )  # fmt: skip
     # Set by `run --http`, not by the environment.
     slack_http: bool = False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.content.loader import ContentError, LoadResult, content_files
@@ -28,14 +28,14 @@ class ContentWatcher:
         live: LiveKnowledge,
         load: Callable[[], LoadResult],
         interval: float,
-        on_change: Callable[[], object] | None = None,
+        on_change: Sequence[Callable[[], object]] = (),
     ) -> None:
         self._directory = directory
         self._live = live
         self._load = load
         self._interval = interval
         # Told after each swap, e.g. so that posted answers are brought up to date at once.
-        self._on_change = on_change
+        self._on_change = tuple(on_change)
         self._seen = self.snapshot()
 
     def snapshot(self) -> Snapshot:
@@ -80,6 +80,9 @@ class ContentWatcher:
             return False
         previous = self._live.swap(result.knowledge)
         log.info("content reloaded: version %s -> %s", previous.version, result.knowledge.version)
-        if self._on_change is not None:
-            self._on_change()
+        for listener in self._on_change:
+            try:
+                listener()
+            except Exception:  # the new version is served all the same; the others still hear
+                log.exception("content watcher: a listener failed after the reload")
         return True

@@ -141,3 +141,26 @@ async def until(condition: Callable[[], bool]) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("condition not met within 5 seconds")
+
+
+async def test_every_listener_hears_of_a_reload_even_after_one_fails(
+    content: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assistant, live = build_assistant(content, FixedClock(instant("2025-09-20T12:00:00+00:00")))
+    heard: list[str] = []
+
+    def failing() -> None:
+        heard.append("failing")
+        raise RuntimeError("listener bug")
+
+    listeners = [failing, lambda: heard.append("second")]
+    watcher = ContentWatcher(content, live, lambda: load_content(content), 0.01, listeners)
+    edit(content / "services" / "quietnote.yaml", "name: QuietNote", "name: QuietNote Cloud")
+    with caplog.at_level(logging.ERROR):
+        assert await watcher.check()
+    assert heard == ["failing", "second"]
+    assert answer_line(assistant, "/optout quietnote").title == "QuietNote Cloud"
+    [error] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert error.exc_info and isinstance(error.exc_info[1], RuntimeError)
+    assert not await watcher.check()
+    assert heard == ["failing", "second"]

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -14,6 +15,7 @@ from bot.core.catalogue import GUIDE_VARIANT
 from bot.core.living.access import LivingAccess
 from bot.core.living.sharing import Sharing, Step
 from bot.core.phrases.platforms import PlatformPhrases
+from bot.core.ports.publishing import PublishError
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.ops import observe
@@ -42,6 +44,7 @@ from bot.platforms.discord.components import (
     RenderedReplies,
     ShareButton,
 )
+from bot.platforms.discord.errors import discord_call
 from bot.platforms.discord.publisher import DiscordPublisher, placed
 from bot.platforms.discord.render import truncate
 from bot.platforms.discord.sharing import (
@@ -72,11 +75,7 @@ class DiscordAdapter:
         self._ready = asyncio.Event()
         self.tree = app_commands.CommandTree(self.client)
         self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
-        # Descriptions come from the messages file as loaded now; the sync fingerprint covers
-        # them, so editing one registers the commands again at the next start.
-        words = assistant.phrases().platform(actions.PLATFORM)
-        for command in build_commands(self._answer, self._complete, words):
-            self.tree.add_command(command)
+        self._describe_commands()
         self.client.add_dynamic_items(ShareButton, PinButton, GuideButton, CheckButton, PickSelect)
         self._rendered = RenderedReplies(lambda: assistant.phrases().platform(actions.PLATFORM))
         self._checklists = DiscordChecklists(
@@ -86,6 +85,11 @@ class DiscordAdapter:
             self.client, self._rendered, assistant, options.api_timeout
         )
         self.sync_state = SyncState(options.sync_state)
+        # Held by every registration, so that the tree never changes under one in flight and
+        # two never run at once.
+        self._registering = asyncio.Lock()
+        self._described_stale = False
+        self._redescribing: asyncio.Task[None] | None = None
         self.observer = observe.Observer()
 
     async def run(self) -> None:
@@ -95,6 +99,8 @@ class DiscordAdapter:
                 await self.client.start(self._options.token)
             except discord.LoginFailure:
                 log.error("Discord rejected DISCORD_TOKEN; copy it again from the Developer Portal")
+            finally:
+                await self._stop_redescribing()
 
     async def connected(self) -> bool:
         """Whether every gateway connection of this process is up (the health check)."""
@@ -108,11 +114,67 @@ class DiscordAdapter:
 
     async def setup(self) -> None:
         """After login, before the gateway: register commands if they changed (shard 0 only)."""
-        shards = self._options.shard_ids
-        if self._options.sync_on_start and (not shards or 0 in shards):
-            await sync_if_changed(self.tree, self.sync_state)
+        if self._registers():
+            async with self._registering:
+                await sync_if_changed(self.tree, self.sync_state)
         # Posting and editing are REST calls: logged in is enough, the gateway need not be up.
         self._ready.set()
+
+    def content_changed(self) -> asyncio.Task[None]:
+        """Told after a content reload: the commands are described again in the phrases now
+        served, and registered again when that changed them (by the same rule as at start).
+        Returns the work this started or joined, for whoever wants to wait for it."""
+        self._described_stale = True
+        if self._redescribing is None or self._redescribing.done():
+            self._redescribing = asyncio.create_task(self._redescribe())
+        return self._redescribing
+
+    def _registers(self) -> bool:
+        """Whether this process registers the commands: one process of a sharded bot is enough."""
+        shards = self._options.shard_ids
+        return self._options.sync_on_start and (not shards or 0 in shards)
+
+    def _describe_commands(self) -> None:
+        """The catalogue's commands, with the descriptions only Discord has taken from the
+        messages file as served now; the callbacks stay the same."""
+        words = self.assistant.phrases().platform(actions.PLATFORM)
+        self.tree.clear_commands(guild=None)
+        for command in build_commands(self._answer, self._complete, words):
+            self.tree.add_command(command)
+
+    async def _redescribe(self) -> None:
+        try:
+            async with self._registering:
+                # Reloads that come while one registration runs make one more, of the latest.
+                while self._described_stale:
+                    self._described_stale = False
+                    self._describe_commands()
+                    # Before login the start-up registration will carry the rebuilt tree.
+                    if self._registers() and self._ready.is_set() and not self.client.is_closed():
+                        await self._register_again()
+        except Exception:
+            # Closing the client cuts a registration short; only a failure before that is a bug.
+            if not self.client.is_closed():
+                log.exception("discord: describing the commands again failed")
+
+    async def _register_again(self) -> None:
+        try:
+            await discord_call(
+                sync_if_changed(self.tree, self.sync_state), self._options.api_timeout
+            )
+        except (PublishError, OSError, aiohttp.ClientError) as error:
+            # The fingerprint on file is still the old one, so the next reload tries again.
+            log.warning(
+                "discord: could not register the changed commands (%s); trying again after the "
+                "next content change",
+                error,
+            )
+
+    async def _stop_redescribing(self) -> None:
+        task = self._redescribing
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     async def ready_publisher(self) -> DiscordPublisher:
         """The publisher living answers post and edit through, once the client is logged in."""

@@ -189,8 +189,10 @@ async def sync(
     guild = discord.Object(id=guild_id) if guild_id else None
     if guild is not None:
         tree.copy_global_to(guild=guild)
+    # Taken before the request, as discord.py takes its payload: what is recorded is what was sent.
+    digest = commands_fingerprint(tree)
     registered = await tree.sync(guild=guild)
-    state.record(scope_of(tree.client.application_id, guild_id), commands_fingerprint(tree))
+    state.record(scope_of(tree.client.application_id, guild_id), digest)
     return len(registered)
 
 
