@@ -116,7 +116,8 @@ class DiscordAdapter:
         """After login, before the gateway: register commands if they changed (shard 0 only)."""
         if self._registers():
             async with self._registering:
-                await sync_if_changed(self.tree, self.sync_state)
+                # A refusal must not stop the bot: Discord keeps the commands it has.
+                await self._register()
         # Posting and editing are REST calls: logged in is enough, the gateway need not be up.
         self._ready.set()
 
@@ -151,22 +152,23 @@ class DiscordAdapter:
                     self._describe_commands()
                     # Before login the start-up registration will carry the rebuilt tree.
                     if self._registers() and self._ready.is_set() and not self.client.is_closed():
-                        await self._register_again()
+                        await self._register()
         except Exception:
             # Closing the client cuts a registration short; only a failure before that is a bug.
             if not self.client.is_closed():
                 log.exception("discord: describing the commands again failed")
 
-    async def _register_again(self) -> None:
+    async def _register(self) -> None:
+        """Register the commands if they changed; a refusal is one warning, not a failure."""
         try:
             await discord_call(
                 sync_if_changed(self.tree, self.sync_state), self._options.api_timeout
             )
         except (PublishError, OSError, aiohttp.ClientError) as error:
-            # The fingerprint on file is still the old one, so the next reload tries again.
+            # The fingerprint on file is still the old one, so the next try registers.
             log.warning(
-                "discord: could not register the changed commands (%s); trying again after the "
-                "next content change",
+                "discord: could not register the commands (%s); Discord keeps those registered "
+                "before, and the next start or content change tries again",
                 error,
             )
 

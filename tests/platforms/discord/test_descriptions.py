@@ -211,10 +211,7 @@ async def test_a_refused_registration_is_one_warning_and_the_next_change_registe
         for record in caplog.records
         if record.levelno >= logging.WARNING and record.name.startswith("bot.platforms")
     ]
-    assert [record.getMessage() for record in warnings] == [
-        f"discord: could not register the changed commands ({logged}); trying again after the "
-        "next content change"
-    ]
+    assert [record.getMessage() for record in warnings] == [refused(logged)]
     assert warnings[0].exc_info is None
     assert await bot.answers() == "QuietNote"
     await bot.reload("messages.yaml", "Post it for the whole channel", "Post it for everyone")
@@ -222,6 +219,29 @@ async def test_a_refused_registration_is_one_warning_and_the_next_change_registe
         SHAREABLE, "Post it for everyone"
     )
     assert await bot.answers() == "QuietNote"
+
+
+def refused(why: str) -> str:
+    return (
+        f"discord: could not register the commands ({why}); Discord keeps those registered "
+        "before, and the next start or content change tries again"
+    )
+
+
+async def test_a_registration_refused_at_start_leaves_the_bot_answering(
+    harness: DiscordHarness, content: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    harness.fake.fail_next("PUT", GLOBAL_SYNC, 500, SERVER_ERROR)
+    with caplog.at_level(logging.INFO, logger="bot"):
+        bot = await Running(harness, content).start(DISCORD_API_TIMEOUT="0.3")
+    assert refused("discord did not answer within DISCORD_API_TIMEOUT") in caplog.messages
+    assert "Traceback" not in caplog.text
+    assert await bot.answers() == "QuietNote"
+    # Nothing was recorded as registered, so the next change registers the whole tree.
+    await bot.reload("messages.yaml", SHARE_WORDS, "Post it for the whole channel")
+    assert share_descriptions(bot.registrations()[-1]) == dict.fromkeys(
+        SHAREABLE, "Post it for the whole channel"
+    )
 
 
 async def test_a_process_that_does_not_run_shard_0_never_registers(
