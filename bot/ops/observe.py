@@ -28,7 +28,6 @@ PLATFORM_DEADLINE_SECONDS = 3.0
 
 OK, REJECTED, FAILED, CANCELLED = "ok", "rejected", "failed", "cancelled"
 
-REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 _SCOPE: ContextVar[CommandScope | None] = ContextVar("command_scope", default=None)
 # When the request carrying a command reached this process (set by the HTTP handler that took it).
 _RECEIVED: ContextVar[float | None] = ContextVar("received", default=None)
@@ -73,6 +72,18 @@ class Observer:
 class CommandScope:
     """One command being handled; a ``with`` block around the handler."""
 
+    __slots__ = (
+        "_request_id",
+        "_token",
+        "acknowledged_after",
+        "budgeted",
+        "command",
+        "observer",
+        "outcome",
+        "platform",
+        "started",
+    )
+
     def __init__(
         self, observer: Observer, platform: str, command: str, budgeted: bool = True
     ) -> None:
@@ -81,14 +92,21 @@ class CommandScope:
         self.command = command
         self.budgeted = budgeted
         self.outcome = OK
-        # Ties one command's log lines together; it needs to be distinct, not unguessable.
-        self.request_id = f"{random.getrandbits(48):012x}"
         self.started = _RECEIVED.get() or time.monotonic()
         self.acknowledged_after: float | None = None
-        self._tokens: tuple[Token[str | None], Token[CommandScope | None]] | None = None
+        self._request_id: str | None = None
+        self._token: Token[CommandScope | None] | None = None
+
+    @property
+    def request_id(self) -> str:
+        """Ties one command's log lines together; made when first logged, as most commands log
+        nothing. It needs to be distinct, not unguessable."""
+        if self._request_id is None:
+            self._request_id = f"{random.getrandbits(48):012x}"
+        return self._request_id
 
     def __enter__(self) -> CommandScope:
-        self._tokens = (REQUEST_ID.set(self.request_id), _SCOPE.set(self))
+        self._token = _SCOPE.set(self)
         self.observer._started()
         return self
 
@@ -108,11 +126,9 @@ class CommandScope:
         metrics.latency_of(self.platform).observe(elapsed)
         self.observer._finished()
         log.debug("%s %s: %s in %.1f ms", self.platform, self.command, self.outcome, elapsed * 1000)
-        if self._tokens is not None:
-            _SCOPE.reset(self._tokens[1])
-            # A failure is logged by the SDK's error handler after this: keep its request id.
-            if kind is None:
-                REQUEST_ID.reset(self._tokens[0])
+        # A failure is logged by the SDK's error handler after this: it keeps the request id.
+        if self._token is not None and kind is None:
+            _SCOPE.reset(self._token)
 
     def acknowledge(self, elapsed: float | None = None) -> None:
         """The acknowledgement (or deferral, or first response) left now."""
@@ -144,8 +160,10 @@ def replied(reply: Reply) -> None:
 
 
 def request_id() -> str | None:
-    """The id of the command being handled in this context, if any."""
-    return REQUEST_ID.get()
+    """The id of the command being handled in this context (or whose failure is being
+    reported), if any."""
+    scope = _SCOPE.get()
+    return scope.request_id if scope is not None else None
 
 
 class HasObserver:
