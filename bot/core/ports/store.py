@@ -2,9 +2,9 @@
 
 The store keeps only where answers were posted, what is due and which checklist items are done;
 the one user id it keeps is who marked an item done, while it stays done (the card shows it), and
-it never keeps the text of any message. Every method is a small, self-contained transaction, so several bot
-processes can share one database: work items are claimed with a lease, and a process that dies
-holding a lease simply lets it run out.
+it never keeps the text of any message. Every method is a small, self-contained transaction, so
+several bot processes can share one database: work items are claimed with a lease, and a process
+that dies holding a lease simply lets it run out.
 """
 
 from __future__ import annotations
