@@ -55,6 +55,11 @@ async def _serve(target: str, content: str, ports: Any) -> None:
     fake = FakeSlack()
     await fake.start()
     if target == "bot":
+        import gc
+
+        from bot.bootstrap import COLLECTOR_THRESHOLDS
+
+        gc.set_threshold(*COLLECTOR_THRESHOLDS)  # as serve() does
         assistant, _ = build_assistant(Path(content), SystemClock(), None)
         settings = Settings(
             slack_bot_token=BOT_TOKEN,
