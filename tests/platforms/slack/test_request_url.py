@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from slack_bolt.async_app import AsyncApp
@@ -103,3 +104,12 @@ async def test_a_command_this_app_does_not_serve_is_left_to_bolt(
     answer = await http.command("/someone-elses-command", "chatterbox")
     assert answer.status == 404
     assert [body["command"] for body in dispatched] == ["/someone-elses-command"]
+
+
+async def test_slacks_ssl_check_is_answered_by_bolt(
+    http: FakeSlack, dispatched: list[dict[str, Any]]
+) -> None:
+    # Slack sends this to a command's URL to check the certificate; it names no command.
+    answer = await http.post(urlencode({"ssl_check": "1", "token": "legacy-verification-token"}))
+    assert answer.status == 200
+    assert [body.get("ssl_check") for body in dispatched] == ["1"]
