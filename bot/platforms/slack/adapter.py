@@ -195,6 +195,9 @@ class SlackAdapter:
         answer = self._answers.answer(reply, self.assistant.phrases().platform(actions.PLATFORM))
         observe.replied(reply)
         sharing = share and reply.shareable
+        if not sharing and len(answer.messages) == 1:
+            # "share" on an answer that cannot be shared (an error, say): it stays private.
+            return BoltResponse(status=200, body=answer.ack_body, headers=_JSON)
         if sharing:
             await ack()
         else:
