@@ -2,7 +2,7 @@
 
 A command's form has a dozen fields (ids, names, a response URL); the Request URL needs two of
 them to answer at once. Decoding only those costs about 1 µs where parsing the whole form costs
-9 µs per command (bench/slack_http.py), and the result is exactly what
+9 µs per command (timed on the benchmark's form), and the result is exactly what
 ``dict(parse_qsl(text, keep_blank_values=True))`` holds for them.
 """
 
