@@ -75,7 +75,6 @@ class HttpListener:
         """Listen."""
         loop = asyncio.get_running_loop()
         quiet_accept_errors(loop)
-        # Innermost, so that a middleware in front can read the body the same way first.
         self._app.middlewares.append(answered if self._handler_reads_body else whole_request)
         self._runner = web.AppRunner(
             self._app,
@@ -203,9 +202,7 @@ def _refused(error: type[web.HTTPException], *args: int) -> web.HTTPException:
 @web.middleware
 async def whole_request(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The handler runs once the whole request has arrived; the deadline stops there."""
-    connection = request.protocol
-    if not (isinstance(connection, _Connection) and connection.busy):
-        await read_body(request)  # unless a middleware in front read it
+    await read_body(request)
     return await answered(request, handler)
 
 
