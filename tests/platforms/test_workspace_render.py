@@ -16,6 +16,7 @@ from bot.core.ports.checklists import ChecklistEntry
 from bot.core.reply import Reply
 from bot.platforms.console.render import render_text
 from bot.platforms.discord import actions as discord_actions
+from bot.platforms.discord.components import PRIVATE, RenderedReplies
 from bot.platforms.discord.render import render_reply as discord_render
 from bot.platforms.slack.render import render_reply as slack_render
 from tests.support import answer_line, instant
@@ -47,10 +48,14 @@ def discord_payload(shown: Reply) -> dict[str, Any]:
     buttons = [
         (discord_actions.check_id(item.key, not item.done), item.button) for item in shown.checklist
     ]
-    return {
+    payload: dict[str, Any] = {
         "messages": [message.to_json() for message in discord_render(shown)],
         "buttons": buttons,
     }
+    if shown.picker is not None:
+        view = RenderedReplies().reply(shown, PRIVATE)[0]["view"]
+        payload["components"] = view.to_components()
+    return payload
 
 
 @pytest.mark.parametrize("name", ["workspace", "checklist"])
