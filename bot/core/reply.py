@@ -49,12 +49,14 @@ class PickOption:
 class Picker:
     """A menu of tools to choose from, shown privately; choosing posts a checklist of them.
 
-    ``most`` is how many may be chosen at once (a checklist's own limit).
+    ``most`` is how many may be chosen at once (a checklist's own limit). ``hint`` is what a
+    platform without menus shows in its place (empty when the reply already says how to type it).
     """
 
     placeholder: str
     options: tuple[PickOption, ...]
     most: int
+    hint: RichText = ()
 
 
 @dataclass(frozen=True, slots=True)

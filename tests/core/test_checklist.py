@@ -81,6 +81,25 @@ def test_no_tools_named_offers_a_picker_of_every_workplace_tool_by_name() -> Non
     assert reply.picker.most == 2
 
 
+def test_the_workspace_view_offers_the_same_picker_of_exactly_the_workplace_tools() -> None:
+    assistant = assistant_at("2026-11-20T12:00:00Z", KNOWLEDGE)
+    view = answer_line(assistant, "/optout workspace")
+    alone = answer_line(assistant, "/optout checklist")
+    assert view.picker is not None and alone.picker is not None
+    assert {option.key for option in view.picker.options} == WORKPLACE
+    assert len(KNOWLEDGE.services) > len(WORKPLACE)  # a personal service stays out of the menu
+    assert view.picker.options == alone.picker.options
+    assert (view.picker.placeholder, view.picker.most) == (alone.picker.placeholder, 2)
+    # Where no menu can be shown, the view says what to type; the picker's own reply already does.
+    assert "checklist slack zoom" in "".join(span.text for span in view.picker.hint)
+    assert alone.picker.hint == ()
+
+
+def test_a_knowledge_base_without_workplace_tools_shows_the_view_without_a_picker() -> None:
+    assistant = assistant_at("2026-11-20T12:00:00Z", edition())
+    assert answer_line(assistant, "/optout workspace").picker is None
+
+
 def test_a_picked_choice_becomes_the_words_of_the_typed_command() -> None:
     assert picked(KNOWLEDGE, ["quietnote", "chatterbox"]) == "quietnote chatterbox"
     assistant = assistant_at("2026-11-20T12:00:00Z", KNOWLEDGE)

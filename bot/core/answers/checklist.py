@@ -13,19 +13,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.core.answers.citing import labelled
-from bot.core.answers.workspace import workplace_tools
+from bot.core.answers.workspace import MAX_ITEMS, tool_picker, workplace_tools
 from bot.core.knowledge import Organisation, Service
 from bot.core.library import KnowledgeBase
 from bot.core.phrases.messages import Phrases
 from bot.core.phrases.workspace import WorkspacePhrases
 from bot.core.phrasing import fill
 from bot.core.ports.checklists import ChecklistEntry
-from bot.core.reply import CheckItem, Picker, PickOption, Reply, Section
+from bot.core.reply import CheckItem, Reply, Section
 from bot.core.request import MAX_QUERY_CHARS, clean, echo
 from bot.core.richtext import Link, Person, RichText, Span, Strong, Text, UserText, When
 
-# One button per item must fit under one message on every platform (Discord: 25 components).
-MAX_ITEMS = 20
 # A service name is at most this many words ("microsoft 365 copilot").
 MAX_NAME_WORDS = 4
 ALL_TOOLS = "all"
@@ -94,14 +92,12 @@ def picker(knowledge: KnowledgeBase, phrases: Phrases, now: datetime) -> Reply:
     tools = workplace_tools(knowledge)
     if not tools:
         return _error(fill(words.checklist_usage))
-    options = tuple(PickOption(service.id, service.name) for service in tools)
-    menu = Picker(words.picker_placeholder, options, min(MAX_ITEMS, len(options)))
     return Reply(
         command="optout",
         title="",
         summary=fill(words.picker_intro),
         generated_at=now,
-        picker=menu,
+        picker=tool_picker(tools, words),
     )
 
 

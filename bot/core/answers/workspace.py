@@ -14,8 +14,11 @@ from bot.core.library import KnowledgeBase
 from bot.core.phrases.messages import Phrases
 from bot.core.phrases.workspace import WorkspacePhrases
 from bot.core.phrasing import fill
-from bot.core.reply import Reply, Section
+from bot.core.reply import Picker, PickOption, Reply, Section
 from bot.core.richtext import DatePrecision, Link, RichText, Span, Strong, Text, When
+
+# One button per item must fit under one message on every platform (Discord: 25 components).
+MAX_ITEMS = 20
 
 # The groups in the order they are shown, and which plan state puts a tool in each: the first
 # group any of its plans calls for wins ("Turn off" when one plan defaults to on).
@@ -33,8 +36,15 @@ def workplace_tools(knowledge: KnowledgeBase) -> list[Service]:
     return sorted(tools, key=lambda service: service.name.casefold())
 
 
+def tool_picker(tools: list[Service], words: WorkspacePhrases, hint: RichText = ()) -> Picker:
+    """A menu of ``tools`` by name, as many at once as a checklist holds."""
+    options = tuple(PickOption(service.id, service.name) for service in tools)
+    return Picker(words.picker_placeholder, options, min(MAX_ITEMS, len(options)), hint)
+
+
 def answer(knowledge: KnowledgeBase, phrases: Phrases, argument: str, now: datetime) -> Reply:
-    """The organisation view of every workplace tool."""
+    """The organisation view of every workplace tool, with the checklist picker under it: the
+    natural next step after reading it is a checklist of the tools the team uses."""
     words = phrases.workspace
     tools = workplace_tools(knowledge)
     grouped: dict[str, list[RichText]] = {name: [] for name, _ in GROUPS}
@@ -53,6 +63,7 @@ def answer(knowledge: KnowledgeBase, phrases: Phrases, argument: str, now: datet
         summary=fill(words.intro, count=str(len(tools))),
         sections=sections,
         generated_at=now,
+        picker=tool_picker(tools, words, fill(words.picker_hint)) if tools else None,
     )
 
 

@@ -51,6 +51,11 @@ class WorkspacePhrases(Record):
         "also name them: {optout} checklist slack zoom."
     )
     picker_placeholder: ShortText = "Choose workplace tools"
+    # Under the workspace view where no menu can be shown (the console).
+    picker_hint: Prose = (
+        "To post a checklist of the tools your team uses, type {optout} checklist with their "
+        "names, e.g. {optout} checklist slack zoom."
+    )
     picker_stale: Prose = (
         "That choice no longer matches the workplace tools I know. Run {optout} checklist again "
         "for a fresh list."

@@ -33,6 +33,9 @@ def render_text(reply: Reply, zone: tzinfo) -> str:
     if reply.checklist:
         lines.append("")
         lines += _checklist(reply, zone, now)
+    if reply.picker is not None and reply.picker.hint:
+        # A terminal has no menus: the picker becomes the line that says what to type instead.
+        lines += ["", inline(reply.picker.hint, zone, now)]
     if reply.links or reply.guide:
         lines.append("")
     lines += [f"{link.text}: {link.url}" for link in reply.links]

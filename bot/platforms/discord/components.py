@@ -94,8 +94,6 @@ def _fields(message: Message, view: discord.ui.View | None) -> dict[str, Any]:
 
 
 def _view(reply: Reply, mode: str, words: PlatformPhrases) -> discord.ui.View | None:
-    if reply.picker is not None:
-        return RenderedView(_menus(reply.picker))
     if reply.checklist:
         return RenderedView(
             CheckButton(
@@ -106,14 +104,19 @@ def _view(reply: Reply, mode: str, words: PlatformPhrases) -> discord.ui.View | 
             for item in reply.checklist
         )
     buttons = actions.buttons(reply, mode != PRIVATE, words, pinnable=mode != PINNED)
-    if not buttons:
-        return None
-    return RenderedView(_item(button) for button in buttons)
+    items: list[discord.ui.Item[Any]] = []
+    if reply.picker is not None:
+        # A message holds five rows: the buttons (at most four) share one, the menus the rest,
+        # so an answer with a picker keeps its buttons instead of losing them to a fifth menu.
+        rows = actions.SELECT_ROW_LIMIT - (1 if buttons else 0)
+        items += _menus(reply.picker, rows)
+    items += [_item(button) for button in buttons]
+    return RenderedView(items) if items else None
 
 
-def _menus(picker: Picker) -> list[PickSelect]:
+def _menus(picker: Picker, rows: int = actions.SELECT_ROW_LIMIT) -> list[PickSelect]:
     """The picker as select menus of at most 25 tools. The workplace tools fit one menu today;
-    past 25 they are split in name order into one menu per 25 (a row each, five rows at most),
+    past 25 they are split in name order into one menu per 25 (a row each, ``rows`` at most),
     and a choice in one menu posts a checklist of the tools chosen there."""
     limit = actions.SELECT_OPTION_LIMIT
     pages = [
@@ -121,7 +124,7 @@ def _menus(picker: Picker) -> list[PickSelect]:
     ]
     placeholder = truncate(picker.placeholder, actions.SELECT_PLACEHOLDER_LIMIT)
     menus = []
-    for number, page in enumerate(pages[: actions.SELECT_ROW_LIMIT]):
+    for number, page in enumerate(pages[:rows]):
         options = [
             discord.SelectOption(
                 label=truncate(option.label, actions.SELECT_TEXT_LIMIT), value=option.key

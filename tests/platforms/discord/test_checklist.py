@@ -145,12 +145,16 @@ async def test_a_reminder_names_the_tool_still_open_on_the_channels_checklist(bo
 # -- the tool picker ----------------------------------------------------------------------------
 
 
-async def show_picker(bot: Bot, **settings: Any) -> dict[str, Any]:
-    """``/optout action:checklist`` with no tools: the private answer, as Discord delivers it
-    with a choice made in its menu."""
+# The picker answers ``/optout action:checklist`` with no tools, and sits under the workspace view.
+SOURCES = ["checklist", "workspace"]
+
+
+async def show_picker(bot: Bot, source: str = "checklist", **settings: Any) -> dict[str, Any]:
+    """``/optout action:checklist`` with no tools (or ``action:workspace``): the private answer,
+    as Discord delivers it with a choice made in its menu."""
     bot.bench.publish(edition(organised(), quietnote=organise(state="varies")))
     member = bot.harness.bot
-    payload = slash(member, "optout", {"action": "checklist"}, permissions=MEMBER, **settings)
+    payload = slash(member, "optout", {"action": source}, permissions=MEMBER, **settings)
     answer = await bot.fake.interact(member, payload)
     assert answer["type"] == 4 and answer["data"]["flags"] == 64
     return sent_message(answer, "1720000000000000001", ephemeral=True)
@@ -163,9 +167,13 @@ def choose(bot: Bot, picker: dict[str, Any], values: Any, **settings: Any) -> di
     return interaction(bot.harness.bot, 3, data, message=picker, permissions=MEMBER, **settings)
 
 
-async def test_the_picker_offers_every_workplace_tool_and_posts_the_chosen_ones(bot: Bot) -> None:
-    picker = await show_picker(bot)
-    [menu] = picker["components"][0]["components"]
+@pytest.mark.parametrize("source", SOURCES)
+async def test_the_picker_offers_every_workplace_tool_and_posts_the_chosen_ones(
+    bot: Bot, source: str
+) -> None:
+    picker = await show_picker(bot, source)
+    [row] = picker["components"]  # the workspace view has no buttons to keep beside it
+    [menu] = row["components"]
     assert menu["custom_id"] == "optout:pick:0"
     assert [(option["value"], option["label"]) for option in menu["options"]] == [
         ("chatterbox", "Chatterbox AI"),
@@ -184,15 +192,47 @@ async def test_the_picker_offers_every_workplace_tool_and_posts_the_chosen_ones(
     assert [entry.service_id for entry in checklist.entries] == ["quietnote", "chatterbox"]
 
 
+@pytest.mark.parametrize("source", SOURCES)
 async def test_a_picked_checklist_where_the_bot_may_not_post_names_the_permission(
-    bot: Bot,
+    bot: Bot, source: str
 ) -> None:
-    picker = await show_picker(bot)
+    picker = await show_picker(bot, source)
     payload = choose(bot, picker, ["chatterbox"], app_permissions=EVERY_PERMISSION & ~SEND)
     answer = await bot.fake.interact(bot.harness.bot, payload)
     assert answer["type"] == 4 and answer["data"]["flags"] == 64
     assert "I can't post in this channel: I need the **Send Messages**" in json.dumps(answer)
     assert bot.fake.posts_in(CHANNEL_ID) == []
+
+
+async def test_the_workspace_picker_refuses_a_member_exactly_as_the_checklist_picker(
+    bot: Bot,
+) -> None:
+    refusals = []
+    for source in SOURCES:
+        picker = await show_picker(bot, source)
+        payload = choose(bot, picker, ["chatterbox"], app_permissions=EVERY_PERMISSION & ~SEND)
+        refusals.append((await bot.fake.interact(bot.harness.bot, payload))["data"])
+    assert refusals[0] == refusals[1]
+
+
+async def test_a_checklist_posted_from_the_workspace_view_is_ticked_by_the_same_rule(
+    bot: Bot,
+) -> None:
+    picker = await show_picker(bot, "workspace")
+    assert "Workplace tools" in json.dumps(picker["embeds"])
+    member = bot.harness.bot
+    payload = choose(bot, picker, ["chatterbox", "quietnote"])
+    assert await bot.fake.interact(member, payload) == {"type": 5, "data": {"flags": 64}}
+    await bot.fake.wait_until(lambda: bot.followups())
+    posted = bot.fake.posts_in(CHANNEL_ID)[-1]
+    card = sent_message(posted, str(posted["id"]), ephemeral=False) | {
+        "components": posted.get("components", [])
+    }
+    refused = await bot.fake.interact(member, click(member, MARK, card, permissions=MEMBER))
+    assert "Only people who can manage this channel" in json.dumps(refused)
+    assert not await done(bot, card["id"])
+    marked = await bot.fake.interact(member, click(member, MARK, card))
+    assert marked["type"] == 7 and await done(bot, card["id"])
 
 
 @settings(

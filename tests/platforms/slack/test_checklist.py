@@ -123,10 +123,15 @@ async def test_a_reminder_names_the_tool_still_open_on_the_channels_checklist(bo
 # -- the tool picker ----------------------------------------------------------------------------
 
 
-async def show_picker(bot: Bot) -> dict[str, Any]:
-    """``/optout checklist`` with no tools: the private answer's multi-select menu."""
+# The picker answers ``/optout checklist`` with no tools, and sits under ``/optout workspace``.
+SOURCES = ["checklist", "workspace"]
+
+
+async def show_picker(bot: Bot, source: str = "checklist") -> dict[str, Any]:
+    """``/optout checklist`` with no tools (or ``/optout workspace``): the private answer's
+    multi-select menu."""
     bot.bench.publish(edition(organised(), quietnote=organise(state="varies")))
-    answer = await bot.fake.command("/optout", "checklist", response="r1")
+    answer = await bot.fake.command("/optout", source, response="r1")
     assert answer.status == 200 and answer.body["response_type"] == "ephemeral"
     [menu] = [
         block["accessory"]
@@ -155,8 +160,11 @@ def options(*ids: str) -> list[dict[str, Any]]:
     return [{"text": {"type": "plain_text", "text": key}, "value": key} for key in ids]
 
 
-async def test_the_picker_offers_every_workplace_tool_and_posts_the_chosen_ones(bot: Bot) -> None:
-    menu = await show_picker(bot)
+@pytest.mark.parametrize("source", SOURCES)
+async def test_the_picker_offers_every_workplace_tool_and_posts_the_chosen_ones(
+    bot: Bot, source: str
+) -> None:
+    menu = await show_picker(bot, source)
     assert [(option["value"], option["text"]["text"]) for option in menu["options"]] == [
         ("chatterbox", "Chatterbox AI"),
         ("quietnote", "QuietNote"),
@@ -172,15 +180,51 @@ async def test_the_picker_offers_every_workplace_tool_and_posts_the_chosen_ones(
     assert [entry.service_id for entry in checklist.entries] == ["quietnote", "chatterbox"]
 
 
+@pytest.mark.parametrize("source", SOURCES)
 async def test_a_picked_checklist_where_the_bot_is_not_a_member_says_how_to_invite_it(
-    bot: Bot,
+    bot: Bot, source: str
 ) -> None:
-    await show_picker(bot)
+    await show_picker(bot, source)
     bot.fake.fail("chat.postMessage", "not_in_channel")
     await choose_tools(bot, options("chatterbox"))
     [said] = await bot.fake.wait_for(lambda: bot.fake.responded("r2"))
     assert "not a member" in json.dumps(said) and "/invite" in json.dumps(said)
     assert bot.fake.posts_in(CHANNEL_ID) == []
+
+
+async def test_the_workspace_picker_refuses_a_member_exactly_as_the_checklist_picker(
+    bot: Bot,
+) -> None:
+    refusals = []
+    for source in SOURCES:
+        await show_picker(bot, source)
+        bot.fake.fail("chat.postMessage", "not_in_channel")
+        await choose_tools(bot, options("chatterbox"))
+        [said] = await bot.fake.wait_for(lambda: bot.fake.responded("r2"))
+        refusals.append(said)
+        bot.fake.responses.clear()
+    assert refusals[0] == refusals[1] and refusals[0]["response_type"] == "ephemeral"
+
+
+async def test_a_checklist_posted_from_the_workspace_view_is_ticked_by_the_same_rule(
+    bot: Bot,
+) -> None:
+    view = await bot.fake.command("/optout", "workspace", response="r1")
+    # The view itself keeps what it had: its text, and no buttons beside the picker.
+    assert "Workplace tools" in json.dumps(view.body)
+    assert not [block for block in view.body["blocks"] if block["type"] == "actions"]
+    await choose_tools(bot, options("chatterbox"))
+    await bot.fake.wait_for(lambda: bot.fake.responded("r2"))
+    bot.fake.responses.clear()
+    ts = str(bot.fake.posts_in(CHANNEL_ID)[-1]["ts"])
+    await tick_item(bot, ts, True, USER_ID)
+    [said] = await bot.fake.wait_for(lambda: bot.fake.responded("r2"))
+    assert "Only people who can manage this channel" in json.dumps(said)
+    assert not await stored_done(bot, ts)
+    bot.fake.responses.clear()
+    await tick_item(bot, ts, True, ADMIN)
+    await bot.fake.wait_for(lambda: bot.fake.called("chat.update"))
+    assert await stored_done(bot, ts)
 
 
 @pytest.mark.parametrize(
