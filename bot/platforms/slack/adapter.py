@@ -26,10 +26,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.assistant import Assistant
 from bot.core.living.access import LivingAccess
 from bot.core.living.sharing import Sharing
-from bot.core.request import MAX_INPUT_CHARS, Request
 from bot.ops import observe
 from bot.platforms.slack import actions
-from bot.platforms.slack.answers import AnswerCache, PrivateAnswer
+from bot.platforms.slack.answers import SlashCommands
 from bot.platforms.slack.app import Listener, SlackOptions, build_app, open_session
 from bot.platforms.slack.checklists import SlackChecklists
 from bot.platforms.slack.guide import SlackGuide
@@ -51,7 +50,7 @@ class SlackAdapter:
     ) -> None:
         self.assistant = assistant
         # Replies name commands as this workspace types them (/optout-help, a renamed /optout …).
-        self._answers = AnswerCache(options.commands)
+        self._commands = SlashCommands(assistant, options.commands)
         self._living = SlackLiving(assistant, options.subscription_managers, options.commands)
         access = living or LivingAccess()
         self._sharing = SlackSharing(assistant, Sharing(access), options.commands)
@@ -136,25 +135,14 @@ class SlackAdapter:
         if name is None:
             return None
         try:
-            ready = self._ack_answer(name, fields.get("text", ""))
+            command = self._commands.prepare(name, fields.get("text", ""))
         except Exception:
             return None
-        if ready is None:
+        if command.ack is None:
             return None
         with self.observer.scope("slack", name):
-            observe.replied(ready.reply)
-        return ready.ack_body
-
-    def _ack_answer(self, name: str, text: str) -> PrivateAnswer | None:
-        """The private answer that is the whole acknowledgement, when the command has one."""
-        argument, share = actions.split_share(text)
-        if share:
-            return None
-        reply = self.assistant.answer_now(Request(name, argument[:MAX_INPUT_CHARS]))
-        if reply is None or reply.checklist:
-            return None
-        answer = self._answers.answer(reply, self.assistant.phrases().platform(actions.PLATFORM))
-        return answer if len(answer.messages) == 1 else None
+            observe.replied(command.ack.reply)
+        return command.ack.ack_body
 
     @observe.observed("slack", lambda self, **kw: self._name(kw["command"]))
     async def _on_command(
@@ -165,49 +153,34 @@ class SlackAdapter:
         context: Any,
     ) -> BoltResponse | None:
         name = self._name(command)
-        text = str(command.get("text") or "")
-        ready = self._ack_answer(name, text)
-        if ready is not None:
+        prepared = self._commands.prepare(name, str(command.get("text") or ""))
+        reply = prepared.reply
+        if reply is not None:
+            observe.replied(reply)
+        if prepared.ack is not None:
             # The answer is the acknowledgement. Returning the response prepared with the cached
             # answer (bolt takes it with process_before_response) spares ack() serialising the
             # same blocks again on every request.
-            observe.replied(ready.reply)
-            return BoltResponse(status=200, body=ready.ack_body, headers=_JSON)
-        argument, share = actions.split_share(text)
-        request = Request(name, argument[:MAX_INPUT_CHARS])
-        reply = self.assistant.answer_now(request)
+            return BoltResponse(status=200, body=prepared.ack.ack_body, headers=_JSON)
+        target = self._target(command.get("channel_id"), command.get("user_id"), client, context)
         if reply is None:
             # It waits on the database: acknowledge within Slack's 3 seconds, answer after.
             await ack()
-            target = self._target(
-                command.get("channel_id"), command.get("user_id"), client, context
-            )
-            self._spawn(target, self._living.answer(target, request))
-            return None
-        if reply.checklist:
+            self._spawn(target, self._living.answer(target, prepared.request))
+        elif reply.checklist:
             # A checklist card goes to the channel, posted after the acknowledgement.
             await ack()
-            target = self._target(
-                command.get("channel_id"), command.get("user_id"), client, context
-            )
             self._spawn(target, self._checklists.post(target, reply))
-            return None
-        answer = self._answers.answer(reply, self.assistant.phrases().platform(actions.PLATFORM))
-        observe.replied(reply)
-        sharing = share and reply.shareable
-        if not sharing and len(answer.messages) == 1:
-            # "share" on an answer that cannot be shared (an error, say): it stays private.
-            return BoltResponse(status=200, body=answer.ack_body, headers=_JSON)
-        if sharing:
+        elif prepared.private is None:
+            # The share word on an answer that can be shared: it is posted in the channel.
             await ack()
-        else:
-            await ack(response_type="ephemeral", **answer.messages[0].payload())
-        target = self._target(command.get("channel_id"), command.get("user_id"), client, context)
-        if sharing:
             button = actions.ButtonRequest(name, reply.service_id or "")
             self._spawn(target, self._sharing.share(target, button))
         else:
-            self._spawn(target, self._sharing.respond_all(target, answer.messages[1:]))
+            # Longer than one message: the first is the ack, the rest follow privately.
+            messages = prepared.private.messages
+            await ack(response_type="ephemeral", **messages[0].payload())
+            self._spawn(target, self._sharing.respond_all(target, messages[1:]))
         return None
 
     @observe.observed("slack", lambda self, **kw: _button_name(kw["action"]))

@@ -1,4 +1,4 @@
-"""Private answers rendered once per reply, so that an ack costs a lookup.
+"""Slash commands read once, and private answers rendered once per reply, so an ack costs a lookup.
 
 The core already answers the same question within a minute (and knowledge-base version) with
 the same reply object; rendering is memoised on that object, so Slack needs no clock or version
@@ -11,9 +11,11 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
+from bot.core.assistant import Assistant
 from bot.core.phrases.platforms import PlatformPhrases
 from bot.core.reply import Reply
-from bot.platforms.slack.actions import answer_buttons
+from bot.core.request import MAX_INPUT_CHARS, Request
+from bot.platforms.slack import actions
 from bot.platforms.slack.mrkdwn import DEFAULT_SLASHES, Slashes
 from bot.platforms.slack.render import SlackMessage, render_reply
 
@@ -43,7 +45,41 @@ class AnswerCache:
 
 
 def _render(reply: Reply, words: PlatformPhrases, slashes: Slashes) -> PrivateAnswer:
-    buttons = answer_buttons(reply, words)
+    buttons = actions.answer_buttons(reply, words)
     messages = tuple(render_reply(reply, buttons, slashes=slashes, words=words))
     body = json.dumps({"response_type": "ephemeral", **messages[0].payload()})
     return PrivateAnswer(reply, messages, body)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCommand:
+    """A slash command read once, for the Request URL and bolt's listener alike."""
+
+    request: Request
+    # The reply now; None when it waits on the store (a sub-action).
+    reply: Reply | None
+    # The private answer, unless the command shares the reply in the channel instead.
+    private: PrivateAnswer | None
+    # That answer when it is the whole acknowledgement (one message).
+    ack: PrivateAnswer | None
+
+
+class SlashCommands:
+    """Reads a slash command's words into a request, its reply and the private answer."""
+
+    def __init__(self, assistant: Assistant, slashes: Slashes = DEFAULT_SLASHES) -> None:
+        self._assistant = assistant
+        self._answers = AnswerCache(slashes)
+
+    def prepare(self, name: str, text: str) -> PreparedCommand:
+        """The command ``name`` with the words typed after it."""
+        argument, share = actions.split_share(text)
+        request = Request(name, argument[:MAX_INPUT_CHARS])
+        reply = self._assistant.answer_now(request)
+        # "share" on an answer that cannot be shared (an error, say) leaves it private.
+        if reply is None or reply.checklist or (share and reply.shareable):
+            return PreparedCommand(request, reply, None, None)
+        words = self._assistant.phrases().platform(actions.PLATFORM)
+        answer = self._answers.answer(reply, words)
+        ack = answer if len(answer.messages) == 1 else None
+        return PreparedCommand(request, reply, answer, ack)
